@@ -1,0 +1,62 @@
+// Dense tensors of one image: C x H x W, stored pixel-major (HWC) so that a pixel's channels are
+// contiguous, which is the order the packed kernels and the accelerator's memory layout use.
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ernsim {
+
+template <typename T>
+class Tensor {
+ public:
+  Tensor() = default;
+  Tensor(int channels, int height, int width, T fill = T{})
+      : channels_(channels),
+        height_(height),
+        width_(width),
+        data_(static_cast<size_t>(channels) * height * width, fill) {}
+
+  int channels() const { return channels_; }
+  int height() const { return height_; }
+  int width() const { return width_; }
+  size_t size() const { return data_.size(); }
+  bool empty() const { return data_.empty(); }
+
+  T& at(int c, int y, int x) { return data_[index(c, y, x)]; }
+  const T& at(int c, int y, int x) const { return data_[index(c, y, x)]; }
+  T* pixel(int y, int x) { return &data_[index(0, y, x)]; }
+  const T* pixel(int y, int x) const { return &data_[index(0, y, x)]; }
+
+  std::vector<T>& data() { return data_; }
+  const std::vector<T>& data() const { return data_; }
+
+  bool same_shape(int channels, int height, int width) const {
+    return channels_ == channels && height_ == height && width_ == width;
+  }
+  friend bool operator==(const Tensor& a, const Tensor& b) {
+    return a.channels_ == b.channels_ && a.height_ == b.height_ && a.width_ == b.width_ &&
+           a.data_ == b.data_;
+  }
+  friend bool operator!=(const Tensor& a, const Tensor& b) { return !(a == b); }
+
+ private:
+  size_t index(int c, int y, int x) const {
+    assert(c >= 0 && c < channels_ && y >= 0 && y < height_ && x >= 0 && x < width_);
+    return (static_cast<size_t>(y) * width_ + x) * channels_ + c;
+  }
+
+  int channels_ = 0;
+  int height_ = 0;
+  int width_ = 0;
+  std::vector<T> data_;
+};
+
+// 2-bit activations (values 0..3) and 8-bit image pixels.
+using ActTensor = Tensor<uint8_t>;
+// Accumulators, the integer residual stream and classifier sums.
+using IntTensor = Tensor<int32_t>;
+
+}  // namespace ernsim

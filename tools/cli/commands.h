@@ -1,0 +1,10 @@
+// The ernsim subcommands; each parses its own options and returns the process exit code.
+#pragma once
+
+namespace ernsim::cli {
+
+int run_infer(int argc, char** argv);
+int run_zoo(int argc, char** argv);
+int run_info(int argc, char** argv);
+
+}  // namespace ernsim::cli

@@ -1,0 +1,96 @@
+#include "tools/cli/common.h"
+
+#include <fmt/core.h>
+
+#include <iostream>
+
+#include "models/error.h"
+#include "models/npy.h"
+#include "models/onnx_import.h"
+#include "models/zoo.h"
+
+namespace ernsim::cli {
+
+void add_model_options(po::options_description& options) {
+  options.add_options()
+      ("model", po::value<std::string>()->default_value(kDefaultModel),
+       "FILE.onnx (exported by the official ERN library) or zoo:NAME (see `ernsim zoo`)")
+      ("size", po::value<int>(), "input size of a zoo model, a multiple of 32 (default 256)")
+      ("seed", po::value<uint64_t>()->default_value(1), "seed of zoo weights and synthetic images");
+}
+
+Network load_model(const po::variables_map& vm) {
+  const std::string spec = vm["model"].as<std::string>();
+  const uint64_t seed = vm["seed"].as<uint64_t>();
+  if (spec.rfind("zoo:", 0) == 0) {
+    const int size = vm.count("size") ? vm["size"].as<int>() : kDefaultZooSize;
+    return build_zoo_network(find_zoo_model(spec.substr(4)), size, seed);
+  }
+  Network net = import_onnx(spec);
+  if (vm.count("size")) {
+    const int size = vm["size"].as<int>();
+    if (size != net.input_height() || size != net.input_width()) {
+      fail("--size {}: {} has a fixed {}x{} input", size, spec, net.input_height(), net.input_width());
+    }
+  }
+  return net;
+}
+
+std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& net) {
+  const TensorInfo& in = net.tensor(net.input);
+  std::vector<ActTensor> images;
+  if (!vm.count("input")) {
+    if (in.height != in.width) fail("synthetic images are square; {} needs --input", net.name);
+    const int count = vm.count("images") ? vm["images"].as<int>() : kDefaultImages;
+    if (count <= 0 || count > 10000) fail("--images {}: expected 1 to 10000", count);
+    return zoo_images(count, in.height, vm["seed"].as<uint64_t>());
+  }
+  const std::string path = vm["input"].as<std::string>();
+  const NpyArray array = read_npy_checked(path, NpyType::kUint8, {-1, in.channels, -1, -1},
+                                          fmt::format("images must be uint8 N x {} x H x W", in.channels));
+  const int64_t n = array.shape[0], h = array.shape[2], w = array.shape[3];
+  if (h != in.height || w != in.width) {
+    fail("{}: images are {}x{}, {} expects {}x{}", path, h, w, net.name, in.height, in.width);
+  }
+  if (n == 0) fail("{}: holds no images", path);
+  for (int64_t i = 0; i < n; ++i) {
+    ActTensor image(in.channels, in.height, in.width);
+    const uint8_t* src = array.bytes.data() + i * in.channels * h * w;
+    for (int c = 0; c < in.channels; ++c) {
+      for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) image.at(c, y, x) = src[(c * h + y) * w + x];
+      }
+    }
+    images.push_back(std::move(image));
+  }
+  return images;
+}
+
+bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
+                   po::variables_map& vm, const po::positional_options_description* positional) {
+  options.add_options()("help,h", "show this help");
+  po::command_line_parser parser(argc, argv);
+  parser.options(options);
+  if (positional) parser.positional(*positional);
+  try {
+    po::store(parser.run(), vm);
+    if (vm.count("help")) {
+      std::cout << usage << "\n\n" << options << "\n";
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fail("{} (see --help)", e.what());
+  }
+  return true;
+}
+
+void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows) {
+  const int64_t cols = rows.empty() ? 0 : static_cast<int64_t>(rows[0].size());
+  std::vector<float> flat;
+  flat.reserve(rows.size() * cols);
+  for (const auto& row : rows) flat.insert(flat.end(), row.begin(), row.end());
+  write_npy(path, NpyType::kFloat32, {static_cast<int64_t>(rows.size()), cols}, flat.data());
+}
+
+}  // namespace ernsim::cli

@@ -1,0 +1,39 @@
+// Pieces the ernsim commands share: loading a model (ONNX file or zoo), images and writing results.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "models/network.h"
+#include "models/tensor.h"
+
+namespace ernsim::cli {
+
+namespace po = boost::program_options;
+
+constexpr const char* kDefaultModel = "zoo:ERNs18";
+constexpr int kDefaultZooSize = 256;
+constexpr int kDefaultImages = 2;
+
+// --model, --size and --seed, as every command that runs a model takes them.
+void add_model_options(po::options_description& options);
+
+// "FILE.onnx" or "zoo:NAME" (the zoo at --size, default 256). --size with an ONNX file must match
+// the model's fixed input size.
+Network load_model(const po::variables_map& vm);
+
+// Images of the network's input size: from --input (uint8 N x 3 x H x W .npy) or, without it,
+// `count` seeded synthetic images.
+std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& net);
+
+// Parses a command's options; prints help and returns false for --help.
+bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
+                   po::variables_map& vm, const po::positional_options_description* positional = nullptr);
+
+void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows);
+
+}  // namespace ernsim::cli

@@ -1,0 +1,122 @@
+// `ernsim infer`: golden inference of an ERN model on a batch of images.
+#include <fmt/core.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "models/error.h"
+#include "models/golden.h"
+#include "models/npy.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/common.h"
+
+namespace ernsim::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ernsim infer [--model FILE.onnx|zoo:NAME] [--size N] [--input IMAGES.npy]\n"
+    "                    [--output LOGITS.npy] [--dump-layers DIR] [--kernels packed|reference]\n\n"
+    "Bit-exact integer inference. Images are uint8 N x 3 x H x W (.npy); without --input a seeded\n"
+    "synthetic set is used. Logits are written as float32 N x classes; the top-1 class of each\n"
+    "image is printed. --dump-layers writes every tensor (N x C x H x W) and an index.json.";
+
+std::string file_stem(const std::string& name) {
+  std::string s = name;
+  for (char& c : s) {
+    if (c == '/' || c == ' ' || c == ':') c = '_';
+  }
+  return s;
+}
+
+// One .npy per tensor with all images stacked (N x C x H x W, NCHW as numpy users expect).
+void dump_layers(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) fail("--dump-layers {}: cannot create the directory ({})", dir, ec.message());
+  nlohmann::json index = nlohmann::json::array();
+  for (size_t id = 0; id < net.tensors.size(); ++id) {
+    const TensorInfo& t = net.tensors[id];
+    const std::string file = fmt::format("{:03d}_{}.npy", id, file_stem(t.name));
+    const std::vector<int64_t> shape = {static_cast<int64_t>(runs.size()), t.channels, t.height, t.width};
+    const size_t per_image = static_cast<size_t>(t.elements());
+    auto to_nchw = [&](auto& flat, const auto& tensor, size_t image) {
+      for (int c = 0; c < t.channels; ++c) {
+        for (int y = 0; y < t.height; ++y) {
+          for (int x = 0; x < t.width; ++x) {
+            flat[image * per_image + (static_cast<size_t>(c) * t.height + y) * t.width + x] = tensor.at(c, y, x);
+          }
+        }
+      }
+    };
+    if (t.kind == TensorKind::kInt) {
+      std::vector<int32_t> flat(per_image * runs.size());
+      for (size_t i = 0; i < runs.size(); ++i) to_nchw(flat, runs[i].ints[id], i);
+      write_npy(dir + "/" + file, NpyType::kInt32, shape, flat.data());
+    } else {
+      std::vector<uint8_t> flat(per_image * runs.size());
+      for (size_t i = 0; i < runs.size(); ++i) to_nchw(flat, runs[i].act[id], i);
+      write_npy(dir + "/" + file, NpyType::kUint8, shape, flat.data());
+    }
+    index.push_back({{"id", id}, {"name", t.name}, {"file", file}, {"kind", to_string(t.kind)},
+                     {"shape", shape}, {"producer_layer", t.producer}, {"bound", t.bound},
+                     {"scale", t.scale}});
+  }
+  std::ofstream out(dir + "/index.json");
+  out << index.dump(1) << "\n";
+  if (!out) fail("--dump-layers {}: cannot write index.json", dir);
+}
+
+}  // namespace
+
+int run_infer(int argc, char** argv) {
+  po::options_description options("infer options");
+  add_model_options(options);
+  options.add_options()
+      ("input", po::value<std::string>(), "images, uint8 N x 3 x H x W .npy")
+      ("images", po::value<int>(), "number of synthetic images without --input (default 2)")
+      ("output", po::value<std::string>(), "write logits, float32 N x classes .npy")
+      ("dump-layers", po::value<std::string>(), "write every tensor of every image to DIR")
+      ("kernels", po::value<std::string>()->default_value("packed"), "packed or reference");
+  po::variables_map vm;
+  if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
+  const KernelPath path = parse_kernel_path(vm["kernels"].as<std::string>());
+
+  const Network net = load_model(vm);
+  const std::vector<ActTensor> images = load_images(vm, net);
+  fmt::print("{}: {}x{} input, {} layers, {:.2f} MiB binary weights, {:.3f} GMAC/image, {} kernels\n",
+             net.name, net.input_height(), net.input_width(), net.layers.size(),
+             net.weight_bits() / 8.0 / (1 << 20), net.macs() / 1e9, to_string(path));
+
+  GoldenOptions golden;
+  golden.path = path;
+  golden.keep_tensors = vm.count("dump-layers") > 0;
+  std::vector<GoldenResult> runs;
+  std::vector<std::vector<float>> logits;
+  double total_ms = 0;
+  for (size_t i = 0; i < images.size(); ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    GoldenResult r = run_golden(net, images[i], golden);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    total_ms += ms;
+    const int best = top1(r.logits);
+    fmt::print("image {:>3}: top-1 class {:>4}  logit {:>10.6f}  ({:.1f} ms)\n", i, best, r.logits[best], ms);
+    logits.push_back(r.logits);
+    if (golden.keep_tensors) runs.push_back(std::move(r));
+  }
+  fmt::print("{} image(s), {:.1f} ms per image\n", images.size(), total_ms / images.size());
+  if (vm.count("output")) {
+    write_float_matrix(vm["output"].as<std::string>(), logits);
+    fmt::print("logits written to {}\n", vm["output"].as<std::string>());
+  }
+  if (vm.count("dump-layers")) {
+    dump_layers(vm["dump-layers"].as<std::string>(), net, runs);
+    fmt::print("{} tensors written to {}\n", net.tensors.size(), vm["dump-layers"].as<std::string>());
+  }
+  return 0;
+}
+
+}  // namespace ernsim::cli

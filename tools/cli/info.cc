@@ -1,0 +1,93 @@
+// `ernsim info`: every layer of a model with its shape, post-processing and value ranges: the
+// worst case from the shapes (what a hardware width must hold) and the range observed on images.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "models/golden.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/common.h"
+
+namespace ernsim::cli {
+
+namespace {
+
+// Bits of a two's-complement integer holding every value in [-bound, bound].
+int signed_bits(int64_t bound) {
+  int bits = 1;
+  while ((int64_t{1} << (bits - 1)) - 1 < bound) ++bits;
+  return bits;
+}
+
+std::string shape(const TensorInfo& t) { return fmt::format("{}x{}x{}", t.channels, t.height, t.width); }
+
+}  // namespace
+
+int run_info(int argc, char** argv) {
+  po::options_description options("info options");
+  add_model_options(options);
+  options.add_options()
+      ("input", po::value<std::string>(), "images for the observed ranges (default: synthetic)")
+      ("images", po::value<int>(), "number of synthetic images (default 2)");
+  po::variables_map vm;
+  if (!parse_command(argc, argv,
+                     "usage: ernsim info [--model FILE.onnx|zoo:NAME] [--size N] [--input IMAGES.npy]\n\n"
+                     "Layers with shapes, kernels, the residual structure, and per layer the worst-case\n"
+                     "bound of the accumulator and of the residual stream (and the bits they need),\n"
+                     "beside the range observed on the images.",
+                     options, vm)) {
+    return 0;
+  }
+  const Network net = load_model(vm);
+  const std::vector<ActTensor> images = load_images(vm, net);
+
+  // Observed range of the value each layer's post-processing sees (acc + residual).
+  std::vector<int32_t> lo(net.layers.size(), std::numeric_limits<int32_t>::max());
+  std::vector<int32_t> hi(net.layers.size(), std::numeric_limits<int32_t>::min());
+  GoldenOptions golden;
+  golden.keep_tensors = false;
+  for (const ActTensor& image : images) {
+    const GoldenResult r = run_golden(net, image, golden);
+    for (size_t index = 0; index < net.layers.size(); ++index) {
+      lo[index] = std::min(lo[index], r.stream_range[index].first);
+      hi[index] = std::max(hi[index], r.stream_range[index].second);
+    }
+  }
+
+  fmt::print("{}: {}x{} input, {} classes, {} layers, {} MACs, {} binary weights\n\n", net.name,
+             net.input_height(), net.input_width(), net.num_classes(), net.layers.size(), net.macs(),
+             net.weight_bits());
+  fmt::print("{:>3} {:<34} {:<12} {:<12} {:>4} {:<15} {:>9} {:>4} {:>10} {:>4} {:>17}\n", "#", "layer", "input",
+             "output", "k/s", "outputs", "|acc|<=", "bits", "|stream|<=", "bits", "observed stream");
+  for (size_t index = 0; index < net.layers.size(); ++index) {
+    const Layer& l = net.layers[index];
+    const TensorInfo& in = net.tensor(l.input);
+    if (!l.is_conv()) {
+      fmt::print("{:>3} {:<34} {:<12} {:<12} {:>4} {:<15}\n", index, l.name, shape(in),
+                 shape(net.tensor(l.out_act)), "LUT", "act");
+      continue;
+    }
+    std::string outs;
+    if (l.residual >= 0) outs += "+res ";
+    if (l.out_act >= 0) outs += "act ";
+    if (l.out_int >= 0) outs += "int ";
+    if (l.out_sum >= 0) outs += "sum ";
+    const int64_t acc_bound = net.accumulator_bound(l);
+    const int64_t stream_bound =
+        acc_bound + (l.residual >= 0 ? net.tensor(l.residual).bound : 0);
+    const TensorInfo& out = net.tensor(l.outputs().front());
+    const std::string observed = fmt::format("[{}, {}]", lo[index], hi[index]);
+    fmt::print("{:>3} {:<34} {:<12} {:<12} {:>4} {:<15} {:>9} {:>4} {:>10} {:>4} {:>17}\n", index, l.name,
+               shape(in), fmt::format("{}x{}x{}", l.weights.out_channels(), out.height, out.width),
+               fmt::format("{}/{}", l.kernel(), l.stride), outs, acc_bound, signed_bits(acc_bound),
+               stream_bound, signed_bits(stream_bound), observed);
+  }
+  fmt::print("\nBounds are worst cases over every input (|acc| <= 3 * k^2 * Cin; a stream adds its\n"
+             "residual's bound); 'observed' is the range of acc (+ residual) on {} image(s).\n",
+             images.size());
+  return 0;
+}
+
+}  // namespace ernsim::cli
