@@ -54,6 +54,27 @@ class Tensor {
   std::vector<T> data_;
 };
 
+// Conversion from and to the C x H x W (channel-major) order of NumPy and ONNX.
+template <typename T, typename Source>
+Tensor<T> tensor_from_chw(const Source* chw, int channels, int height, int width) {
+  Tensor<T> t(channels, height, width);
+  for (int c = 0; c < channels; ++c) {
+    for (int y = 0; y < height; ++y) {
+      for (int x = 0; x < width; ++x) t.at(c, y, x) = static_cast<T>(*chw++);
+    }
+  }
+  return t;
+}
+
+template <typename T, typename Dest>
+void tensor_to_chw(const Tensor<T>& t, Dest* chw) {
+  for (int c = 0; c < t.channels(); ++c) {
+    for (int y = 0; y < t.height(); ++y) {
+      for (int x = 0; x < t.width(); ++x) *chw++ = static_cast<Dest>(t.at(c, y, x));
+    }
+  }
+}
+
 // 2-bit activations (values 0..3) and 8-bit image pixels.
 using ActTensor = Tensor<uint8_t>;
 // Accumulators, the integer residual stream and classifier sums.

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "models/error.h"
+#include "models/images.h"
 #include "models/npy.h"
 #include "models/onnx_import.h"
 #include "models/zoo.h"
@@ -38,32 +39,13 @@ Network load_model(const po::variables_map& vm) {
 
 std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& net) {
   const TensorInfo& in = net.tensor(net.input);
-  std::vector<ActTensor> images;
   if (!vm.count("input")) {
     if (in.height != in.width) fail("synthetic images are square; {} needs --input", net.name);
     const int count = vm.count("images") ? vm["images"].as<int>() : kDefaultImages;
     if (count <= 0 || count > 10000) fail("--images {}: expected 1 to 10000", count);
     return zoo_images(count, in.height, vm["seed"].as<uint64_t>());
   }
-  const std::string path = vm["input"].as<std::string>();
-  const NpyArray array = read_npy_checked(path, NpyType::kUint8, {-1, in.channels, -1, -1},
-                                          fmt::format("images must be uint8 N x {} x H x W", in.channels));
-  const int64_t n = array.shape[0], h = array.shape[2], w = array.shape[3];
-  if (h != in.height || w != in.width) {
-    fail("{}: images are {}x{}, {} expects {}x{}", path, h, w, net.name, in.height, in.width);
-  }
-  if (n == 0) fail("{}: holds no images", path);
-  for (int64_t i = 0; i < n; ++i) {
-    ActTensor image(in.channels, in.height, in.width);
-    const uint8_t* src = array.bytes.data() + i * in.channels * h * w;
-    for (int c = 0; c < in.channels; ++c) {
-      for (int y = 0; y < h; ++y) {
-        for (int x = 0; x < w; ++x) image.at(c, y, x) = src[(c * h + y) * w + x];
-      }
-    }
-    images.push_back(std::move(image));
-  }
-  return images;
+  return read_images(vm["input"].as<std::string>(), in.channels, in.height, in.width);
 }
 
 bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,

@@ -43,22 +43,13 @@ void dump_layers(const std::string& dir, const Network& net, const std::vector<G
     const std::string file = fmt::format("{:03d}_{}.npy", id, file_stem(t.name));
     const std::vector<int64_t> shape = {static_cast<int64_t>(runs.size()), t.channels, t.height, t.width};
     const size_t per_image = static_cast<size_t>(t.elements());
-    auto to_nchw = [&](auto& flat, const auto& tensor, size_t image) {
-      for (int c = 0; c < t.channels; ++c) {
-        for (int y = 0; y < t.height; ++y) {
-          for (int x = 0; x < t.width; ++x) {
-            flat[image * per_image + (static_cast<size_t>(c) * t.height + y) * t.width + x] = tensor.at(c, y, x);
-          }
-        }
-      }
-    };
     if (t.kind == TensorKind::kInt) {
       std::vector<int32_t> flat(per_image * runs.size());
-      for (size_t i = 0; i < runs.size(); ++i) to_nchw(flat, runs[i].ints[id], i);
+      for (size_t i = 0; i < runs.size(); ++i) tensor_to_chw(runs[i].ints[id], &flat[i * per_image]);
       write_npy(dir + "/" + file, NpyType::kInt32, shape, flat.data());
     } else {
       std::vector<uint8_t> flat(per_image * runs.size());
-      for (size_t i = 0; i < runs.size(); ++i) to_nchw(flat, runs[i].act[id], i);
+      for (size_t i = 0; i < runs.size(); ++i) tensor_to_chw(runs[i].act[id], &flat[i * per_image]);
       write_npy(dir + "/" + file, NpyType::kUint8, shape, flat.data());
     }
     index.push_back({{"id", id}, {"name", t.name}, {"file", file}, {"kind", to_string(t.kind)},
