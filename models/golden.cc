@@ -6,7 +6,7 @@
 #include "models/kernels/binary_conv.h"
 #include "models/kernels/class_sum.h"
 #include "models/kernels/packed.h"
-#include "models/kernels/packed_conv.h"
+#include "models/kernels/packed_kernels.h"
 #include "models/kernels/pixel_embedding.h"
 #include "models/kernels/residual_add.h"
 #include "models/kernels/threshold_activation.h"
@@ -49,8 +49,7 @@ void run_reference_layer(const Layer& layer, size_t index, GoldenResult& r) {
 void run_packed_layer(const Layer& layer, size_t index, std::vector<PackedAct>& packed,
                       GoldenResult& r) {
   if (layer.kind == LayerKind::kPixelEmbedding) {
-    ActTensor embedded = pixel_embedding(r.act[layer.input], layer.source_channel, layer.table);
-    packed[layer.out_act] = pack(embedded);
+    packed[layer.out_act] = pixel_embedding_packed(r.act[layer.input], layer.source_channel, layer.table);
     return;
   }
   IntTensor stream = binary_conv_packed(packed[layer.input], layer.weights, {layer.stride, layer.pad});

@@ -8,7 +8,7 @@
 #include "models/kernels/binary_conv.h"
 #include "models/kernels/class_sum.h"
 #include "models/kernels/packed.h"
-#include "models/kernels/packed_conv.h"
+#include "models/kernels/packed_kernels.h"
 #include "models/kernels/pixel_embedding.h"
 #include "models/kernels/residual_add.h"
 #include "models/kernels/threshold_activation.h"
@@ -162,9 +162,10 @@ TEST(FoldBatchnorm, AgreesWithFloatEvaluationForEveryGammaSign) {
     bn.beta1 = 0;
     const double c = (std::fabs(uni(rng)) + 0.01) / 32;
     const Quantizer q = fold_batchnorm(bn, c, bound);
-    if (bn.gamma > 0) EXPECT_EQ(q.mode, ActMode::kIncreasing);
-    if (bn.gamma < 0) EXPECT_EQ(q.mode, ActMode::kDecreasing);
-    if (bn.gamma == 0) EXPECT_EQ(q.mode, ActMode::kConstant);
+    const ActMode expected_mode = bn.gamma > 0   ? ActMode::kIncreasing
+                                  : bn.gamma < 0 ? ActMode::kDecreasing
+                                                 : ActMode::kConstant;
+    EXPECT_EQ(q.mode, expected_mode);
     for (int m = 0; m < 3; ++m) {
       EXPECT_LE(std::abs(q.threshold[m]), bound + 1);
     }
@@ -232,9 +233,39 @@ struct RandomCase {
   int in_channels, out_channels, kernel, stride, height, width;
 };
 
+TEST(Packed, PixelEmbeddingEqualsReference) {
+  std::mt19937_64 rng(5);
+  ActTensor image(3, 7, 9);
+  for (auto& v : image.data()) v = static_cast<uint8_t>(rng());
+  std::vector<std::array<uint8_t, 256>> tables(70);
+  std::vector<int> source(70);
+  for (size_t c = 0; c < tables.size(); ++c) {
+    source[c] = static_cast<int>(rng() % 3);
+    for (auto& q : tables[c]) q = static_cast<uint8_t>(rng() & 3);
+  }
+  EXPECT_EQ(pixel_embedding_packed(image, source, tables), pack(pixel_embedding(image, source, tables)));
+}
+
+// Runs a test body once for every packed-kernel implementation this CPU supports.
+class PackedIsaTest : public ::testing::TestWithParam<PackedIsa> {
+ protected:
+  void SetUp() override {
+    if (!packed_isa_supported(GetParam())) GTEST_SKIP() << "this CPU lacks " << to_string(GetParam());
+    saved_ = packed_conv_isa();
+    set_packed_conv_isa(GetParam());
+  }
+  void TearDown() override { set_packed_conv_isa(saved_); }
+
+ private:
+  PackedIsa saved_ = PackedIsa::kScalar;
+};
+
+INSTANTIATE_TEST_SUITE_P(Isa, PackedIsaTest, ::testing::Values(PackedIsa::kScalar, PackedIsa::kAvx512),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
+
 // The packed path must equal the reference on any shape, including odd sizes, channel counts
 // that are not multiples of 64, and inputs smaller than the kernel window.
-TEST(Packed, ConvAndActivationEqualReferenceOnRandomShapes) {
+TEST_P(PackedIsaTest, ConvAndActivationEqualReferenceOnRandomShapes) {
   std::mt19937_64 rng(2024);
   auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
   const int kCases = 1200;

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "models/error.h"
@@ -65,6 +66,16 @@ bool parse_command(int argc, char** argv, const char* usage, po::options_descrip
     fail("{} (see --help)", e.what());
   }
   return true;
+}
+
+void check_output_path(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {
+    fail("{} {}: directory {} does not exist", option, path, parent.string());
+  }
+  if (fs::is_directory(path, ec)) fail("{} {}: is a directory", option, path);
 }
 
 void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows) {

@@ -34,6 +34,10 @@ std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& n
 bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
                    po::variables_map& vm, const po::positional_options_description* positional = nullptr);
 
+// Fails unless `path` can be created: its directory exists. Checked before long work starts so that
+// a typo does not cost a whole run.
+void check_output_path(const std::string& path, const std::string& option);
+
 void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows);
 
 }  // namespace ernsim::cli

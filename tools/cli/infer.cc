@@ -76,6 +76,7 @@ int run_infer(int argc, char** argv) {
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
   const KernelPath path = parse_kernel_path(vm["kernels"].as<std::string>());
 
+  if (vm.count("output")) check_output_path(vm["output"].as<std::string>(), "--output");
   const Network net = load_model(vm);
   const std::vector<ActTensor> images = load_images(vm, net);
   fmt::print("{}: {}x{} input, {} layers, {:.2f} MiB binary weights, {:.3f} GMAC/image, {} kernels\n",
