@@ -345,7 +345,7 @@ void calibrate(Network& net, const std::vector<ActTensor>& images, uint64_t seed
     Layer& layer = net.layers[l];
     if (layer.kind == LayerKind::kPixelEmbedding) {
       for (size_t i = 0; i < images.size(); ++i) {
-        states[i].packed[layer.out_act] = pack(pixel_embedding(images[i], layer.source_channel, layer.table));
+        states[i].packed[layer.out_act] = pixel_embedding_packed(images[i], layer.source_channel, layer.table);
       }
     } else if (layer.out_act >= 0 || layer.out_int >= 0) {  // the classifier needs no calibration
       std::vector<IntTensor> streams;
