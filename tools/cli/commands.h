@@ -6,5 +6,7 @@ namespace ernsim::cli {
 int run_infer(int argc, char** argv);
 int run_zoo(int argc, char** argv);
 int run_info(int argc, char** argv);
+int run_layers(int argc, char** argv);
+int run_regress_layers(int argc, char** argv);
 
 }  // namespace ernsim::cli

@@ -21,6 +21,31 @@ void add_model_options(po::options_description& options) {
       ("seed", po::value<uint64_t>()->default_value(1), "seed of zoo weights and synthetic images");
 }
 
+void add_engine_options(po::options_description& options) {
+  options.add_options()
+      ("config", po::value<std::string>()->default_value("default"),
+       "hardware configuration: a name in configs/ or a JSON file")
+      ("trace", po::value<std::string>(), "write a waveform: FILE.fst (FST) or FILE.vcd (VCD)")
+      ("trace-window", po::value<std::string>(), "trace only cycles A to B (A:B, either may be empty)")
+      ("watchdog", po::value<uint64_t>()->default_value(100000),
+       "cycles without progress after which a run is stopped as hung");
+}
+
+SimOptions sim_options(const po::variables_map& vm) {
+  SimOptions options;
+  if (vm.count("trace")) {
+    options.trace_path = vm["trace"].as<std::string>();
+    check_output_path(options.trace_path, "--trace");
+  }
+  if (vm.count("trace-window")) {
+    if (!vm.count("trace")) fail("--trace-window needs --trace FILE");
+    parse_trace_window(vm["trace-window"].as<std::string>(), options);
+  }
+  options.watchdog_cycles = vm["watchdog"].as<uint64_t>();
+  if (options.watchdog_cycles < 100) fail("--watchdog {}: at least 100 cycles", options.watchdog_cycles);
+  return options;
+}
+
 Network load_model(const po::variables_map& vm) {
   const std::string spec = vm["model"].as<std::string>();
   const uint64_t seed = vm["seed"].as<uint64_t>();

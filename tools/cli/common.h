@@ -10,6 +10,7 @@
 
 #include "models/network.h"
 #include "models/tensor.h"
+#include "sim/sc_engine.h"
 
 namespace ernsim::cli {
 
@@ -21,6 +22,9 @@ constexpr int kDefaultImages = 2;
 
 // --model, --size and --seed, as every command that runs a model takes them.
 void add_model_options(po::options_description& options);
+
+// --config, --trace, --trace-window and --watchdog, for commands that simulate the RTL.
+void add_engine_options(po::options_description& options);
 
 // "FILE.onnx" or "zoo:NAME" (the zoo at --size, default 256). --size with an ONNX file must match
 // the model's fixed input size.
@@ -37,6 +41,9 @@ bool parse_command(int argc, char** argv, const char* usage, po::options_descrip
 // Fails unless `path` can be created: its directory exists. Checked before long work starts so that
 // a typo does not cost a whole run.
 void check_output_path(const std::string& path, const std::string& option);
+
+// The simulation options of add_engine_options.
+SimOptions sim_options(const po::variables_map& vm);
 
 void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows);
 

@@ -20,13 +20,15 @@ struct Command {
 const Command kCommands[] = {
     {"infer", "golden (bit-exact integer) inference of an ERN model", ernsim::cli::run_infer},
     {"info", "the layers of a model with shapes, scales and value bounds", ernsim::cli::run_info},
+    {"layers", "layers of a model on the RTL layer engine, checked bit for bit", ernsim::cli::run_layers},
+    {"regress-layers", "random layer configurations on the RTL layer engine", ernsim::cli::run_regress_layers},
     {"zoo", "the built-in ERN model zoo", ernsim::cli::run_zoo},
 };
 
 void print_usage() {
   fmt::print("usage: ernsim COMMAND [OPTIONS]   (ernsim COMMAND --help for a command's options)\n\n"
              "commands:\n");
-  for (const Command& c : kCommands) fmt::print("  {:<8} {}\n", c.name, c.summary);
+  for (const Command& c : kCommands) fmt::print("  {:<15} {}\n", c.name, c.summary);
 }
 
 }  // namespace

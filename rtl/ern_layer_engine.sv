@@ -1,0 +1,809 @@
+// The layer engine: runs one job (a tile of output rows x a range of output-channel groups of a
+// binary conv layer, or a tile of rows of the pixel embedding) out of on-chip buffers that a host
+// port fills, and leaves the results in output buffers. Output-channel groups, pixel groups, taps
+// and input blocks are sequenced here; see docs/rtl.md for the buffer layouts and timing.
+//
+// Conv loop, innermost last: group of PeOut output channels -> output row -> group of PePix
+// output pixels -> tap (ky, kx) -> input block. Every cycle issues one step: PePix activation
+// words (banked by x mod 2*PePix, so the pixels of a group never collide, at stride 1 or 2) and one
+// weight entry (PeOut x 64 sign bits) into the PE array. Addresses are kept incrementally with
+// adders only. The pipeline never stalls, so a job takes a fixed number of cycles:
+//   conv:  og_count * out_rows * out_pgs * taps * in_blocks + 6
+//   embed: out_rows * in_width + 3
+// (cycles from the start pulse to the done pulse; derived in docs/rtl.md, checked by tests).
+`include "ern_assert.svh"
+`include "ern_job_desc.svh"
+
+module ern_layer_engine #(
+  parameter int PeOut        = 8,
+  parameter int PePix        = 2,
+  parameter int StreamW      = 16,
+  parameter int MaxInBlocks  = 32,
+  parameter int ActDepth     = 512,
+  parameter int WgtDepth     = 576,
+  parameter int ThrDepth     = 128,
+  parameter int StrDepth     = 1024,
+  parameter int OutDepth     = 1024,
+  parameter int SumDepth     = 128,
+  parameter int ImgDepth     = 1024,
+  parameter int EmbColours   = 3,
+  parameter int EmbPerColour = 10
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // Host port: fills and reads the buffers while the engine is idle (writes while busy are
+  // ignored). Reads return data the cycle after host_re_i.
+  input  logic        host_we_i,
+  input  logic        host_re_i,
+  input  logic [3:0]  host_buf_i,
+  input  logic [7:0]  host_bank_i,
+  input  logic [23:0] host_entry_i,
+  input  logic [5:0]  host_word_i,
+  input  logic [63:0] host_wdata_i,
+  output logic [63:0] host_rdata_o,
+  // Control and status.
+  input  logic        start_i,
+  output logic        busy_o,
+  output logic        done_o,       // one-cycle pulse at the end of a job
+  output logic [2:0]  state_o,      // the sequencer state (for the watchdog's diagnosis)
+  output logic [31:0] steps_o,      // steps issued in the current job: the progress counter
+  output logic [31:0] overflows_o,  // stream values of the job that did not fit StreamW
+  output logic        tile_error_o  // a read fell outside the input rows held in the buffer
+);
+  // ---------------------------------------------------------------------------------------------
+  // Derived sizes.
+  localparam int Lanes      = 64;
+  localparam int Banks      = 2 * PePix;
+  localparam int BankW      = $clog2(Banks);
+  localparam int AccW       = $clog2(3 * 9 * Lanes * MaxInBlocks + 1) + 1;
+  localparam int ValueW     = ((AccW > StreamW) ? AccW : StreamW) + 1;
+  localparam int ThrW       = ValueW + 1;
+  localparam int ThrEntryW  = 2 + 3 * ThrW;
+  localparam int SumW       = 32;
+  localparam int DescWords  = `ERN_JOB_DESC_WORDS;
+  localparam int PixIdxW    = (PePix > 1) ? $clog2(PePix) : 1;
+
+  // RAM entry widths: up to 64 bits, or whole 64-bit words so the host can fill them by word.
+  localparam int ActW    = 2 * Lanes;
+  localparam int WgtW    = PeOut * Lanes;
+  localparam int ThrRamW = (PeOut * ThrEntryW <= 64) ? PeOut * ThrEntryW : ((PeOut * ThrEntryW + 63) / 64) * 64;
+  localparam int StrRamW = (PeOut * StreamW <= 64) ? PeOut * StreamW : ((PeOut * StreamW + 63) / 64) * 64;
+  localparam int OutRamW = (2 * PeOut <= 64) ? 2 * PeOut : ((2 * PeOut + 63) / 64) * 64;
+  localparam int SumRamW = (PeOut * SumW <= 64) ? PeOut * SumW : ((PeOut * SumW + 63) / 64) * 64;
+  localparam int ImgW    = 8 * EmbColours;
+
+  localparam int ActAW = $clog2(ActDepth);
+  localparam int WgtAW = $clog2(WgtDepth);
+  localparam int ThrAW = $clog2(ThrDepth);
+  localparam int StrAW = $clog2(StrDepth);
+  localparam int OutAW = $clog2(OutDepth);
+  localparam int SumAW = $clog2(SumDepth);
+  localparam int ImgAW = $clog2(ImgDepth);
+
+  `ERN_ELAB_CHECK(g_bad_pe_pix, PePix >= 1 && (PePix & (PePix - 1)) == 0, "ern_layer_engine: PePix must be a power of two")
+  `ERN_ELAB_CHECK(g_bad_pe_out, PeOut >= 1 && PeOut <= Lanes && (Lanes % PeOut) == 0, "ern_layer_engine: PeOut must divide 64")
+  `ERN_ELAB_CHECK(g_bad_stream_w, StreamW >= 2 && StreamW <= 31, "ern_layer_engine: StreamW must be 2..31")
+
+  // Host buffer ids.
+  localparam logic [3:0] BufDesc = 4'd0;
+  localparam logic [3:0] BufAct  = 4'd1;
+  localparam logic [3:0] BufWgt  = 4'd2;
+  localparam logic [3:0] BufThr  = 4'd3;
+  localparam logic [3:0] BufRes  = 4'd4;
+  localparam logic [3:0] BufOact = 4'd5;
+  localparam logic [3:0] BufOstr = 4'd6;
+  localparam logic [3:0] BufSum  = 4'd7;
+  localparam logic [3:0] BufImg  = 4'd8;
+  localparam logic [3:0] BufEmb  = 4'd9;
+  localparam logic [3:0] BufInfo = 4'd15;
+
+  typedef enum logic [2:0] {
+    StIdle  = 3'd0,
+    StConv  = 3'd1,
+    StEmbed = 3'd2,
+    StDrain = 3'd3,
+    StDone  = 3'd4
+  } state_e;
+
+  state_e state_q, state_d;
+  logic   busy;
+  // Nothing is in flight once the job is done: the buffers are the host's again.
+  assign busy = (state_q == StConv) || (state_q == StEmbed) || (state_q == StDrain);
+
+  // ---------------------------------------------------------------------------------------------
+  // The job descriptor, written word by word by the host.
+  logic [31:0] desc_q [DescWords];
+  always_ff @(posedge clk_i) begin
+    if (host_we_i && !busy && host_buf_i == BufDesc && 32'(host_entry_i) < 32'(DescWords)) begin
+      desc_q[host_entry_i[$clog2(DescWords)-1:0]] <= host_wdata_i[31:0];
+    end
+  end
+
+  logic        d_embed, d_kernel3, d_stride2, d_residual, d_write_act, d_write_stream, d_write_sum;
+  logic        d_sum_accumulate;
+  logic [7:0]  d_in_blocks, d_last_og_lanes;
+  logic [15:0] d_og_count, d_in_height, d_in_width, d_in_y0, d_in_rows, d_out_y0, d_out_rows;
+  logic [15:0] d_out_width, d_out_pgs, d_act_row_stride;
+  logic [31:0] d_act_block_stride, d_act_row0_offset, d_act_base, d_wgt_base, d_thr_base;
+  logic [31:0] d_res_base, d_oact_base, d_ostr_base, d_sum_base, d_img_base;
+  assign d_embed            = (`ERN_JOB_OP(desc_q) == 2'(`ERN_JOB_OP_EMBED));
+  assign d_kernel3          = `ERN_JOB_KERNEL3(desc_q);
+  assign d_stride2          = `ERN_JOB_STRIDE2(desc_q);
+  assign d_residual         = `ERN_JOB_RESIDUAL(desc_q);
+  assign d_write_act        = `ERN_JOB_WRITE_ACT(desc_q);
+  assign d_write_stream     = `ERN_JOB_WRITE_STREAM(desc_q);
+  assign d_write_sum        = `ERN_JOB_WRITE_SUM(desc_q);
+  assign d_sum_accumulate   = `ERN_JOB_SUM_ACCUMULATE(desc_q);
+  assign d_in_blocks        = `ERN_JOB_IN_BLOCKS(desc_q);
+  assign d_last_og_lanes    = `ERN_JOB_LAST_OG_LANES(desc_q);
+  assign d_og_count         = `ERN_JOB_OG_COUNT(desc_q);
+  assign d_in_height        = `ERN_JOB_IN_HEIGHT(desc_q);
+  assign d_in_width         = `ERN_JOB_IN_WIDTH(desc_q);
+  assign d_in_y0            = `ERN_JOB_IN_Y0(desc_q);
+  assign d_in_rows          = `ERN_JOB_IN_ROWS(desc_q);
+  assign d_out_y0           = `ERN_JOB_OUT_Y0(desc_q);
+  assign d_out_rows         = `ERN_JOB_OUT_ROWS(desc_q);
+  assign d_out_width        = `ERN_JOB_OUT_WIDTH(desc_q);
+  assign d_out_pgs          = `ERN_JOB_OUT_PGS(desc_q);
+  assign d_act_row_stride   = `ERN_JOB_ACT_ROW_STRIDE(desc_q);
+  assign d_act_block_stride = `ERN_JOB_ACT_BLOCK_STRIDE(desc_q);
+  assign d_act_row0_offset  = `ERN_JOB_ACT_ROW0_OFFSET(desc_q);
+  assign d_act_base         = `ERN_JOB_ACT_BASE(desc_q);
+  assign d_wgt_base         = `ERN_JOB_WGT_BASE(desc_q);
+  assign d_thr_base         = `ERN_JOB_THR_BASE(desc_q);
+  assign d_res_base         = `ERN_JOB_RES_BASE(desc_q);
+  assign d_oact_base        = `ERN_JOB_OACT_BASE(desc_q);
+  assign d_ostr_base        = `ERN_JOB_OSTR_BASE(desc_q);
+  assign d_sum_base         = `ERN_JOB_SUM_BASE(desc_q);
+  assign d_img_base         = `ERN_JOB_IMG_BASE(desc_q);
+
+  // ---------------------------------------------------------------------------------------------
+  // Conv sequencer.
+  logic [15:0] og_q, oy_q, pgx_q;
+  logic [1:0]  ky_q, kx_q;
+  logic [7:0]  b_q;
+  logic signed [17:0] iy_grp_q;     // input row of tap row 0 of the current output row
+  logic signed [33:0] row_off_q;    // its entry offset from the tile start
+  logic signed [33:0] ky_off_q;     // ky * act_row_stride
+  logic [31:0] blk_off_q;           // b * act_block_stride
+  logic [15:0] x0_q;                // first output column of the pixel group
+  logic [31:0] w_og_base_q, w_step_q, grp_q, steps_q;
+
+  logic [1:0]  k_last;
+  logic [31:0] steps_per_group;
+  logic        b_last, kx_last, ky_last, pgx_last, oy_last, og_last;
+  assign k_last          = d_kernel3 ? 2'd2 : 2'd0;
+  assign steps_per_group = d_kernel3 ? ({24'd0, d_in_blocks} << 3) + {24'd0, d_in_blocks}
+                                     : {24'd0, d_in_blocks};
+  assign b_last   = (b_q == d_in_blocks - 8'd1);
+  assign kx_last  = (kx_q == k_last);
+  assign ky_last  = (ky_q == k_last);
+  assign pgx_last = (pgx_q == d_out_pgs - 16'd1);
+  assign oy_last  = (oy_q == d_out_rows - 16'd1);
+  assign og_last  = (og_q == d_og_count - 16'd1);
+
+  logic issue, step_first, step_last, job_last_step;
+  assign issue         = (state_q == StConv);
+  assign step_first    = (ky_q == 2'd0) && (kx_q == 2'd0) && (b_q == 8'd0);
+  assign step_last     = b_last && kx_last && ky_last;
+  assign job_last_step = step_last && pgx_last && oy_last && og_last;
+
+  // Geometry of the step: the input row, and for each bank the input column it reads.
+  logic signed [17:0] iy, xs;
+  logic signed [33:0] row_off;
+  logic               row_valid, row_in_tile;
+  logic [1:0]         pad;
+  assign pad         = d_kernel3 ? 2'd1 : 2'd0;
+  assign iy          = iy_grp_q + 18'(ky_q);
+  assign row_off     = row_off_q + ky_off_q;
+  assign row_valid   = (iy >= 0) && (iy < $signed({2'b0, d_in_height}));
+  assign row_in_tile = (iy >= $signed({2'b0, d_in_y0})) && (iy < $signed({2'b0, d_in_y0}) + $signed({2'b0, d_in_rows}));
+  assign xs          = $signed({2'b0, d_stride2 ? {x0_q[14:0], 1'b0} : x0_q}) + 18'(kx_q) - 18'(pad);
+
+  logic [ActAW-1:0]   act_raddr [Banks];
+  logic [PePix-1:0]   slot_valid;
+  logic [PePix*BankW-1:0] slot_bank;  // slot p's bank at [p*BankW +: BankW]
+  logic [PePix-1:0]   pix_valid;
+  always_comb begin
+    for (int j = 0; j < Banks; j++) begin
+      // The column of bank j: the one in [xs, xs + Banks) congruent to j.
+      logic [BankW-1:0]   delta;
+      logic signed [17:0] xj;
+      delta = BankW'(j) - xs[BankW-1:0];
+      xj = xs + 18'(delta);
+      act_raddr[j] = ActAW'($signed({2'b0, d_act_base}) + $signed({2'b0, blk_off_q}) + row_off +
+                            (34'(xj) >>> BankW));
+    end
+    for (int p = 0; p < PePix; p++) begin
+      logic signed [17:0] xp;
+      xp = xs + (d_stride2 ? 18'(2 * p) : 18'(p));
+      slot_bank[p*BankW +: BankW] = BankW'(xp);
+      pix_valid[p]  = ({16'd0, x0_q} + 32'(p)) < {16'd0, d_out_width};
+      slot_valid[p] = row_valid && (xp >= 0) && (xp < $signed({2'b0, d_in_width})) && pix_valid[p];
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Embedding sequencer: one pixel per cycle, row by row.
+  logic [15:0] ey_q, ex_q;
+  logic [31:0] epix_q;
+  logic [33:0] erow_off_q;
+  logic        emb_issue, emb_x_last, emb_y_last;
+  assign emb_issue  = (state_q == StEmbed);
+  assign emb_x_last = (ex_q == d_in_width - 16'd1);
+  assign emb_y_last = (ey_q == d_out_rows - 16'd1);
+
+  // ---------------------------------------------------------------------------------------------
+  // Pipeline tags. S1: buffer data; S2, S3: PE stages (S3 holds finished sums); S4, S5:
+  // post-processing stages (S5 writes the outputs).
+  logic             s1_valid, s1_first, s1_last, s1_og_first, s1_og_last;
+  logic [PePix-1:0] s1_slot_valid, s1_pix_valid;
+  logic [PePix*BankW-1:0] s1_slot_bank;
+  logic [15:0]      s1_og;
+  logic [31:0]      s1_grp;
+  logic             s2_valid, s2_last, s2_og_first, s2_og_last;
+  logic [PePix-1:0] s2_pix_valid;
+  logic [15:0]      s2_og;
+  logic [31:0]      s2_grp;
+  logic             s3_valid, s3_og_first, s3_og_last;
+  logic [PePix-1:0] s3_pix_valid;
+  logic [15:0]      s3_og;
+  logic [31:0]      s3_grp;
+  logic             s4_valid, s4_og_first, s4_og_last;
+  logic [PePix-1:0] s4_pix_valid;
+  logic [15:0]      s4_og;
+  logic [31:0]      s4_grp;
+  logic [PePix-1:0] s5_pix_valid;
+  logic [15:0]      s5_og;
+  logic [31:0]      s5_grp;
+  // Embedding tags: S1 image data, S2 table data.
+  logic             e1_valid, e2_valid;
+  logic [15:0]      e1_x, e2_x;
+  logic [33:0]      e1_row_off, e2_row_off;
+
+  logic pipeline_busy;
+  logic pp_valid;  // post-processing output valid (S5)
+  assign pipeline_busy = s1_valid || s2_valid || s3_valid || s4_valid || pp_valid || e1_valid || e2_valid;
+
+  // ---------------------------------------------------------------------------------------------
+  // State and counters.
+  always_comb begin
+    state_d = state_q;
+    case (state_q)
+      StIdle: begin
+        if (start_i && d_embed) state_d = StEmbed;
+        else if (start_i)       state_d = StConv;
+      end
+      StConv:  if (job_last_step) state_d = StDrain;
+      StEmbed: if (emb_x_last && emb_y_last) state_d = StDrain;
+      StDrain: if (!pipeline_busy) state_d = StDone;
+      StDone:  state_d = StIdle;
+      default: state_d = StIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q <= StIdle;
+    end else begin
+      state_q <= state_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (state_q == StIdle && start_i) begin
+      og_q        <= '0;
+      oy_q        <= '0;
+      pgx_q       <= '0;
+      ky_q        <= '0;
+      kx_q        <= '0;
+      b_q         <= '0;
+      iy_grp_q    <= $signed({2'b0, d_stride2 ? {d_out_y0[14:0], 1'b0} : d_out_y0}) - 18'(pad);
+      row_off_q   <= 34'($signed(d_act_row0_offset));
+      ky_off_q    <= '0;
+      blk_off_q   <= '0;
+      x0_q        <= '0;
+      w_og_base_q <= d_wgt_base;
+      w_step_q    <= '0;
+      grp_q       <= '0;
+      steps_q     <= '0;
+      ey_q        <= '0;
+      ex_q        <= '0;
+      epix_q      <= d_img_base;
+      erow_off_q  <= '0;
+    end else if (issue) begin
+      steps_q <= steps_q + 32'd1;
+      // Input block, then kx, then ky.
+      if (!b_last) begin
+        b_q       <= b_q + 8'd1;
+        blk_off_q <= blk_off_q + d_act_block_stride;
+      end else begin
+        b_q       <= '0;
+        blk_off_q <= '0;
+        if (!kx_last) begin
+          kx_q <= kx_q + 2'd1;
+        end else begin
+          kx_q <= '0;
+          if (!ky_last) begin
+            ky_q     <= ky_q + 2'd1;
+            ky_off_q <= ky_off_q + 34'(d_act_row_stride);
+          end else begin
+            ky_q     <= '0;
+            ky_off_q <= '0;
+          end
+        end
+      end
+      w_step_q <= step_last ? 32'd0 : w_step_q + 32'd1;
+      if (step_last) begin
+        grp_q <= grp_q + 32'd1;
+        // Pixel group, then output row, then output-channel group.
+        if (!pgx_last) begin
+          pgx_q <= pgx_q + 16'd1;
+          x0_q  <= x0_q + 16'(PePix);
+        end else begin
+          pgx_q <= '0;
+          x0_q  <= '0;
+          if (!oy_last) begin
+            oy_q      <= oy_q + 16'd1;
+            iy_grp_q  <= iy_grp_q + (d_stride2 ? 18'd2 : 18'd1);
+            row_off_q <= row_off_q + (d_stride2 ? 34'({d_act_row_stride, 1'b0}) : 34'(d_act_row_stride));
+          end else begin
+            oy_q        <= '0;
+            iy_grp_q    <= $signed({2'b0, d_stride2 ? {d_out_y0[14:0], 1'b0} : d_out_y0}) - 18'(pad);
+            row_off_q   <= 34'($signed(d_act_row0_offset));
+            og_q        <= og_q + 16'd1;
+            w_og_base_q <= w_og_base_q + steps_per_group;
+          end
+        end
+      end
+    end else if (emb_issue) begin
+      steps_q <= steps_q + 32'd1;
+      epix_q  <= epix_q + 32'd1;
+      if (!emb_x_last) begin
+        ex_q <= ex_q + 16'd1;
+      end else begin
+        ex_q       <= '0;
+        ey_q       <= ey_q + 16'd1;
+        erow_off_q <= erow_off_q + 34'(d_act_row_stride);
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Pipeline registers.
+  logic tile_error_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      s1_valid <= 1'b0;
+      s2_valid <= 1'b0;
+      s3_valid <= 1'b0;
+      s4_valid <= 1'b0;
+      e1_valid <= 1'b0;
+      e2_valid <= 1'b0;
+      tile_error_q <= 1'b0;
+    end else begin
+      s1_valid <= issue;
+      s2_valid <= s1_valid;
+      s3_valid <= s2_valid && s2_last;  // S3 onwards carries finished pixel groups only
+      s4_valid <= s3_valid;
+      e1_valid <= emb_issue;
+      e2_valid <= e1_valid;
+      if (state_q == StIdle && start_i) tile_error_q <= 1'b0;
+      else if (issue && row_valid && !row_in_tile) tile_error_q <= 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    s1_first      <= step_first;
+    s1_last       <= step_last;
+    s1_og_first   <= (pgx_q == 16'd0) && (oy_q == 16'd0);
+    s1_og_last    <= pgx_last && oy_last;
+    s1_slot_valid <= slot_valid;
+    s1_pix_valid  <= pix_valid;
+    s1_slot_bank  <= slot_bank;
+    s1_og         <= og_q;
+    s1_grp        <= grp_q;
+    s2_last       <= s1_last;
+    s2_og_first   <= s1_og_first;
+    s2_og_last    <= s1_og_last;
+    s2_pix_valid  <= s1_pix_valid;
+    s2_og         <= s1_og;
+    s2_grp        <= s1_grp;
+    s3_og_first   <= s2_og_first;
+    s3_og_last    <= s2_og_last;
+    s3_pix_valid  <= s2_pix_valid;
+    s3_og         <= s2_og;
+    s3_grp        <= s2_grp;
+    s4_og_first   <= s3_og_first;
+    s4_og_last    <= s3_og_last;
+    s4_pix_valid  <= s3_pix_valid;
+    s4_og         <= s3_og;
+    s4_grp        <= s3_grp;
+    s5_pix_valid  <= s4_pix_valid;
+    s5_og         <= s4_og;
+    s5_grp        <= s4_grp;
+    e1_x          <= ex_q;
+    e1_row_off    <= erow_off_q;
+    e2_x          <= e1_x;
+    e2_row_off    <= e1_row_off;
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Buffers. Each RAM is the host's while the engine is idle and the engine's while it is busy.
+  logic [63:0]   host_word_mask;
+  logic [4095:0] host_wdata_wide;  // the host word repeated, for RAMs written by 64-bit slice
+  assign host_word_mask  = 64'd1 << host_word_i;
+  assign host_wdata_wide = {64{host_wdata_i}};
+  logic host_we, host_re;
+  assign host_we = host_we_i && !busy;
+  assign host_re = host_re_i && !busy;
+
+  // Activation input buffer: Banks banks of 128-bit entries {plane 1, plane 0}.
+  logic [ActW-1:0] act_rdata [Banks];
+  logic [1:0]       emb_act_mask;
+  logic [Lanes-1:0] emb_act0, emb_act1;
+  logic             emb_valid;
+  assign emb_act_mask = 2'b11;
+  for (genvar j = 0; j < Banks; j++) begin : g_act
+    logic             we;
+    logic [ActAW-1:0] waddr;
+    logic [1:0]       wmask;
+    logic [ActW-1:0]  wdata;
+    always_comb begin
+      if (busy) begin
+        we    = emb_valid && (BankW'(e2_x) == BankW'(j));
+        waddr = ActAW'(d_act_base + 32'(e2_row_off) + (32'(e2_x) >> BankW));
+        wmask = emb_act_mask;
+        wdata = {emb_act1, emb_act0};
+      end else begin
+        we    = host_we && host_buf_i == BufAct && host_bank_i == 8'(j);
+        waddr = ActAW'(host_entry_i);
+        wmask = host_word_mask[1:0];
+        wdata = {host_wdata_i, host_wdata_i};
+      end
+    end
+    ern_ram #(
+      .Width(ActW),
+      .Depth(ActDepth)
+    ) u_ram (
+      .clk_i,
+      .we_i   (we),
+      .waddr_i(waddr),
+      .wmask_i(wmask),
+      .wdata_i(wdata),
+      .re_i   (busy ? issue : (host_re && host_buf_i == BufAct && host_bank_i == 8'(j))),
+      .raddr_i(busy ? act_raddr[j] : ActAW'(host_entry_i)),
+      .rdata_o(act_rdata[j])
+    );
+  end
+
+  // Weight buffer: PeOut x 64 sign bits per entry.
+  logic [WgtW-1:0] wgt_rdata;
+  ern_ram #(
+    .Width(WgtW),
+    .Depth(WgtDepth)
+  ) u_wgt (
+    .clk_i,
+    .we_i   (host_we && host_buf_i == BufWgt),
+    .waddr_i(WgtAW'(host_entry_i)),
+    .wmask_i(host_word_mask[WgtW/64-1:0]),
+    .wdata_i(host_wdata_wide[WgtW-1:0]),
+    .re_i   (issue),
+    .raddr_i(WgtAW'(w_og_base_q + w_step_q)),
+    .rdata_o(wgt_rdata)
+  );
+
+  // Threshold buffer: PeOut channel entries {t2, t1, t0, mode} per entry.
+  logic [ThrRamW-1:0] thr_rdata;
+  ern_ram #(
+    .Width(ThrRamW),
+    .Depth(ThrDepth)
+  ) u_thr (
+    .clk_i,
+    .we_i   (host_we && host_buf_i == BufThr),
+    .waddr_i(ThrAW'(host_entry_i)),
+    .wmask_i(host_word_mask[(ThrRamW+63)/64-1:0]),
+    .wdata_i(host_wdata_wide[ThrRamW-1:0]),
+    .re_i   (s2_valid && s2_last),
+    .raddr_i(ThrAW'(d_thr_base + 32'(s2_og))),
+    .rdata_o(thr_rdata)
+  );
+
+  // Residual input and stream output buffers: per pixel bank, PeOut stream values per entry.
+  logic [StrRamW-1:0] res_rdata [PePix];
+  logic [StrRamW-1:0] ostr_rdata [PePix];
+  logic [OutRamW-1:0] oact_rdata [PePix];
+  logic [PeOut*StreamW-1:0] pp_stream_bank [PePix];
+  logic [2*PeOut-1:0]       pp_act_bank [PePix];
+  logic                     write_act_s5, write_stream_s5;
+  for (genvar p = 0; p < PePix; p++) begin : g_pix_bufs
+    ern_ram #(
+      .Width(StrRamW),
+      .Depth(StrDepth)
+    ) u_res (
+      .clk_i,
+      .we_i   (host_we && host_buf_i == BufRes && host_bank_i == 8'(p)),
+      .waddr_i(StrAW'(host_entry_i)),
+      .wmask_i(host_word_mask[(StrRamW+63)/64-1:0]),
+      .wdata_i(host_wdata_wide[StrRamW-1:0]),
+      .re_i   (busy ? (s2_valid && s2_last) : (host_re && host_buf_i == BufRes && host_bank_i == 8'(p))),
+      .raddr_i(busy ? StrAW'(d_res_base + s2_grp) : StrAW'(host_entry_i)),
+      .rdata_o(res_rdata[p])
+    );
+    ern_ram #(
+      .Width(StrRamW),
+      .Depth(StrDepth)
+    ) u_ostr (
+      .clk_i,
+      .we_i   (write_stream_s5 && s5_pix_valid[p]),
+      .waddr_i(StrAW'(d_ostr_base + s5_grp)),
+      .wmask_i({((StrRamW+63)/64){1'b1}}),
+      .wdata_i(StrRamW'(pp_stream_bank[p])),
+      .re_i   (host_re && host_buf_i == BufOstr && host_bank_i == 8'(p)),
+      .raddr_i(StrAW'(host_entry_i)),
+      .rdata_o(ostr_rdata[p])
+    );
+    ern_ram #(
+      .Width(OutRamW),
+      .Depth(OutDepth)
+    ) u_oact (
+      .clk_i,
+      .we_i   (write_act_s5 && s5_pix_valid[p]),
+      .waddr_i(OutAW'(d_oact_base + s5_grp)),
+      .wmask_i({((OutRamW+63)/64){1'b1}}),
+      .wdata_i(OutRamW'(pp_act_bank[p])),
+      .re_i   (host_re && host_buf_i == BufOact && host_bank_i == 8'(p)),
+      .raddr_i(OutAW'(host_entry_i)),
+      .rdata_o(oact_rdata[p])
+    );
+  end
+
+  // Image buffer and pixel embedding.
+  logic [ImgW-1:0] img_rdata;
+  ern_ram #(
+    .Width(ImgW),
+    .Depth(ImgDepth)
+  ) u_img (
+    .clk_i,
+    .we_i   (host_we && host_buf_i == BufImg),
+    .waddr_i(ImgAW'(host_entry_i)),
+    .wmask_i(host_word_mask[0]),
+    .wdata_i(host_wdata_i[ImgW-1:0]),
+    .re_i   (emb_issue),
+    .raddr_i(ImgAW'(epix_q)),
+    .rdata_o(img_rdata)
+  );
+
+  ern_pixel_embed #(
+    .Colours  (EmbColours),
+    .PerColour(EmbPerColour),
+    .Lanes    (Lanes)
+  ) u_embed (
+    .clk_i,
+    .rst_ni,
+    .tbl_we_i    (host_we && host_buf_i == BufEmb),
+    .tbl_colour_i(host_bank_i[$clog2(EmbColours)-1:0]),
+    .tbl_value_i (host_entry_i[7:0]),
+    .tbl_wdata_i (host_wdata_i[2*EmbPerColour-1:0]),
+    .pix_valid_i (e1_valid),
+    .pix_i       (img_rdata),
+    .valid_o     (emb_valid),
+    .act0_o      (emb_act0),
+    .act1_o      (emb_act1)
+  );
+
+  // ---------------------------------------------------------------------------------------------
+  // PE array, fed at S1 through the bank crossbar; padding and pixels past the edge read zero.
+  logic [PePix*Lanes-1:0] pe_act0, pe_act1;
+  always_comb begin
+    for (int p = 0; p < PePix; p++) begin
+      logic [ActW-1:0] word;
+      word = s1_slot_valid[p] ? act_rdata[s1_slot_bank[p*BankW +: BankW]] : '0;
+      pe_act0[p*Lanes +: Lanes] = word[Lanes-1:0];
+      pe_act1[p*Lanes +: Lanes] = word[2*Lanes-1:Lanes];
+    end
+  end
+
+  logic [PeOut*PePix*AccW-1:0] acc;
+  ern_pe_array #(
+    .PeOut      (PeOut),
+    .PePix      (PePix),
+    .Lanes      (Lanes),
+    .MaxInBlocks(MaxInBlocks),
+    .AccW       (AccW)
+  ) u_array (
+    .clk_i,
+    .rst_ni,
+    .step_i  (s1_valid),
+    .first_i (s1_first),
+    .act0_i  (pe_act0),
+    .act1_i  (pe_act1),
+    .weight_i(wgt_rdata),
+    .acc_o   (acc)
+  );
+
+  // ---------------------------------------------------------------------------------------------
+  // Post-processing of finished pixel groups (S3 -> S5).
+  logic [PeOut*PePix*StreamW-1:0] residual;
+  always_comb begin
+    for (int o = 0; o < PeOut; o++) begin
+      for (int p = 0; p < PePix; p++) begin
+        residual[(o*PePix + p)*StreamW +: StreamW] = res_rdata[p][o*StreamW +: StreamW];
+      end
+    end
+  end
+
+  logic [PeOut*PePix*2-1:0]       pp_q;
+  logic [PeOut*PePix*StreamW-1:0] pp_stream;
+  logic [PeOut*PePix-1:0]         pp_overflow;
+  ern_postproc #(
+    .PeOut  (PeOut),
+    .PePix  (PePix),
+    .AccW   (AccW),
+    .StreamW(StreamW)
+  ) u_postproc (
+    .clk_i,
+    .rst_ni,
+    .valid_i       (s3_valid),
+    .add_residual_i(d_residual),
+    .acc_i         (acc),
+    .residual_i    (residual),
+    .thr_i         (thr_rdata[PeOut*ThrEntryW-1:0]),
+    .valid_o       (pp_valid),
+    .q_o           (pp_q),
+    .stream_o      (pp_stream),
+    .overflow_o    (pp_overflow)
+  );
+
+  assign write_act_s5    = pp_valid && d_write_act;
+  assign write_stream_s5 = pp_valid && d_write_stream;
+
+  // Regroup lanes (o, p) into per-pixel bank entries: {plane 1 lanes, plane 0 lanes} and streams.
+  logic [PeOut-1:0] lane_valid_s5;
+  always_comb begin
+    for (int p = 0; p < PePix; p++) begin
+      for (int o = 0; o < PeOut; o++) begin
+        pp_act_bank[p][o]         = pp_q[2*(o*PePix + p)];
+        pp_act_bank[p][PeOut + o] = pp_q[2*(o*PePix + p) + 1];
+        pp_stream_bank[p][o*StreamW +: StreamW] = pp_stream[(o*PePix + p)*StreamW +: StreamW];
+      end
+    end
+    for (int o = 0; o < PeOut; o++) begin
+      lane_valid_s5[o] = (s5_og != d_og_count - 16'd1) || (8'(o) < d_last_og_lanes);
+    end
+  end
+
+  // Stream values that do not fit StreamW, among the lanes written.
+  logic [31:0] overflows_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      overflows_q <= '0;
+    end else if (state_q == StIdle && start_i) begin
+      overflows_q <= '0;
+    end else if (write_stream_s5) begin
+      logic [31:0] count;
+      count = '0;
+      for (int o = 0; o < PeOut; o++) begin
+        for (int p = 0; p < PePix; p++) begin
+          count = count + 32'(pp_overflow[o*PePix + p] && lane_valid_s5[o] && s5_pix_valid[p]);
+        end
+      end
+      overflows_q <= overflows_q + count;
+    end
+  end
+
+  // Class sums: per output channel, the sum of acc over the valid pixels of all its groups,
+  // starting from zero or, for a later row tile of the same channels, from the stored sums (read
+  // at S3, when the channel group's first pixel group finishes).
+  logic signed [SumW-1:0] partial_q [PeOut];
+  logic signed [SumW-1:0] sum_acc_q [PeOut];
+  logic signed [SumW-1:0] sum_start [PeOut];
+  logic [PeOut*SumW-1:0]  sum_wdata;
+  logic [SumRamW-1:0]     sum_rdata;
+  always_comb begin
+    for (int o = 0; o < PeOut; o++) sum_start[o] = d_sum_accumulate ? $signed(sum_rdata[o*SumW +: SumW]) : '0;
+  end
+  always_ff @(posedge clk_i) begin
+    if (s3_valid) begin
+      for (int o = 0; o < PeOut; o++) begin
+        logic signed [SumW-1:0] s;
+        s = '0;
+        for (int p = 0; p < PePix; p++) begin
+          if (s3_pix_valid[p]) s = s + SumW'($signed(acc[(o*PePix + p)*AccW +: AccW]));
+        end
+        partial_q[o] <= s;
+      end
+    end
+    if (s4_valid) begin
+      for (int o = 0; o < PeOut; o++) begin
+        sum_acc_q[o] <= (s4_og_first ? sum_start[o] : sum_acc_q[o]) + partial_q[o];
+      end
+    end
+  end
+  always_comb begin
+    for (int o = 0; o < PeOut; o++) begin
+      sum_wdata[o*SumW +: SumW] = (s4_og_first ? sum_start[o] : sum_acc_q[o]) + partial_q[o];
+    end
+  end
+
+  ern_ram #(
+    .Width(SumRamW),
+    .Depth(SumDepth)
+  ) u_sum (
+    .clk_i,
+    .we_i   (s4_valid && s4_og_last && d_write_sum),
+    .waddr_i(SumAW'(d_sum_base + 32'(s4_og))),
+    .wmask_i({((SumRamW+63)/64){1'b1}}),
+    .wdata_i(SumRamW'(sum_wdata)),
+    .re_i   (busy ? (s3_valid && s3_og_first && d_sum_accumulate) : (host_re && host_buf_i == BufSum)),
+    .raddr_i(busy ? SumAW'(d_sum_base + 32'(s3_og)) : SumAW'(host_entry_i)),
+    .rdata_o(sum_rdata)
+  );
+
+  // ---------------------------------------------------------------------------------------------
+  // Host reads: the RAM answers one cycle later; the word is selected from the registered request.
+  logic [3:0]  rd_buf_q;
+  logic [7:0]  rd_bank_q;
+  logic [5:0]  rd_word_q;
+  logic [23:0] rd_entry_q;
+  always_ff @(posedge clk_i) begin
+    if (host_re) begin
+      rd_buf_q   <= host_buf_i;
+      rd_bank_q  <= host_bank_i;
+      rd_word_q  <= host_word_i;
+      rd_entry_q <= host_entry_i;
+    end
+  end
+
+  // Capabilities, so that the driver can check it talks to the configuration it expects.
+  logic [31:0] info_word;
+  always_comb begin
+    case (rd_entry_q[4:0])
+      5'd0:    info_word = 32'h45524e31;  // "ERN1"
+      5'd1:    info_word = 32'(PeOut);
+      5'd2:    info_word = 32'(PePix);
+      5'd3:    info_word = 32'(StreamW);
+      5'd4:    info_word = 32'(AccW);
+      5'd5:    info_word = 32'(ThrW);
+      5'd6:    info_word = 32'(MaxInBlocks);
+      5'd7:    info_word = 32'(ActDepth);
+      5'd8:    info_word = 32'(WgtDepth);
+      5'd9:    info_word = 32'(ThrDepth);
+      5'd10:   info_word = 32'(StrDepth);
+      5'd11:   info_word = 32'(OutDepth);
+      5'd12:   info_word = 32'(SumDepth);
+      5'd13:   info_word = 32'(ImgDepth);
+      5'd14:   info_word = 32'(EmbColours);
+      5'd15:   info_word = 32'(EmbPerColour);
+      5'd16:   info_word = 32'(DescWords);
+      default: info_word = '0;
+    endcase
+  end
+
+  logic [4095:0] rd_entry_data;  // the addressed entry, zero-extended
+  always_comb begin
+    case (rd_buf_q)
+      BufAct:  rd_entry_data = 4096'(act_rdata[BankW'(rd_bank_q)]);
+      BufRes:  rd_entry_data = 4096'(res_rdata[rd_bank_q[PixIdxW-1:0]]);
+      BufOstr: rd_entry_data = 4096'(ostr_rdata[rd_bank_q[PixIdxW-1:0]]);
+      BufOact: rd_entry_data = 4096'(oact_rdata[rd_bank_q[PixIdxW-1:0]]);
+      BufSum:  rd_entry_data = 4096'(sum_rdata);
+      BufInfo: rd_entry_data = 4096'(info_word);
+      default: rd_entry_data = '0;
+    endcase
+  end
+  assign host_rdata_o = rd_entry_data[rd_word_q*64 +: 64];
+
+  // Bits that are unused by design: padding of wide entries, address bits above the depths, and
+  // the widest host write data and masks, which only the largest configurations use.
+  logic unused_bits;
+  assign unused_bits = ^{e2_row_off[33:32], host_word_mask, host_wdata_wide, thr_rdata, rd_bank_q, rd_entry_q};
+
+  // ---------------------------------------------------------------------------------------------
+  assign busy_o       = busy;
+  assign done_o       = (state_q == StDone);
+  assign state_o      = state_q;
+  assign steps_o      = steps_q;
+  assign overflows_o  = overflows_q;
+  assign tile_error_o = tile_error_q;
+endmodule

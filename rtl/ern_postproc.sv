@@ -1,0 +1,96 @@
+// Post-processing of the PeOut x PePix accumulators of one pixel group: the integer residual
+// stream add, the 3-threshold 2-bit quantizer (increasing, decreasing or constant mode), and the
+// stream value with a check that it fits the configured stream width. Two pipeline stages.
+//
+// Lane l = o * PePix + p (output channel o, pixel p). Channel o's threshold entry is
+// thr_i[o*ThrEntryW +: ThrEntryW] = {t2, t1, t0, mode}; in constant mode the level is t0[1:0].
+//
+// Widths: v = acc + residual needs ValueW = max(AccW, StreamW) + 1 bits. Thresholds have one
+// bit more, so a threshold beyond every possible v (+/- 2^(ValueW-1)) is representable: the
+// quantizer never needs to clamp or wrap.
+module ern_postproc #(
+  parameter int PeOut   = 8,
+  parameter int PePix   = 2,
+  parameter int AccW    = 17,
+  parameter int StreamW = 16,
+  localparam int Lanes     = PeOut * PePix,
+  localparam int ValueW    = ((AccW > StreamW) ? AccW : StreamW) + 1,
+  localparam int ThrW      = ValueW + 1,
+  localparam int ThrEntryW = 2 + 3 * ThrW
+) (
+  input  logic                       clk_i,
+  input  logic                       rst_ni,
+  input  logic                       valid_i,
+  input  logic                       add_residual_i,
+  input  logic [Lanes*AccW-1:0]      acc_i,
+  input  logic [Lanes*StreamW-1:0]   residual_i,
+  input  logic [PeOut*ThrEntryW-1:0] thr_i,
+  output logic                       valid_o,
+  output logic [Lanes*2-1:0]         q_o,         // lane l at [2l +: 2]
+  output logic [Lanes*StreamW-1:0]   stream_o,    // lane l at [l*StreamW +: StreamW]
+  output logic [Lanes-1:0]           overflow_o   // the lane's v does not fit StreamW
+);
+  localparam logic [1:0] ModeIncreasing = 2'd0;
+  localparam logic [1:0] ModeDecreasing = 2'd1;
+
+  // Stage A: v = acc + residual.
+  logic signed [ValueW-1:0] v_q [Lanes];
+  logic [PeOut*ThrEntryW-1:0] thr_q;
+  logic valid_a_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      valid_a_q <= 1'b0;
+    end else begin
+      valid_a_q <= valid_i;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (valid_i) begin
+      thr_q <= thr_i;
+      for (int l = 0; l < Lanes; l++) begin
+        v_q[l] <= ValueW'($signed(acc_i[l*AccW +: AccW])) +
+                  (add_residual_i ? ValueW'($signed(residual_i[l*StreamW +: StreamW])) : '0);
+      end
+    end
+  end
+
+  // Stage B: quantize, and narrow to the stream width.
+  logic [Lanes*2-1:0]       q_q;
+  logic [Lanes*StreamW-1:0] stream_q;
+  logic [Lanes-1:0]         overflow_q;
+  logic                     valid_b_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) valid_b_q <= 1'b0;
+    else         valid_b_q <= valid_a_q;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (valid_a_q) begin
+      for (int l = 0; l < Lanes; l++) begin
+        logic [ThrEntryW-1:0] entry;
+        logic signed [ThrW-1:0] v, t0, t1, t2;
+        entry = thr_q[(l / PePix)*ThrEntryW +: ThrEntryW];
+        v  = ThrW'(v_q[l]);
+        t0 = $signed(entry[2 +: ThrW]);
+        t1 = $signed(entry[2 + ThrW +: ThrW]);
+        t2 = $signed(entry[2 + 2*ThrW +: ThrW]);
+        case (entry[1:0])
+          ModeIncreasing: q_q[2*l +: 2] <= 2'(v >= t0) + 2'(v >= t1) + 2'(v >= t2);
+          ModeDecreasing: q_q[2*l +: 2] <= 2'(v <= t0) + 2'(v <= t1) + 2'(v <= t2);
+          default:        q_q[2*l +: 2] <= t0[1:0];
+        endcase
+        stream_q[l*StreamW +: StreamW] <= v_q[l][StreamW-1:0];
+        // Fits when every bit above the stream's sign bit equals it.
+        overflow_q[l] <= (v_q[l][ValueW-1:StreamW-1] != {(ValueW-StreamW+1){v_q[l][StreamW-1]}});
+      end
+    end
+  end
+
+  assign valid_o    = valid_b_q;
+  assign q_o        = q_q;
+  assign stream_o   = stream_q;
+  assign overflow_o = overflow_q;
+endmodule

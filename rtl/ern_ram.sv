@@ -1,0 +1,45 @@
+// Synchronous single-read, single-write RAM. Entries wider than 64 bits are written in 64-bit
+// slices (wmask_i selects them), so the host can fill them word by word; entries of up to 64 bits
+// are written whole. Reads have one cycle of latency, as in a block RAM.
+`include "ern_assert.svh"
+
+module ern_ram #(
+  parameter int Width = 64,
+  parameter int Depth = 256,
+  localparam int Words = (Width + 63) / 64,
+  localparam int AddrW = (Depth > 1) ? $clog2(Depth) : 1
+) (
+  input  logic             clk_i,
+  input  logic             we_i,
+  input  logic [AddrW-1:0] waddr_i,
+  input  logic [Words-1:0] wmask_i,
+  input  logic [Width-1:0] wdata_i,
+  input  logic             re_i,
+  input  logic [AddrW-1:0] raddr_i,
+  output logic [Width-1:0] rdata_o
+);
+  // Slices of 64 bits need an entry that is a whole number of them.
+  `ERN_ELAB_CHECK(g_bad_width, Width <= 64 || Width % 64 == 0, "ern_ram: a Width above 64 must be a multiple of 64")
+
+  logic [Width-1:0] mem_q [Depth];
+  logic [Width-1:0] rdata_q;
+
+  if (Words == 1) begin : g_whole
+    always_ff @(posedge clk_i) begin
+      if (we_i && wmask_i[0]) mem_q[waddr_i] <= wdata_i;
+    end
+  end else begin : g_sliced
+    always_ff @(posedge clk_i) begin
+      if (we_i) begin
+        for (int i = 0; i < Words; i++) begin
+          if (wmask_i[i]) mem_q[waddr_i][i*64 +: 64] <= wdata_i[i*64 +: 64];
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (re_i) rdata_q <= mem_q[raddr_i];
+  end
+  assign rdata_o = rdata_q;
+endmodule

@@ -1,0 +1,94 @@
+#include "sim/hw_config.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "models/error.h"
+
+namespace ernsim {
+
+namespace {
+
+bool is_power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+
+}  // namespace
+
+int HwConfig::acc_width() const {
+  // The RTL's $clog2(MaxAbsAcc + 1) + 1.
+  const int64_t max_abs = int64_t{3} * 9 * kLanes * max_in_blocks;
+  int clog2 = 0;
+  while ((int64_t{1} << clog2) < max_abs + 1) ++clog2;
+  return clog2 + 1;
+}
+
+std::vector<std::string> hw_config_names() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(ERNSIM_CONFIG_DIR, ec)) {
+    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+HwConfig load_hw_config(const std::string& name_or_path) {
+  std::string path = name_or_path;
+  const bool is_path = name_or_path.find('/') != std::string::npos ||
+                       name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json";
+  if (!is_path) path = std::string(ERNSIM_CONFIG_DIR) + "/" + name_or_path + ".json";
+  std::ifstream in(path);
+  if (!in) {
+    if (!is_path) {
+      std::string known;
+      for (const std::string& n : hw_config_names()) known += (known.empty() ? "" : ", ") + n;
+      fail("unknown hardware configuration '{}' (known: {})", name_or_path, known);
+    }
+    fail("{}: cannot open hardware configuration", path);
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: not valid JSON ({})", path, e.what());
+  }
+  HwConfig c;
+  c.path = path;
+  if (!j.is_object() || !j.contains("name") || !j["name"].is_string()) fail("{}: needs a string \"name\"", path);
+  c.name = j["name"].get<std::string>();
+  c.description = j.value("description", "");
+  if (!j.contains("rtl") || !j["rtl"].is_object()) fail("{}: needs an object \"rtl\" of RTL parameters", path);
+  for (const auto& [key, value] : j["rtl"].items()) {
+    if (!value.is_number_integer()) fail("{}: rtl.{} must be an integer", path, key);
+    c.rtl[key] = value.get<int64_t>();
+  }
+  auto param = [&](const char* key, int64_t lo, int64_t hi) {
+    auto it = c.rtl.find(key);
+    if (it == c.rtl.end()) fail("{}: rtl.{} is missing", path, key);
+    if (it->second < lo || it->second > hi) fail("{}: rtl.{} = {} is outside {}..{}", path, key, it->second, lo, hi);
+    return static_cast<int>(it->second);
+  };
+  c.pe_out = param("PeOut", 1, 64);
+  c.pe_pix = param("PePix", 1, 64);
+  c.stream_width = param("StreamW", 2, 31);
+  c.max_in_blocks = param("MaxInBlocks", 1, 255);
+  c.act_depth = param("ActDepth", 2, 1 << 24);
+  c.wgt_depth = param("WgtDepth", 2, 1 << 24);
+  c.thr_depth = param("ThrDepth", 2, 1 << 24);
+  c.str_depth = param("StrDepth", 2, 1 << 24);
+  c.out_depth = param("OutDepth", 2, 1 << 24);
+  c.sum_depth = param("SumDepth", 2, 1 << 24);
+  c.img_depth = param("ImgDepth", 2, 1 << 24);
+  c.embed_colours = param("EmbColours", 1, 8);
+  c.embed_per_colour = param("EmbPerColour", 1, 32);
+  if (!is_power_of_two(c.pe_pix)) fail("{}: rtl.PePix = {} must be a power of two", path, c.pe_pix);
+  if (HwConfig::kLanes % c.pe_out != 0) fail("{}: rtl.PeOut = {} must divide 64", path, c.pe_out);
+  if (c.embed_colours * c.embed_per_colour > HwConfig::kLanes) {
+    fail("{}: {} embedding channels do not fit 64 lanes", path, c.embed_colours * c.embed_per_colour);
+  }
+  return c;
+}
+
+}  // namespace ernsim

@@ -1,0 +1,58 @@
+// Hardware configurations (configs/*.json): the one source of truth for the accelerator's sizes.
+// The "rtl" section holds Verilog parameters by their RTL names; CMake passes them to Verilator,
+// the Yosys script to synthesis, and this loader to the driver. The values the RTL derives from
+// them are derived here the same way and checked against the engine's capability words at run time.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ernsim {
+
+struct HwConfig {
+  std::string name;
+  std::string description;
+  std::string path;
+  std::map<std::string, int64_t> rtl;  // every RTL parameter, as written
+
+  int pe_out = 0;
+  int pe_pix = 0;
+  int stream_width = 0;
+  int max_in_blocks = 0;
+  int act_depth = 0;
+  int wgt_depth = 0;
+  int thr_depth = 0;
+  int str_depth = 0;
+  int out_depth = 0;
+  int sum_depth = 0;
+  int img_depth = 0;
+  int embed_colours = 0;
+  int embed_per_colour = 0;
+
+  static constexpr int kLanes = 64;
+  static constexpr int kSumWidth = 32;
+
+  int banks() const { return 2 * pe_pix; }
+  int64_t macs_per_cycle() const { return int64_t{kLanes} * pe_out * pe_pix; }
+  // The accumulator holds +/- 3 * 9 * 64 * max_in_blocks.
+  int acc_width() const;
+  // acc + residual: one bit more than the wider of the two.
+  int value_width() const { return std::max(acc_width(), stream_width) + 1; }
+  // Thresholds: one more, so that "beyond every value" is representable.
+  int thr_width() const { return value_width() + 1; }
+  int thr_entry_bits() const { return 2 + 3 * thr_width(); }
+  // 64-bit words per buffer entry, as the host port addresses them.
+  static int words(int bits) { return (bits + 63) / 64; }
+};
+
+// A configuration by name (configs/NAME.json) or by path to a JSON file. Throws Error naming the
+// file and the problem (missing key, bad value, unknown name with the list of known ones).
+HwConfig load_hw_config(const std::string& name_or_path);
+
+// Names of the configurations in configs/, sorted.
+std::vector<std::string> hw_config_names();
+
+}  // namespace ernsim

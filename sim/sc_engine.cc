@@ -1,0 +1,93 @@
+#include "sim/sc_engine.h"
+
+#include <systemc.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+
+#include "models/error.h"
+
+namespace ernsim {
+
+// Generated per build (engine_registry.cc): runs the testbench of the named configuration's model.
+bool run_registered_engine(const std::string& config, const SimOptions& options,
+                           const std::function<void(EnginePort&)>& body);
+
+namespace {
+
+std::function<int()> g_sc_body;
+bool g_elaborated = false;
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+void parse_trace_window(const std::string& text, SimOptions& options) {
+  const size_t colon = text.find(':');
+  auto number = [&](const std::string& part, uint64_t fallback) -> uint64_t {
+    if (part.empty()) return fallback;
+    if (part.find_first_not_of("0123456789") != std::string::npos || part.size() > 18) {
+      fail("--trace-window {}: expected A:B with cycle numbers", text);
+    }
+    return std::stoull(part);
+  };
+  if (colon == std::string::npos) fail("--trace-window {}: expected A:B (cycles, B exclusive)", text);
+  options.trace_from = number(text.substr(0, colon), 0);
+  options.trace_to = number(text.substr(colon + 1), std::numeric_limits<uint64_t>::max());
+  if (options.trace_to <= options.trace_from) fail("--trace-window {}: the window is empty", text);
+}
+
+void run_sc_engine(const HwConfig& config, const SimOptions& options, const std::function<void(EnginePort&)>& body) {
+  if (g_elaborated) fail("the SystemC testbench can be elaborated once per process");
+  const std::vector<std::string> compiled = compiled_engine_configs();
+  if (std::find(compiled.begin(), compiled.end(), config.name) == compiled.end()) {
+    std::string names;
+    for (const std::string& n : compiled) names += (names.empty() ? "" : ", ") + n;
+    fail("configuration {}: its RTL is not compiled into this ernsim (compiled: {}); add it to configs/ and rebuild",
+         config.name, names);
+  }
+  SimOptions sim_options = options;
+  const bool vcd = ends_with(options.trace_path, ".vcd");
+  if (!options.trace_path.empty()) {
+    const std::filesystem::path parent = std::filesystem::path(options.trace_path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent)) {
+      fail("--trace {}: directory {} does not exist", options.trace_path, parent.string());
+    }
+    // One trace format per Verilated model: VCD is converted from FST afterwards.
+    if (vcd) sim_options.trace_path = options.trace_path + ".tmp.fst";
+  }
+  g_elaborated = true;
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  std::exception_ptr error;
+  g_sc_body = [&]() {
+    try {
+      run_registered_engine(config.name, sim_options, body);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    return 0;
+  };
+  // The kernel's own notes ("simulation stopped by user") are not the user's business.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  char arg0[] = "ernsim";
+  char* argv[] = {arg0, nullptr};
+  sc_core::sc_elab_and_sim(1, argv);
+  g_sc_body = nullptr;
+  if (error) std::rethrow_exception(error);
+  if (vcd) {
+    const std::string command = "fst2vcd -f '" + sim_options.trace_path + "' -o '" + options.trace_path + "' > /dev/null 2>&1";
+    const int status = std::system(command.c_str());
+    std::remove(sim_options.trace_path.c_str());
+    if (status != 0) fail("--trace {}: converting FST to VCD with fst2vcd failed (is gtkwave installed?)", options.trace_path);
+  }
+}
+
+}  // namespace ernsim
+
+// SystemC's library provides main() and calls sc_main; ernsim has its own main and enters SystemC
+// through sc_elab_and_sim, which lands here.
+int sc_main(int, char**) { return ernsim::g_sc_body ? ernsim::g_sc_body() : 1; }
