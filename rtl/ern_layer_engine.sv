@@ -43,6 +43,7 @@ module ern_layer_engine #(
   output logic [63:0] host_rdata_o,
   // Control and status.
   input  logic        start_i,
+  input  logic        hold_i,       // pause issuing steps (bubbles): data for them is not ready
   output logic        busy_o,
   output logic        done_o,       // one-cycle pulse at the end of a job
   output logic [2:0]  state_o,      // the sequencer state (for the watchdog's diagnosis)
@@ -183,7 +184,7 @@ module ern_layer_engine #(
   assign og_last  = (og_q == d_og_count - 16'd1);
 
   logic issue, step_first, step_last, job_last_step;
-  assign issue         = (state_q == StConv);
+  assign issue         = (state_q == StConv) && !hold_i;
   assign step_first    = (ky_q == 2'd0) && (kx_q == 2'd0) && (b_q == 8'd0);
   assign step_last     = b_last && kx_last && ky_last;
   assign job_last_step = step_last && pgx_last && oy_last && og_last;
@@ -229,7 +230,7 @@ module ern_layer_engine #(
   logic [31:0] epix_q;
   logic [33:0] erow_off_q;
   logic        emb_issue, emb_x_last, emb_y_last;
-  assign emb_issue  = (state_q == StEmbed);
+  assign emb_issue  = (state_q == StEmbed) && !hold_i;
   assign emb_x_last = (ex_q == d_in_width - 16'd1);
   assign emb_y_last = (ey_q == d_out_rows - 16'd1);
 
@@ -274,8 +275,8 @@ module ern_layer_engine #(
         if (start_i && d_embed) state_d = StEmbed;
         else if (start_i)       state_d = StConv;
       end
-      StConv:  if (job_last_step) state_d = StDrain;
-      StEmbed: if (emb_x_last && emb_y_last) state_d = StDrain;
+      StConv:  if (issue && job_last_step) state_d = StDrain;
+      StEmbed: if (emb_issue && emb_x_last && emb_y_last) state_d = StDrain;
       StDrain: if (!pipeline_busy) state_d = StDone;
       StDone:  state_d = StIdle;
       default: state_d = StIdle;

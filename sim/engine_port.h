@@ -41,6 +41,8 @@ class EnginePort {
   virtual JobStatus run_job() = 0;
   // Cycles simulated so far.
   virtual uint64_t cycle() const = 0;
+  // Holds the engine's sequencer (no steps issue while held).
+  virtual void set_hold(bool hold) = 0;
 };
 
 // Names of the engine's sequencer states (state_o), for diagnoses.

@@ -37,7 +37,7 @@ std::vector<std::string> hw_config_names() {
 HwConfig load_hw_config(const std::string& name_or_path) {
   std::string path = name_or_path;
   const bool is_path = name_or_path.find('/') != std::string::npos ||
-                       name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json";
+                       (name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json");
   if (!is_path) path = std::string(ERNSIM_CONFIG_DIR) + "/" + name_or_path + ".json";
   std::ifstream in(path);
   if (!in) {

@@ -34,6 +34,7 @@ class ScEngineTb : public sc_core::sc_module, public EnginePort {
     dut_.host_wdata_i(host_wdata_);
     dut_.host_rdata_o(host_rdata_);
     dut_.start_i(start_);
+    dut_.hold_i(hold_);
     dut_.busy_o(busy_);
     dut_.done_o(done_);
     dut_.state_o(state_);
@@ -44,11 +45,13 @@ class ScEngineTb : public sc_core::sc_module, public EnginePort {
     if (!options_.trace_path.empty()) SC_THREAD(trace);
   }
 
-  ~ScEngineTb() override { close_trace(); }
+  ~ScEngineTb() override {
+    if (trace_) trace_->close();
+  }
 
   std::exception_ptr error() const { return error_; }
   void finish() {
-    close_trace();
+    if (trace_) trace_->close();
     dut_.final();
   }
 
@@ -102,6 +105,8 @@ class ScEngineTb : public sc_core::sc_module, public EnginePort {
 
   uint64_t cycle() const override { return static_cast<uint64_t>(sc_core::sc_time_stamp() / kPeriod); }
 
+  void set_hold(bool hold) override { hold_.write(hold); }
+
  private:
   static inline const sc_core::sc_time kPeriod{10, sc_core::SC_NS};
 
@@ -119,6 +124,7 @@ class ScEngineTb : public sc_core::sc_module, public EnginePort {
     host_we_.write(false);
     host_re_.write(false);
     start_.write(false);
+    hold_.write(false);
     next_cycle();
     next_cycle();
     rst_n_.write(true);
@@ -138,21 +144,15 @@ class ScEngineTb : public sc_core::sc_module, public EnginePort {
     trace_->open(options_.trace_path.c_str());
     if (options_.trace_to == std::numeric_limits<uint64_t>::max()) return;
     sc_core::wait(kPeriod * static_cast<double>(options_.trace_to - options_.trace_from));
-    close_trace();
-  }
-
-  void close_trace() {
-    if (trace_) {
-      trace_->close();
-      trace_.reset();
-    }
+    // Closed, but kept alive: the kernel calls every registered trace file until the end.
+    trace_->close();
   }
 
   SimOptions options_;
   std::function<void(EnginePort&)> body_;
   std::exception_ptr error_;
   sc_core::sc_clock clk_;
-  sc_core::sc_signal<bool> rst_n_{"rst_n"}, host_we_{"host_we"}, host_re_{"host_re"}, start_{"start"};
+  sc_core::sc_signal<bool> rst_n_{"rst_n"}, host_we_{"host_we"}, host_re_{"host_re"}, start_{"start"}, hold_{"hold"};
   sc_core::sc_signal<bool> busy_{"busy"}, done_{"done"}, tile_error_{"tile_error"};
   sc_core::sc_signal<uint32_t> host_buf_{"host_buf"}, host_bank_{"host_bank"}, host_entry_{"host_entry"};
   sc_core::sc_signal<uint32_t> host_word_{"host_word"}, state_{"state"}, steps_{"steps"}, overflows_{"overflows"};
