@@ -13,6 +13,7 @@
 // (cycles from the start pulse to the done pulse; derived in docs/rtl.md, checked by tests).
 `include "ern_assert.svh"
 `include "ern_job_desc.svh"
+`include "ern_widths.svh"
 
 module ern_layer_engine #(
   parameter int PeOut        = 8,
@@ -56,7 +57,7 @@ module ern_layer_engine #(
   localparam int Lanes      = 64;
   localparam int Banks      = 2 * PePix;
   localparam int BankW      = $clog2(Banks);
-  localparam int AccW       = $clog2(3 * 9 * Lanes * MaxInBlocks + 1) + 1;
+  localparam int AccW       = `ERN_ACC_W(MaxInBlocks);
   localparam int ValueW     = ((AccW > StreamW) ? AccW : StreamW) + 1;
   localparam int ThrW       = ValueW + 1;
   localparam int ThrEntryW  = 2 + 3 * ThrW;

@@ -9,13 +9,14 @@
 // [o*Lanes +: Lanes], the accumulator of (o, p) at [(o*PePix + p)*AccW +: AccW]. The accumulators
 // hold a finished sum two cycles after the step that completed it.
 `include "ern_assert.svh"
+`include "ern_widths.svh"
 
 module ern_pe_array #(
   parameter int PeOut       = 8,
   parameter int PePix       = 2,
   parameter int Lanes       = 64,
   parameter int MaxInBlocks = 32,
-  parameter int AccW        = 17,
+  parameter int AccW        = `ERN_ACC_W(MaxInBlocks),
   localparam int PosW = $clog2(3 * Lanes + 1)
 ) (
   input  logic                         clk_i,

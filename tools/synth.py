@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Synthesizes an ernsim RTL module for a hardware configuration with Yosys (synth_xilinx) and
+reports LUT, FF, CARRY, BRAM and DSP counts. The design uses no multiplier, so DSP must be 0:
+the script exits non-zero otherwise.
+
+usage: tools/synth.py [--config NAME|FILE.json] [--top MODULE] [--json OUT.json] [--keep-log LOG]
+
+The configuration's "rtl" parameters that the top module declares are set with chparam. Defaults:
+--config default, --top ern_pe_array.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RTL = os.path.join(ROOT, "rtl")
+SOURCES = ["ern_ram.sv", "ern_pe.sv", "ern_pe_array.sv", "ern_postproc.sv", "ern_pixel_embed.sv",
+           "ern_layer_engine.sv"]
+# LUTs per LUT-RAM primitive (Xilinx 7-series), to count distributed RAM in LUTs.
+LUTRAM_LUTS = {"RAM32X1D": 2, "RAM32X1S": 1, "RAM32M": 4, "RAM32M16": 8, "RAM64X1D": 2, "RAM64X1S": 1,
+               "RAM64M": 4, "RAM64M8": 8, "RAM128X1D": 4, "RAM128X1S": 2, "RAM256X1S": 4}
+
+
+def load_config(spec):
+    path = spec if spec.endswith(".json") or "/" in spec else os.path.join(ROOT, "configs", spec + ".json")
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except OSError as e:
+        sys.exit(f"synth: cannot read configuration {path}: {e.strerror}")
+
+
+def declared_parameters(top):
+    """Parameter names the module declares (in its own file, named after it)."""
+    with open(os.path.join(RTL, top + ".sv")) as f:
+        text = f.read()
+    return set(re.findall(r"parameter\s+int\s+(\w+)", text))
+
+
+def generated_dir():
+    """The Verilog view of the job descriptor, generated into a temporary folder."""
+    out = tempfile.mkdtemp(prefix="ernsim_synth_")
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_descriptor.py"),
+                    os.path.join(RTL, "ern_job_descriptor.json"), os.path.join(out, "ern_job_desc.svh"),
+                    os.path.join(out, "job_descriptor.h")], check=True)
+    return out
+
+
+def count(cells):
+    def total(predicate):
+        return sum(n for name, n in cells.items() if predicate(name))
+    lut = total(lambda c: re.fullmatch(r"LUT[1-6](_2)?", c) is not None)
+    lutram = sum(n * LUTRAM_LUTS[c] for c, n in cells.items() if c in LUTRAM_LUTS)
+    return {
+        "lut": lut + lutram,
+        "lut_logic": lut,
+        "lutram_luts": lutram,
+        "ff": total(lambda c: re.fullmatch(r"FD[CPRS]E?", c) is not None),
+        "carry": total(lambda c: c.startswith("CARRY")),
+        "bram18": total(lambda c: c.startswith("RAMB18")) + 2 * total(lambda c: c.startswith("RAMB36")),
+        "dsp": total(lambda c: c.startswith("DSP")),
+        "muxf": total(lambda c: c.startswith("MUXF")),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", default="default")
+    parser.add_argument("--top", default="ern_pe_array")
+    parser.add_argument("--json", help="write the counts as JSON")
+    parser.add_argument("--keep-log", help="write the Yosys log here")
+    args = parser.parse_args()
+
+    config = load_config(args.config)
+    if not os.path.exists(os.path.join(RTL, args.top + ".sv")):
+        sys.exit(f"synth: no module {args.top} in rtl/")
+    params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(args.top)}
+    gen = generated_dir()
+    sources = " ".join(os.path.join(RTL, s) for s in SOURCES)
+    chparam = "".join(f" -set {k} {v}" for k, v in sorted(params.items()))
+    with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as stat_file:
+        stat_path = stat_file.name
+    script = (f"read_verilog -sv -I{RTL} -I{gen} {sources}; "
+              + (f"chparam{chparam} {args.top}; " if chparam else "")
+              + f"synth_xilinx -flatten -noiopad -noclkbuf -top {args.top}; "
+              + f"tee -q -o {stat_path} stat -json")
+    started = time.time()
+    run = subprocess.run(["yosys", "-q", "-p", script], capture_output=True, text=True)
+    seconds = time.time() - started
+    if args.keep_log:
+        with open(args.keep_log, "w") as f:
+            f.write(run.stdout + run.stderr)
+    if run.returncode != 0:
+        error = [l for l in (run.stdout + run.stderr).splitlines() if "ERROR" in l]
+        sys.exit(f"synth: yosys failed: {error[0] if error else run.returncode}")
+    with open(stat_path) as f:
+        stat = json.load(f)
+    os.unlink(stat_path)
+    module = stat["modules"].get("\\" + args.top) or next(iter(stat["modules"].values()))
+    counts = count(module["num_cells_by_type"])
+    result = {"config": config["name"], "top": args.top, "parameters": params, "yosys_seconds": round(seconds, 1),
+              **counts}
+    print(f"{args.top} on configuration {config['name']} ({', '.join(f'{k}={v}' for k, v in params.items())}):")
+    print(f"  LUT {counts['lut']} (logic {counts['lut_logic']}, LUT-RAM {counts['lutram_luts']}), FF {counts['ff']},"
+          f" CARRY {counts['carry']}, BRAM18 {counts['bram18']}, DSP {counts['dsp']}  [yosys {seconds:.0f} s]")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=1)
+            f.write("\n")
+    if counts["dsp"] != 0:
+        sys.exit(f"synth: {counts['dsp']} DSP blocks: the design must not need multipliers")
+
+
+if __name__ == "__main__":
+    main()
