@@ -1,6 +1,8 @@
 // The layer engine: runs one job (a tile of output rows x a range of output-channel groups of a
 // binary conv layer, or a tile of rows of the pixel embedding) out of on-chip buffers that a host
-// port fills, and leaves the results in output buffers. Output-channel groups, pixel groups, taps
+// port fills, and leaves the results in output buffers. The host port may fill input buffers and
+// drain output buffers while a job runs (the regions a job uses are its to keep apart), so that
+// loads and stores of neighbouring jobs overlap the compute. Output-channel groups, pixel groups, taps
 // and input blocks are sequenced here; see docs/rtl.md for the buffer layouts and timing.
 //
 // Conv loop, innermost last: group of PeOut output channels -> output row -> group of PePix
@@ -8,8 +10,8 @@
 // words (banked by x mod 2*PePix, so the pixels of a group never collide, at stride 1 or 2) and one
 // weight entry (PeOut x 64 sign bits) into the PE array. Addresses are kept incrementally with
 // adders only. The pipeline never stalls, so a job takes a fixed number of cycles:
-//   conv:  og_count * out_rows * out_pgs * taps * in_blocks + 6
-//   embed: out_rows * in_width + 3
+//   conv:  og_count * out_rows * out_pgs * taps * in_blocks + 7
+//   embed: out_rows * in_width + 4
 // (cycles from the start pulse to the done pulse; derived in docs/rtl.md, checked by tests).
 `include "ern_assert.svh"
 `include "ern_job_desc.svh"
@@ -42,6 +44,7 @@ module ern_layer_engine #(
   input  logic [5:0]  host_word_i,
   input  logic [63:0] host_wdata_i,
   output logic [63:0] host_rdata_o,
+  output logic        host_rgnt_o,  // the read of this cycle is served (the engine may hold the sum RAM)
   // Control and status.
   input  logic        start_i,
   input  logic        hold_i,       // pause issuing steps (bubbles): data for them is not ready
@@ -63,14 +66,17 @@ module ern_layer_engine #(
   localparam int ThrEntryW  = 2 + 3 * ThrW;
   localparam int SumW       = 32;
   localparam int DescWords  = `ERN_JOB_DESC_WORDS;
+  localparam int EngWords   = `ERN_JOB_ENGINE_WORDS;  // the engine's fields lead the descriptor
   localparam int PixIdxW    = (PePix > 1) ? $clog2(PePix) : 1;
+  localparam int PixLog2    = $clog2(PePix);
+  localparam int PeOutLog2  = $clog2(PeOut);
 
   // RAM entry widths: up to 64 bits, or whole 64-bit words so the host can fill them by word.
   localparam int ActW    = 2 * Lanes;
   localparam int WgtW    = PeOut * Lanes;
   localparam int ThrRamW = (PeOut * ThrEntryW <= 64) ? PeOut * ThrEntryW : ((PeOut * ThrEntryW + 63) / 64) * 64;
   localparam int StrRamW = (PeOut * StreamW <= 64) ? PeOut * StreamW : ((PeOut * StreamW + 63) / 64) * 64;
-  localparam int OutRamW = (2 * PeOut <= 64) ? 2 * PeOut : ((2 * PeOut + 63) / 64) * 64;
+  localparam int OutRamW = 2 * Lanes;  // a whole 64-lane word {plane 1, plane 0}, written by byte lanes
   localparam int SumRamW = (PeOut * SumW <= 64) ? PeOut * SumW : ((PeOut * SumW + 63) / 64) * 64;
   localparam int ImgW    = 8 * EmbColours;
 
@@ -83,7 +89,7 @@ module ern_layer_engine #(
   localparam int ImgAW = $clog2(ImgDepth);
 
   `ERN_ELAB_CHECK(g_bad_pe_pix, PePix >= 1 && (PePix & (PePix - 1)) == 0, "ern_layer_engine: PePix must be a power of two")
-  `ERN_ELAB_CHECK(g_bad_pe_out, PeOut >= 1 && PeOut <= Lanes && (Lanes % PeOut) == 0, "ern_layer_engine: PeOut must divide 64")
+  `ERN_ELAB_CHECK(g_bad_pe_out, PeOut >= 8 && PeOut <= Lanes && (Lanes % PeOut) == 0, "ern_layer_engine: PeOut must be 8..64 and divide 64")
   `ERN_ELAB_CHECK(g_bad_stream_w, StreamW >= 2 && StreamW <= 31, "ern_layer_engine: StreamW must be 2..31")
 
   // Host buffer ids.
@@ -104,27 +110,34 @@ module ern_layer_engine #(
     StConv  = 3'd1,
     StEmbed = 3'd2,
     StDrain = 3'd3,
-    StDone  = 3'd4
+    StDone  = 3'd4,
+    StInit  = 3'd5   // the latched descriptor sets up the counters
   } state_e;
 
   state_e state_q, state_d;
   logic   busy;
-  // Nothing is in flight once the job is done: the buffers are the host's again.
-  assign busy = (state_q == StConv) || (state_q == StEmbed) || (state_q == StDrain);
+  // Nothing is in flight once the job is done.
+  assign busy = (state_q != StIdle) && (state_q != StDone);
 
   // ---------------------------------------------------------------------------------------------
-  // The job descriptor, written word by word by the host.
-  logic [31:0] desc_q [DescWords];
+  // The job descriptor: the host writes the next one into a staging copy, which the start pulse
+  // latches, so that it may be written while the previous job runs. Only the engine's own words
+  // are kept; the rest of the descriptor is the controller's.
+  logic [31:0] desc_stage_q [EngWords];
+  logic [31:0] desc_q [EngWords];
   always_ff @(posedge clk_i) begin
-    if (host_we_i && !busy && host_buf_i == BufDesc && 32'(host_entry_i) < 32'(DescWords)) begin
-      desc_q[host_entry_i[$clog2(DescWords)-1:0]] <= host_wdata_i[31:0];
+    if (host_we_i && host_buf_i == BufDesc && 32'(host_entry_i) < 32'(EngWords)) begin
+      desc_stage_q[host_entry_i[$clog2(EngWords)-1:0]] <= host_wdata_i[31:0];
+    end
+    if (state_q == StIdle && start_i) begin
+      for (int i = 0; i < EngWords; i++) desc_q[i] <= desc_stage_q[i];
     end
   end
 
   logic        d_embed, d_kernel3, d_stride2, d_residual, d_write_act, d_write_stream, d_write_sum;
   logic        d_sum_accumulate;
   logic [7:0]  d_in_blocks, d_last_og_lanes;
-  logic [15:0] d_og_count, d_in_height, d_in_width, d_in_y0, d_in_rows, d_out_y0, d_out_rows;
+  logic [15:0] d_og_count, d_og0, d_in_height, d_in_width, d_in_y0, d_in_rows, d_out_y0, d_out_rows;
   logic [15:0] d_out_width, d_out_pgs, d_act_row_stride;
   logic [31:0] d_act_block_stride, d_act_row0_offset, d_act_base, d_wgt_base, d_thr_base;
   logic [31:0] d_res_base, d_oact_base, d_ostr_base, d_sum_base, d_img_base;
@@ -139,6 +152,7 @@ module ern_layer_engine #(
   assign d_in_blocks        = `ERN_JOB_IN_BLOCKS(desc_q);
   assign d_last_og_lanes    = `ERN_JOB_LAST_OG_LANES(desc_q);
   assign d_og_count         = `ERN_JOB_OG_COUNT(desc_q);
+  assign d_og0              = `ERN_JOB_OG0(desc_q);
   assign d_in_height        = `ERN_JOB_IN_HEIGHT(desc_q);
   assign d_in_width         = `ERN_JOB_IN_WIDTH(desc_q);
   assign d_in_y0            = `ERN_JOB_IN_Y0(desc_q);
@@ -170,6 +184,10 @@ module ern_layer_engine #(
   logic [31:0] blk_off_q;           // b * act_block_stride
   logic [15:0] x0_q;                // first output column of the pixel group
   logic [31:0] w_og_base_q, w_step_q, grp_q, steps_q;
+  // Placement of 2-bit outputs in 64-lane words: the first lane of the current channel group, and
+  // the output entries of the 64-lane blocks before the current one.
+  logic [5:0]  lane_off_q;
+  logic [31:0] og_start_grp_q, oact_blk_off_q;
 
   logic [1:0]  k_last;
   logic [31:0] steps_per_group;
@@ -242,22 +260,27 @@ module ern_layer_engine #(
   logic [PePix-1:0] s1_slot_valid, s1_pix_valid;
   logic [PePix*BankW-1:0] s1_slot_bank;
   logic [15:0]      s1_og;
-  logic [31:0]      s1_grp;
+  logic [31:0]      s1_grp, s1_oact;
+  logic [5:0]       s1_lane;
   logic             s2_valid, s2_last, s2_og_first, s2_og_last;
   logic [PePix-1:0] s2_pix_valid;
   logic [15:0]      s2_og;
-  logic [31:0]      s2_grp;
+  logic [31:0]      s2_grp, s2_oact;
+  logic [5:0]       s2_lane;
   logic             s3_valid, s3_og_first, s3_og_last;
   logic [PePix-1:0] s3_pix_valid;
   logic [15:0]      s3_og;
-  logic [31:0]      s3_grp;
+  logic [31:0]      s3_grp, s3_oact;
+  logic [5:0]       s3_lane;
   logic             s4_valid, s4_og_first, s4_og_last;
   logic [PePix-1:0] s4_pix_valid;
   logic [15:0]      s4_og;
-  logic [31:0]      s4_grp;
+  logic [31:0]      s4_grp, s4_oact;
+  logic [5:0]       s4_lane;
   logic [PePix-1:0] s5_pix_valid;
   logic [15:0]      s5_og;
-  logic [31:0]      s5_grp;
+  logic [31:0]      s5_grp, s5_oact;
+  logic [5:0]       s5_lane;
   // Embedding tags: S1 image data, S2 table data.
   logic             e1_valid, e2_valid;
   logic [15:0]      e1_x, e2_x;
@@ -272,9 +295,10 @@ module ern_layer_engine #(
   always_comb begin
     state_d = state_q;
     case (state_q)
-      StIdle: begin
-        if (start_i && d_embed) state_d = StEmbed;
-        else if (start_i)       state_d = StConv;
+      StIdle:  if (start_i) state_d = StInit;
+      StInit: begin
+        if (d_embed) state_d = StEmbed;
+        else         state_d = StConv;
       end
       StConv:  if (issue && job_last_step) state_d = StDrain;
       StEmbed: if (emb_issue && emb_x_last && emb_y_last) state_d = StDrain;
@@ -293,7 +317,7 @@ module ern_layer_engine #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (state_q == StIdle && start_i) begin
+    if (state_q == StInit) begin
       og_q        <= '0;
       oy_q        <= '0;
       pgx_q       <= '0;
@@ -309,6 +333,9 @@ module ern_layer_engine #(
       w_step_q    <= '0;
       grp_q       <= '0;
       steps_q     <= '0;
+      lane_off_q     <= 6'(32'(d_og0) << PeOutLog2);
+      og_start_grp_q <= '0;
+      oact_blk_off_q <= '0;
       ey_q        <= '0;
       ex_q        <= '0;
       epix_q      <= d_img_base;
@@ -353,8 +380,14 @@ module ern_layer_engine #(
             oy_q        <= '0;
             iy_grp_q    <= $signed({2'b0, d_stride2 ? {d_out_y0[14:0], 1'b0} : d_out_y0}) - 18'(pad);
             row_off_q   <= 34'($signed(d_act_row0_offset));
-            og_q        <= og_q + 16'd1;
-            w_og_base_q <= w_og_base_q + steps_per_group;
+            og_q           <= og_q + 16'd1;
+            w_og_base_q    <= w_og_base_q + steps_per_group;
+            og_start_grp_q <= grp_q + 32'd1;
+            lane_off_q     <= lane_off_q + 6'(PeOut);
+            // The next group starts a new 64-lane word: move past this block's entries.
+            if (32'(lane_off_q) + 32'(PeOut) == 32'(Lanes)) begin
+              oact_blk_off_q <= oact_blk_off_q + grp_q + 32'd1 - og_start_grp_q;
+            end
           end
         end
       end
@@ -366,7 +399,7 @@ module ern_layer_engine #(
       end else begin
         ex_q       <= '0;
         ey_q       <= ey_q + 16'd1;
-        erow_off_q <= erow_off_q + 34'(d_act_row_stride);
+        erow_off_q <= erow_off_q + 34'(d_out_pgs);
       end
     end
   end
@@ -390,7 +423,7 @@ module ern_layer_engine #(
       s4_valid <= s3_valid;
       e1_valid <= emb_issue;
       e2_valid <= e1_valid;
-      if (state_q == StIdle && start_i) tile_error_q <= 1'b0;
+      if (state_q == StInit) tile_error_q <= 1'b0;
       else if (issue && row_valid && !row_in_tile) tile_error_q <= 1'b1;
     end
   end
@@ -405,25 +438,35 @@ module ern_layer_engine #(
     s1_slot_bank  <= slot_bank;
     s1_og         <= og_q;
     s1_grp        <= grp_q;
+    s1_oact       <= d_oact_base + oact_blk_off_q + grp_q - og_start_grp_q;
+    s1_lane       <= lane_off_q;
     s2_last       <= s1_last;
     s2_og_first   <= s1_og_first;
     s2_og_last    <= s1_og_last;
     s2_pix_valid  <= s1_pix_valid;
     s2_og         <= s1_og;
     s2_grp        <= s1_grp;
+    s2_oact       <= s1_oact;
+    s2_lane       <= s1_lane;
     s3_og_first   <= s2_og_first;
     s3_og_last    <= s2_og_last;
     s3_pix_valid  <= s2_pix_valid;
     s3_og         <= s2_og;
     s3_grp        <= s2_grp;
+    s3_oact       <= s2_oact;
+    s3_lane       <= s2_lane;
     s4_og_first   <= s3_og_first;
     s4_og_last    <= s3_og_last;
     s4_pix_valid  <= s3_pix_valid;
     s4_og         <= s3_og;
     s4_grp        <= s3_grp;
+    s4_oact       <= s3_oact;
+    s4_lane       <= s3_lane;
     s5_pix_valid  <= s4_pix_valid;
     s5_og         <= s4_og;
     s5_grp        <= s4_grp;
+    s5_oact       <= s4_oact;
+    s5_lane       <= s4_lane;
     e1_x          <= ex_q;
     e1_row_off    <= erow_off_q;
     e2_x          <= e1_x;
@@ -431,50 +474,32 @@ module ern_layer_engine #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Buffers. Each RAM is the host's while the engine is idle and the engine's while it is busy.
+  // Buffers. Input buffers: the host writes, the engine reads. Output buffers: the engine writes,
+  // the host reads (the sum RAM's read port is the engine's when it accumulates).
   logic [63:0]   host_word_mask;
   logic [4095:0] host_wdata_wide;  // the host word repeated, for RAMs written by 64-bit slice
   assign host_word_mask  = 64'd1 << host_word_i;
   assign host_wdata_wide = {64{host_wdata_i}};
-  logic host_we, host_re;
-  assign host_we = host_we_i && !busy;
-  assign host_re = host_re_i && !busy;
+  logic host_we, host_re, engine_sum_read;
+  assign engine_sum_read = s3_valid && s3_og_first && d_sum_accumulate;
+  assign host_we = host_we_i;
+  assign host_re = host_re_i && !(host_buf_i == BufSum && engine_sum_read);
+  assign host_rgnt_o = !(host_re_i && host_buf_i == BufSum && engine_sum_read);
 
   // Activation input buffer: Banks banks of 128-bit entries {plane 1, plane 0}.
   logic [ActW-1:0] act_rdata [Banks];
-  logic [1:0]       emb_act_mask;
-  logic [Lanes-1:0] emb_act0, emb_act1;
-  logic             emb_valid;
-  assign emb_act_mask = 2'b11;
   for (genvar j = 0; j < Banks; j++) begin : g_act
-    logic             we;
-    logic [ActAW-1:0] waddr;
-    logic [1:0]       wmask;
-    logic [ActW-1:0]  wdata;
-    always_comb begin
-      if (busy) begin
-        we    = emb_valid && (BankW'(e2_x) == BankW'(j));
-        waddr = ActAW'(d_act_base + 32'(e2_row_off) + (32'(e2_x) >> BankW));
-        wmask = emb_act_mask;
-        wdata = {emb_act1, emb_act0};
-      end else begin
-        we    = host_we && host_buf_i == BufAct && host_bank_i == 8'(j);
-        waddr = ActAW'(host_entry_i);
-        wmask = host_word_mask[1:0];
-        wdata = {host_wdata_i, host_wdata_i};
-      end
-    end
     ern_ram #(
       .Width(ActW),
       .Depth(ActDepth)
     ) u_ram (
       .clk_i,
-      .we_i   (we),
-      .waddr_i(waddr),
-      .wmask_i(wmask),
-      .wdata_i(wdata),
-      .re_i   (busy ? issue : (host_re && host_buf_i == BufAct && host_bank_i == 8'(j))),
-      .raddr_i(busy ? act_raddr[j] : ActAW'(host_entry_i)),
+      .we_i   (host_we && host_buf_i == BufAct && host_bank_i == 8'(j)),
+      .waddr_i(ActAW'(host_entry_i)),
+      .wmask_i(host_word_mask[1:0]),
+      .wdata_i({host_wdata_i, host_wdata_i}),
+      .re_i   (issue),
+      .raddr_i(act_raddr[j]),
       .rdata_o(act_rdata[j])
     );
   end
@@ -528,8 +553,8 @@ module ern_layer_engine #(
       .waddr_i(StrAW'(host_entry_i)),
       .wmask_i(host_word_mask[(StrRamW+63)/64-1:0]),
       .wdata_i(host_wdata_wide[StrRamW-1:0]),
-      .re_i   (busy ? (s2_valid && s2_last) : (host_re && host_buf_i == BufRes && host_bank_i == 8'(p))),
-      .raddr_i(busy ? StrAW'(d_res_base + s2_grp) : StrAW'(host_entry_i)),
+      .re_i   (s2_valid && s2_last),
+      .raddr_i(StrAW'(d_res_base + s2_grp)),
       .rdata_o(res_rdata[p])
     );
     ern_ram #(
@@ -545,22 +570,45 @@ module ern_layer_engine #(
       .raddr_i(StrAW'(host_entry_i)),
       .rdata_o(ostr_rdata[p])
     );
+    // 2-bit outputs: the conv writes its PeOut lanes of both planes, the embedding whole words.
+    logic                 oact_we;
+    logic [OutAW-1:0]     oact_waddr;
+    logic [OutRamW/8-1:0] oact_wmask;
+    logic [OutRamW-1:0]   oact_wdata;
+    logic [Lanes/8-1:0]   oact_lanes;  // bytes of the conv's PeOut lanes in each plane
+    assign oact_lanes = (Lanes/8)'({(PeOut/8){1'b1}}) << s5_lane[5:3];
+    always_comb begin
+      if (emb_valid) begin
+        oact_we    = BankW'(e2_x) % BankW'(PePix) == BankW'(p);
+        oact_waddr = OutAW'(d_oact_base + 32'(e2_row_off) + (32'(e2_x) >> PixLog2));
+        oact_wmask = '1;
+        oact_wdata = {emb_act1, emb_act0};
+      end else begin
+        oact_we    = write_act_s5 && s5_pix_valid[p];
+        oact_waddr = OutAW'(s5_oact);
+        oact_wmask = {oact_lanes, oact_lanes};
+        oact_wdata = {Lanes'(pp_act_bank[p][2*PeOut-1:PeOut]) << s5_lane, Lanes'(pp_act_bank[p][PeOut-1:0]) << s5_lane};
+      end
+    end
     ern_ram #(
-      .Width(OutRamW),
-      .Depth(OutDepth)
+      .Width (OutRamW),
+      .Depth (OutDepth),
+      .SliceW(8)
     ) u_oact (
       .clk_i,
-      .we_i   (write_act_s5 && s5_pix_valid[p]),
-      .waddr_i(OutAW'(d_oact_base + s5_grp)),
-      .wmask_i({((OutRamW+63)/64){1'b1}}),
-      .wdata_i(OutRamW'(pp_act_bank[p])),
+      .we_i   (oact_we),
+      .waddr_i(oact_waddr),
+      .wmask_i(oact_wmask),
+      .wdata_i(oact_wdata),
       .re_i   (host_re && host_buf_i == BufOact && host_bank_i == 8'(p)),
       .raddr_i(OutAW'(host_entry_i)),
       .rdata_o(oact_rdata[p])
     );
   end
 
-  // Image buffer and pixel embedding.
+  // Image buffer and pixel embedding (its 64-lane words go to the output buffer).
+  logic [Lanes-1:0] emb_act0, emb_act1;
+  logic             emb_valid;
   logic [ImgW-1:0] img_rdata;
   ern_ram #(
     .Width(ImgW),
@@ -680,7 +728,7 @@ module ern_layer_engine #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       overflows_q <= '0;
-    end else if (state_q == StIdle && start_i) begin
+    end else if (state_q == StInit) begin
       overflows_q <= '0;
     end else if (write_stream_s5) begin
       logic [31:0] count;
@@ -737,8 +785,8 @@ module ern_layer_engine #(
     .waddr_i(SumAW'(d_sum_base + 32'(s4_og))),
     .wmask_i({((SumRamW+63)/64){1'b1}}),
     .wdata_i(SumRamW'(sum_wdata)),
-    .re_i   (busy ? (s3_valid && s3_og_first && d_sum_accumulate) : (host_re && host_buf_i == BufSum)),
-    .raddr_i(busy ? SumAW'(d_sum_base + 32'(s3_og)) : SumAW'(host_entry_i)),
+    .re_i   (engine_sum_read || (host_re && host_buf_i == BufSum)),
+    .raddr_i(engine_sum_read ? SumAW'(d_sum_base + 32'(s3_og)) : SumAW'(host_entry_i)),
     .rdata_o(sum_rdata)
   );
 
@@ -785,8 +833,6 @@ module ern_layer_engine #(
   logic [4095:0] rd_entry_data;  // the addressed entry, zero-extended
   always_comb begin
     case (rd_buf_q)
-      BufAct:  rd_entry_data = 4096'(act_rdata[BankW'(rd_bank_q)]);
-      BufRes:  rd_entry_data = 4096'(res_rdata[rd_bank_q[PixIdxW-1:0]]);
       BufOstr: rd_entry_data = 4096'(ostr_rdata[rd_bank_q[PixIdxW-1:0]]);
       BufOact: rd_entry_data = 4096'(oact_rdata[rd_bank_q[PixIdxW-1:0]]);
       BufSum:  rd_entry_data = 4096'(sum_rdata);
@@ -799,7 +845,7 @@ module ern_layer_engine #(
   // Bits that are unused by design: padding of wide entries, address bits above the depths, and
   // the widest host write data and masks, which only the largest configurations use.
   logic unused_bits;
-  assign unused_bits = ^{e2_row_off[33:32], host_word_mask, host_wdata_wide, thr_rdata, rd_bank_q, rd_entry_q};
+  assign unused_bits = ^{e2_row_off[33:32], host_word_mask, host_wdata_wide, thr_rdata, rd_bank_q, rd_entry_q, s5_oact};
 
   // ---------------------------------------------------------------------------------------------
   assign busy_o       = busy;

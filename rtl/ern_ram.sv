@@ -1,12 +1,13 @@
-// Synchronous single-read, single-write RAM. Entries wider than 64 bits are written in 64-bit
-// slices (wmask_i selects them), so the host can fill them word by word; entries of up to 64 bits
-// are written whole. Reads have one cycle of latency, as in a block RAM.
+// Synchronous single-read, single-write RAM with a write mask of SliceW-bit slices (64 by default,
+// so that a host fills wide entries word by word; 8 for byte lanes). An entry no wider than a
+// slice is written whole. Reads have one cycle of latency, as in a block RAM.
 `include "ern_assert.svh"
 
 module ern_ram #(
-  parameter int Width = 64,
-  parameter int Depth = 256,
-  localparam int Words = (Width + 63) / 64,
+  parameter int Width  = 64,
+  parameter int Depth  = 256,
+  parameter int SliceW = 64,
+  localparam int Words = (Width + SliceW - 1) / SliceW,
   localparam int AddrW = (Depth > 1) ? $clog2(Depth) : 1
 ) (
   input  logic             clk_i,
@@ -18,8 +19,8 @@ module ern_ram #(
   input  logic [AddrW-1:0] raddr_i,
   output logic [Width-1:0] rdata_o
 );
-  // Slices of 64 bits need an entry that is a whole number of them.
-  `ERN_ELAB_CHECK(g_bad_width, Width <= 64 || Width % 64 == 0, "ern_ram: a Width above 64 must be a multiple of 64")
+  // Slices need an entry that is a whole number of them.
+  `ERN_ELAB_CHECK(g_bad_width, Width <= SliceW || Width % SliceW == 0, "ern_ram: Width must be a multiple of SliceW")
 
   logic [Width-1:0] mem_q [Depth];
   logic [Width-1:0] rdata_q;
@@ -32,7 +33,7 @@ module ern_ram #(
     always_ff @(posedge clk_i) begin
       if (we_i) begin
         for (int i = 0; i < Words; i++) begin
-          if (wmask_i[i]) mem_q[waddr_i][i*64 +: 64] <= wdata_i[i*64 +: 64];
+          if (wmask_i[i]) mem_q[waddr_i][i*SliceW +: SliceW] <= wdata_i[i*SliceW +: SliceW];
         end
       end
     end

@@ -70,7 +70,7 @@ HwConfig load_hw_config(const std::string& name_or_path) {
     if (it->second < lo || it->second > hi) fail("{}: rtl.{} = {} is outside {}..{}", path, key, it->second, lo, hi);
     return static_cast<int>(it->second);
   };
-  c.pe_out = param("PeOut", 1, 64);
+  c.pe_out = param("PeOut", 8, 64);
   c.pe_pix = param("PePix", 1, 64);
   c.stream_width = param("StreamW", 2, 31);
   c.max_in_blocks = param("MaxInBlocks", 1, 255);

@@ -10,8 +10,8 @@ namespace ernsim {
 namespace {
 
 // Fixed pipeline latency of a job beyond its steps (docs/rtl.md, "Timing").
-constexpr uint64_t kConvLatency = 6;
-constexpr uint64_t kEmbedLatency = 3;
+constexpr uint64_t kConvLatency = 7;
+constexpr uint64_t kEmbedLatency = 4;
 
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
@@ -151,6 +151,7 @@ std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc) {
     d.sum_accumulate = s.write_sum && y0 > 0;
     d.in_blocks = static_cast<uint64_t>(s.blocks);
     d.og_count = static_cast<uint64_t>(j.og_count);
+    d.og0 = static_cast<uint64_t>(og0);
     d.last_og_lanes = static_cast<uint64_t>(std::min(cfg.pe_out, s.out_c - (og0 + j.og_count - 1) * cfg.pe_out));
     d.in_height = static_cast<uint64_t>(s.in_h);
     d.in_width = static_cast<uint64_t>(s.in_w);
@@ -182,8 +183,8 @@ std::vector<JobPlan> plan_embed(const HwConfig& cfg, const LayerCase& lc) {
            l.source_channel[c], c / cfg.embed_per_colour);
     }
   }
-  const int row_stride = ceil_div(w, cfg.banks());
-  const int rows = std::min({h, cfg.img_depth / w, cfg.act_depth / row_stride});
+  const int pgs = ceil_div(w, cfg.pe_pix);
+  const int rows = std::min({h, cfg.img_depth / w, cfg.out_depth / pgs});
   if (rows < 1) fail("layer {}: one image row of {} pixels does not fit configuration {}", lc.name, w, cfg.name);
   std::vector<JobPlan> plan;
   for (int y0 = 0; y0 < h; y0 += rows) {
@@ -201,15 +202,16 @@ std::vector<JobPlan> plan_embed(const HwConfig& cfg, const LayerCase& lc) {
     d.out_y0 = static_cast<uint64_t>(y0);
     d.out_rows = static_cast<uint64_t>(j.out_rows);
     d.out_width = static_cast<uint64_t>(w);
-    d.act_row_stride = static_cast<uint64_t>(row_stride);
+    d.out_pgs = static_cast<uint64_t>(pgs);
     plan.push_back(j);
   }
   return plan;
 }
 
+// The engine latches only its own fields, which lead the descriptor.
 void write_descriptor(EnginePort& port, const JobDescriptor& d) {
   const auto words = d.pack();
-  for (int i = 0; i < JobDescriptor::kWords; ++i) port.write(EngineBuffer::kDesc, 0, static_cast<uint32_t>(i), 0, words[i]);
+  for (int i = 0; i < JobDescriptor::kEngineWords; ++i) port.write(EngineBuffer::kDesc, 0, static_cast<uint32_t>(i), 0, words[i]);
 }
 
 void write_entry(EnginePort& port, EngineBuffer buffer, int bank, uint32_t entry, const std::vector<uint64_t>& words) {
@@ -322,12 +324,18 @@ void read_conv_outputs(EnginePort& port, const HwConfig& cfg, const ConvShape& s
     }
   };
   if (s.write_act) {
-    const int words = HwConfig::words(2 * cfg.pe_out);
-    std::vector<std::vector<uint64_t>> data(cfg.pe_pix, std::vector<uint64_t>(static_cast<size_t>(entries) * words));
-    for (int p = 0; p < cfg.pe_pix; ++p) port.read(EngineBuffer::kOact, p, 0, entries, words, data[p].data());
-    for_each_output([&](int entry, int p, int o, int c, int y, int x) {
-      const uint64_t* e = &data[p][static_cast<size_t>(entry) * words];
-      out.act.at(c, y, x) = static_cast<uint8_t>(get_bits(e, o, 1) | (get_bits(e, cfg.pe_out + o, 1) << 1));
+    // 64-lane words {plane 1, plane 0} for (block of the job, row, pixel group); channel c is lane
+    // c mod 64 of block c / 64.
+    const int first_block = j.og0 * cfg.pe_out / HwConfig::kLanes;
+    const int blocks = ((j.og0 + j.og_count) * cfg.pe_out - 1) / HwConfig::kLanes - first_block + 1;
+    const int act_entries = blocks * j.out_rows * pgs;
+    std::vector<std::vector<uint64_t>> data(cfg.pe_pix, std::vector<uint64_t>(static_cast<size_t>(act_entries) * 2));
+    for (int p = 0; p < cfg.pe_pix; ++p) port.read(EngineBuffer::kOact, p, 0, act_entries, 2, data[p].data());
+    for_each_output([&](int, int p, int, int c, int y, int x) {
+      const int entry = ((c / HwConfig::kLanes - first_block) * j.out_rows + (y - j.out_y0)) * pgs + x / cfg.pe_pix;
+      const uint64_t* e = &data[p][static_cast<size_t>(entry) * 2];
+      const int lane = c % HwConfig::kLanes;
+      out.act.at(c, y, x) = static_cast<uint8_t>(((e[0] >> lane) & 1) | (((e[1] >> lane) & 1) << 1));
     });
   }
   if (s.write_stream) {
@@ -397,7 +405,7 @@ LayerOutputs run_conv(EnginePort& port, const HwConfig& cfg, const LayerCase& lc
 LayerOutputs run_embed(EnginePort& port, const HwConfig& cfg, const LayerCase& lc, LayerRunStats& stats) {
   const Layer& l = *lc.layer;
   const ActTensor& image = *lc.input;
-  const int w = image.width(), banks = cfg.banks();
+  const int w = image.width();
   const int channels = static_cast<int>(l.table.size());
   LayerOutputs out;
   out.act = ActTensor(channels, image.height(), w);
@@ -431,14 +439,14 @@ LayerOutputs run_embed(EnginePort& port, const HwConfig& cfg, const LayerCase& l
     ++stats.jobs;
 
     port_start = port.cycle();
-    const int row_stride = static_cast<int>(j.desc.act_row_stride);
-    for (int bank = 0; bank < banks; ++bank) {
-      const int entries = j.out_rows * row_stride;
+    const int pgs = static_cast<int>(j.desc.out_pgs);
+    for (int bank = 0; bank < cfg.pe_pix; ++bank) {
+      const int entries = j.out_rows * pgs;
       std::vector<uint64_t> data(static_cast<size_t>(entries) * 2);
-      port.read(EngineBuffer::kAct, bank, 0, entries, 2, data.data());
+      port.read(EngineBuffer::kOact, bank, 0, entries, 2, data.data());
       for (int r = 0; r < j.out_rows; ++r) {
-        for (int x = bank; x < w; x += banks) {
-          const uint64_t* e = &data[static_cast<size_t>(r * row_stride + x / banks) * 2];
+        for (int x = bank; x < w; x += cfg.pe_pix) {
+          const uint64_t* e = &data[static_cast<size_t>(r * pgs + x / cfg.pe_pix) * 2];
           for (int c = 0; c < channels; ++c) {
             out.act.at(c, j.out_y0 + r, x) = static_cast<uint8_t>(((e[0] >> c) & 1) | (((e[1] >> c) & 1) << 1));
           }

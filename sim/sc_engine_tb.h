@@ -33,6 +33,7 @@ class ScEngineTb : public sc_core::sc_module, public EnginePort {
     dut_.host_word_i(host_word_);
     dut_.host_wdata_i(host_wdata_);
     dut_.host_rdata_o(host_rdata_);
+    dut_.host_rgnt_o(host_rgnt_);
     dut_.start_i(start_);
     dut_.hold_i(hold_);
     dut_.busy_o(busy_);
@@ -153,7 +154,7 @@ class ScEngineTb : public sc_core::sc_module, public EnginePort {
   std::exception_ptr error_;
   sc_core::sc_clock clk_;
   sc_core::sc_signal<bool> rst_n_{"rst_n"}, host_we_{"host_we"}, host_re_{"host_re"}, start_{"start"}, hold_{"hold"};
-  sc_core::sc_signal<bool> busy_{"busy"}, done_{"done"}, tile_error_{"tile_error"};
+  sc_core::sc_signal<bool> busy_{"busy"}, done_{"done"}, tile_error_{"tile_error"}, host_rgnt_{"host_rgnt"};
   sc_core::sc_signal<uint32_t> host_buf_{"host_buf"}, host_bank_{"host_bank"}, host_entry_{"host_entry"};
   sc_core::sc_signal<uint32_t> host_word_{"host_word"}, state_{"state"}, steps_{"steps"}, overflows_{"overflows"};
   sc_core::sc_signal<uint64_t> host_wdata_{"host_wdata"}, host_rdata_{"host_rdata"};

@@ -21,7 +21,17 @@ def layout(spec):
         placed.append(dict(f, lsb=bit))
         bit += f["bits"]
     words = (bit + word_bits - 1) // word_bits
+    # The engine latches only its own fields: they must come first.
+    dma = [f.get("unit") == "dma" for f in placed]
+    if dma != sorted(dma):
+        sys.exit("fields of unit dma must follow all other fields")
     return placed, words
+
+
+def engine_words(spec, fields):
+    """Words that hold the fields other than those of unit dma."""
+    last = max(f["lsb"] + f["bits"] for f in fields if f.get("unit") != "dma")
+    return (last + spec["word_bits"] - 1) // spec["word_bits"]
 
 
 def verilog(spec, fields, words):
@@ -30,7 +40,8 @@ def verilog(spec, fields, words):
            f"// {spec['doc']}",
            f"`ifndef ERN_{name}_DESC_SVH", f"`define ERN_{name}_DESC_SVH",
            f"`define ERN_{name}_DESC_WORDS {words}",
-           f"`define ERN_{name}_DESC_BITS {words * spec['word_bits']}"]
+           f"`define ERN_{name}_DESC_BITS {words * spec['word_bits']}",
+           f"`define ERN_{name}_ENGINE_WORDS {engine_words(spec, fields)}"]
     for enum, values in spec.get("enums", {}).items():
         for key, value in values.items():
             out.append(f"`define ERN_{name}_{enum.upper()}_{key.upper()} {value}")
@@ -62,6 +73,7 @@ def cpp(spec, fields, words):
         out.append("")
     out.append(f"struct {cls} {{")
     out.append(f"  static constexpr int kWords = {words};")
+    out.append(f"  static constexpr int kEngineWords = {engine_words(spec, fields)};  // the fields the engine latches")
     for f in fields:
         t = "int64_t" if f.get("signed") else "uint64_t"
         out.append(f"  {t} {f['name']} = 0;  // {f['doc']}")
