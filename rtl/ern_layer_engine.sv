@@ -30,21 +30,33 @@ module ern_layer_engine #(
   parameter int SumDepth     = 128,
   parameter int ImgDepth     = 1024,
   parameter int EmbColours   = 3,
-  parameter int EmbPerColour = 10
+  parameter int EmbPerColour = 10,
+  parameter int MemBytes     = 8,    // width of a wide host access (the memory beat)
+  localparam int HostW = MemBytes * 8
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
-  // Host port: fills and reads the buffers while the engine is idle (writes while busy are
-  // ignored). Reads return data the cycle after host_re_i.
-  input  logic        host_we_i,
-  input  logic        host_re_i,
-  input  logic [3:0]  host_buf_i,
-  input  logic [7:0]  host_bank_i,
-  input  logic [23:0] host_entry_i,
-  input  logic [5:0]  host_word_i,
-  input  logic [63:0] host_wdata_i,
-  output logic [63:0] host_rdata_o,
-  output logic        host_rgnt_o,  // the read of this cycle is served (the engine may hold the sum RAM)
+  // Host ports, usable while a job runs: the write port fills input buffers and the descriptor,
+  // the read port drains output buffers (data the cycle after the request). A narrow access moves
+  // 64-bit word `word` of an entry; a wide one moves HostW-bit slice `word`.
+  input  logic             wr_en_i,
+  input  logic             wr_wide_i,
+  input  logic [3:0]       wr_buf_i,
+  input  logic [7:0]       wr_bank_i,
+  input  logic [23:0]      wr_entry_i,
+  input  logic [5:0]       wr_word_i,
+  input  logic [HostW-1:0] wr_data_i,
+  input  logic             rd_en_i,
+  input  logic             rd_wide_i,
+  input  logic [3:0]       rd_buf_i,
+  input  logic [7:0]       rd_bank_i,
+  input  logic [23:0]      rd_entry_i,
+  input  logic [5:0]       rd_word_i,
+  output logic [HostW-1:0] rd_data_o,
+  output logic             rd_gnt_o,  // the read is served (the engine may hold the sum RAM)
+  // The controller loads the whole descriptor at once.
+  input  logic                    stage_we_i,
+  input  logic [`ERN_JOB_ENGINE_WORDS*32-1:0] stage_desc_i,
   // Control and status.
   input  logic        start_i,
   input  logic        hold_i,       // pause issuing steps (bubbles): data for them is not ready
@@ -126,8 +138,10 @@ module ern_layer_engine #(
   logic [31:0] desc_stage_q [EngWords];
   logic [31:0] desc_q [EngWords];
   always_ff @(posedge clk_i) begin
-    if (host_we_i && host_buf_i == BufDesc && 32'(host_entry_i) < 32'(EngWords)) begin
-      desc_stage_q[host_entry_i[$clog2(EngWords)-1:0]] <= host_wdata_i[31:0];
+    if (stage_we_i) begin
+      for (int i = 0; i < EngWords; i++) desc_stage_q[i] <= stage_desc_i[i*32 +: 32];
+    end else if (wr_en_i && wr_buf_i == BufDesc && 32'(wr_entry_i) < 32'(EngWords)) begin
+      desc_stage_q[wr_entry_i[$clog2(EngWords)-1:0]] <= wr_data_i[31:0];
     end
     if (state_q == StIdle && start_i) begin
       for (int i = 0; i < EngWords; i++) desc_q[i] <= desc_stage_q[i];
@@ -476,15 +490,19 @@ module ern_layer_engine #(
   // ---------------------------------------------------------------------------------------------
   // Buffers. Input buffers: the host writes, the engine reads. Output buffers: the engine writes,
   // the host reads (the sum RAM's read port is the engine's when it accumulates).
+  // Writes: the mask selects the 64-bit words of the access; the data is repeated across the
+  // widest entry, so that every word sees its own part.
+  localparam int SliceWords = HostW / 64;
   logic [63:0]   host_word_mask;
-  logic [4095:0] host_wdata_wide;  // the host word repeated, for RAMs written by 64-bit slice
-  assign host_word_mask  = 64'd1 << host_word_i;
-  assign host_wdata_wide = {64{host_wdata_i}};
+  logic [4095:0] host_wdata_wide;
+  assign host_word_mask  = wr_wide_i ? (64'((65'd1 << SliceWords) - 65'd1) << (wr_word_i * 6'(SliceWords)))
+                                     : (64'd1 << wr_word_i);
+  assign host_wdata_wide = wr_wide_i ? {(4096/HostW){wr_data_i}} : {64{wr_data_i[63:0]}};
   logic host_we, host_re, engine_sum_read;
   assign engine_sum_read = s3_valid && s3_og_first && d_sum_accumulate;
-  assign host_we = host_we_i;
-  assign host_re = host_re_i && !(host_buf_i == BufSum && engine_sum_read);
-  assign host_rgnt_o = !(host_re_i && host_buf_i == BufSum && engine_sum_read);
+  assign host_we  = wr_en_i;
+  assign host_re  = rd_en_i && !(rd_buf_i == BufSum && engine_sum_read);
+  assign rd_gnt_o = !(rd_en_i && rd_buf_i == BufSum && engine_sum_read);
 
   // Activation input buffer: Banks banks of 128-bit entries {plane 1, plane 0}.
   logic [ActW-1:0] act_rdata [Banks];
@@ -494,10 +512,10 @@ module ern_layer_engine #(
       .Depth(ActDepth)
     ) u_ram (
       .clk_i,
-      .we_i   (host_we && host_buf_i == BufAct && host_bank_i == 8'(j)),
-      .waddr_i(ActAW'(host_entry_i)),
+      .we_i   (host_we && wr_buf_i == BufAct && wr_bank_i == 8'(j)),
+      .waddr_i(ActAW'(wr_entry_i)),
       .wmask_i(host_word_mask[1:0]),
-      .wdata_i({host_wdata_i, host_wdata_i}),
+      .wdata_i(host_wdata_wide[ActW-1:0]),
       .re_i   (issue),
       .raddr_i(act_raddr[j]),
       .rdata_o(act_rdata[j])
@@ -511,8 +529,8 @@ module ern_layer_engine #(
     .Depth(WgtDepth)
   ) u_wgt (
     .clk_i,
-    .we_i   (host_we && host_buf_i == BufWgt),
-    .waddr_i(WgtAW'(host_entry_i)),
+    .we_i   (host_we && wr_buf_i == BufWgt),
+    .waddr_i(WgtAW'(wr_entry_i)),
     .wmask_i(host_word_mask[WgtW/64-1:0]),
     .wdata_i(host_wdata_wide[WgtW-1:0]),
     .re_i   (issue),
@@ -527,8 +545,8 @@ module ern_layer_engine #(
     .Depth(ThrDepth)
   ) u_thr (
     .clk_i,
-    .we_i   (host_we && host_buf_i == BufThr),
-    .waddr_i(ThrAW'(host_entry_i)),
+    .we_i   (host_we && wr_buf_i == BufThr),
+    .waddr_i(ThrAW'(wr_entry_i)),
     .wmask_i(host_word_mask[(ThrRamW+63)/64-1:0]),
     .wdata_i(host_wdata_wide[ThrRamW-1:0]),
     .re_i   (s2_valid && s2_last),
@@ -549,8 +567,8 @@ module ern_layer_engine #(
       .Depth(StrDepth)
     ) u_res (
       .clk_i,
-      .we_i   (host_we && host_buf_i == BufRes && host_bank_i == 8'(p)),
-      .waddr_i(StrAW'(host_entry_i)),
+      .we_i   (host_we && wr_buf_i == BufRes && wr_bank_i == 8'(p)),
+      .waddr_i(StrAW'(wr_entry_i)),
       .wmask_i(host_word_mask[(StrRamW+63)/64-1:0]),
       .wdata_i(host_wdata_wide[StrRamW-1:0]),
       .re_i   (s2_valid && s2_last),
@@ -566,8 +584,8 @@ module ern_layer_engine #(
       .waddr_i(StrAW'(d_ostr_base + s5_grp)),
       .wmask_i({((StrRamW+63)/64){1'b1}}),
       .wdata_i(StrRamW'(pp_stream_bank[p])),
-      .re_i   (host_re && host_buf_i == BufOstr && host_bank_i == 8'(p)),
-      .raddr_i(StrAW'(host_entry_i)),
+      .re_i   (host_re && rd_buf_i == BufOstr && rd_bank_i == 8'(p)),
+      .raddr_i(StrAW'(rd_entry_i)),
       .rdata_o(ostr_rdata[p])
     );
     // 2-bit outputs: the conv writes its PeOut lanes of both planes, the embedding whole words.
@@ -600,8 +618,8 @@ module ern_layer_engine #(
       .waddr_i(oact_waddr),
       .wmask_i(oact_wmask),
       .wdata_i(oact_wdata),
-      .re_i   (host_re && host_buf_i == BufOact && host_bank_i == 8'(p)),
-      .raddr_i(OutAW'(host_entry_i)),
+      .re_i   (host_re && rd_buf_i == BufOact && rd_bank_i == 8'(p)),
+      .raddr_i(OutAW'(rd_entry_i)),
       .rdata_o(oact_rdata[p])
     );
   end
@@ -615,10 +633,10 @@ module ern_layer_engine #(
     .Depth(ImgDepth)
   ) u_img (
     .clk_i,
-    .we_i   (host_we && host_buf_i == BufImg),
-    .waddr_i(ImgAW'(host_entry_i)),
+    .we_i   (host_we && wr_buf_i == BufImg),
+    .waddr_i(ImgAW'(wr_entry_i)),
     .wmask_i(host_word_mask[0]),
-    .wdata_i(host_wdata_i[ImgW-1:0]),
+    .wdata_i(host_wdata_wide[ImgW-1:0]),
     .re_i   (emb_issue),
     .raddr_i(ImgAW'(epix_q)),
     .rdata_o(img_rdata)
@@ -631,10 +649,10 @@ module ern_layer_engine #(
   ) u_embed (
     .clk_i,
     .rst_ni,
-    .tbl_we_i    (host_we && host_buf_i == BufEmb),
-    .tbl_colour_i(host_bank_i[$clog2(EmbColours)-1:0]),
-    .tbl_value_i (host_entry_i[7:0]),
-    .tbl_wdata_i (host_wdata_i[2*EmbPerColour-1:0]),
+    .tbl_we_i    (host_we && wr_buf_i == BufEmb),
+    .tbl_colour_i(wr_bank_i[$clog2(EmbColours)-1:0]),
+    .tbl_value_i (wr_entry_i[7:0]),
+    .tbl_wdata_i (host_wdata_wide[2*EmbPerColour-1:0]),
     .pix_valid_i (e1_valid),
     .pix_i       (img_rdata),
     .valid_o     (emb_valid),
@@ -785,8 +803,8 @@ module ern_layer_engine #(
     .waddr_i(SumAW'(d_sum_base + 32'(s4_og))),
     .wmask_i({((SumRamW+63)/64){1'b1}}),
     .wdata_i(SumRamW'(sum_wdata)),
-    .re_i   (engine_sum_read || (host_re && host_buf_i == BufSum)),
-    .raddr_i(engine_sum_read ? SumAW'(d_sum_base + 32'(s3_og)) : SumAW'(host_entry_i)),
+    .re_i   (engine_sum_read || (host_re && rd_buf_i == BufSum)),
+    .raddr_i(engine_sum_read ? SumAW'(d_sum_base + 32'(s3_og)) : SumAW'(rd_entry_i)),
     .rdata_o(sum_rdata)
   );
 
@@ -796,12 +814,14 @@ module ern_layer_engine #(
   logic [7:0]  rd_bank_q;
   logic [5:0]  rd_word_q;
   logic [23:0] rd_entry_q;
+  logic        rd_wide_q;
   always_ff @(posedge clk_i) begin
     if (host_re) begin
-      rd_buf_q   <= host_buf_i;
-      rd_bank_q  <= host_bank_i;
-      rd_word_q  <= host_word_i;
-      rd_entry_q <= host_entry_i;
+      rd_buf_q   <= rd_buf_i;
+      rd_bank_q  <= rd_bank_i;
+      rd_word_q  <= rd_word_i;
+      rd_wide_q  <= rd_wide_i;
+      rd_entry_q <= rd_entry_i;
     end
   end
 
@@ -840,7 +860,7 @@ module ern_layer_engine #(
       default: rd_entry_data = '0;
     endcase
   end
-  assign host_rdata_o = rd_entry_data[rd_word_q*64 +: 64];
+  assign rd_data_o = rd_wide_q ? rd_entry_data[rd_word_q*HostW +: HostW] : HostW'(rd_entry_data[rd_word_q*64 +: 64]);
 
   // Bits that are unused by design: padding of wide entries, address bits above the depths, and
   // the widest host write data and masks, which only the largest configurations use.

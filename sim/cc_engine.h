@@ -1,4 +1,4 @@
-// A plain C++ Verilator harness of the layer engine (no SystemC): the same EnginePort protocol as
+// A plain C++ Verilator harness of the accelerator's engine (no SystemC): the same EnginePort protocol as
 // the SystemC testbench, clocked by hand. Used to measure what the SystemC testbench costs.
 #pragma once
 
@@ -14,10 +14,18 @@ class CcEngine : public EnginePort {
  public:
   explicit CcEngine(uint64_t watchdog_cycles = 100000) : watchdog_cycles_(watchdog_cycles) {
     model_.rst_ni = 0;
-    model_.host_we_i = 0;
-    model_.host_re_i = 0;
-    model_.start_i = 0;
-    model_.hold_i = 0;
+    model_.dbg_we_i = 0;
+    model_.dbg_re_i = 0;
+    model_.dbg_start_i = 0;
+    model_.dbg_hold_i = 0;
+    // No program runs and no memory answers in this harness: the debug port reaches the engine.
+    model_.reg_we_i = 0;
+    model_.reg_re_i = 0;
+    model_.mem_ar_ready_i = 0;
+    model_.mem_r_valid_i = 0;
+    model_.mem_aw_ready_i = 0;
+    model_.mem_w_ready_i = 0;
+    model_.mem_b_valid_i = 0;
     tick();
     tick();
     model_.rst_ni = 1;
@@ -26,54 +34,54 @@ class CcEngine : public EnginePort {
   ~CcEngine() override { model_.final(); }
 
   void write(EngineBuffer buffer, int bank, uint32_t entry, int word, uint64_t data) override {
-    model_.host_we_i = 1;
+    model_.dbg_we_i = 1;
     address(buffer, bank, entry, word);
-    model_.host_wdata_i = data;
+    model_.dbg_wdata_i = data;
     tick();
-    model_.host_we_i = 0;
+    model_.dbg_we_i = 0;
   }
 
   void read(EngineBuffer buffer, int bank, uint32_t first, int count, int words, uint64_t* out) override {
-    model_.host_re_i = 1;
+    model_.dbg_re_i = 1;
     for (int k = 0; k < count * words; ++k) {
       address(buffer, bank, first + static_cast<uint32_t>(k / words), k % words);
       tick();
-      out[k] = model_.host_rdata_o;
+      out[k] = model_.dbg_rdata_o;
     }
-    model_.host_re_i = 0;
+    model_.dbg_re_i = 0;
   }
 
   JobStatus run_job() override {
-    model_.start_i = 1;
+    model_.dbg_start_i = 1;
     tick();
-    model_.start_i = 0;
+    model_.dbg_start_i = 0;
     JobStatus status;
-    uint32_t last_steps = model_.steps_o;
+    uint32_t last_steps = model_.eng_steps_o;
     uint64_t quiet = 0;
-    while (!model_.done_o) {
+    while (!model_.eng_done_o) {
       tick();
       ++status.cycles;
-      quiet = model_.steps_o == last_steps ? quiet + 1 : 0;
-      last_steps = model_.steps_o;
-      if (quiet > watchdog_cycles_ && model_.state_o != 3) {
+      quiet = model_.eng_steps_o == last_steps ? quiet + 1 : 0;
+      last_steps = model_.eng_steps_o;
+      if (quiet > watchdog_cycles_ && model_.eng_state_o != 3) {
         fail("watchdog: the engine made no progress for {} cycles (state {})", watchdog_cycles_,
-             engine_state_name(model_.state_o));
+             engine_state_name(model_.eng_state_o));
       }
     }
-    status.overflows = model_.overflows_o;
-    status.tile_error = model_.tile_error_o;
+    status.overflows = model_.eng_overflows_o;
+    status.tile_error = model_.eng_tile_error_o;
     return status;
   }
 
   uint64_t cycle() const override { return cycle_; }
-  void set_hold(bool hold) override { model_.hold_i = hold; }
+  void set_hold(bool hold) override { model_.dbg_hold_i = hold; }
 
  private:
   void address(EngineBuffer buffer, int bank, uint32_t entry, int word) {
-    model_.host_buf_i = static_cast<uint32_t>(buffer);
-    model_.host_bank_i = static_cast<uint32_t>(bank);
-    model_.host_entry_i = entry;
-    model_.host_word_i = static_cast<uint32_t>(word);
+    model_.dbg_buf_i = static_cast<uint32_t>(buffer);
+    model_.dbg_bank_i = static_cast<uint32_t>(bank);
+    model_.dbg_entry_i = entry;
+    model_.dbg_word_i = static_cast<uint32_t>(word);
   }
 
   void tick() {

@@ -24,6 +24,12 @@ int HwConfig::acc_width() const {
   return clog2 + 1;
 }
 
+int HwConfig::memory_entry_bytes(int bits) {
+  int bytes = 1;
+  while (bytes * 8 < bits) bytes *= 2;
+  return bytes;
+}
+
 std::vector<std::string> hw_config_names() {
   std::vector<std::string> names;
   std::error_code ec;
@@ -83,6 +89,26 @@ HwConfig load_hw_config(const std::string& name_or_path) {
   c.img_depth = param("ImgDepth", 2, 1 << 24);
   c.embed_colours = param("EmbColours", 1, 8);
   c.embed_per_colour = param("EmbPerColour", 1, 32);
+  c.mem_bytes = param("MemBytes", 8, 256);
+  c.max_burst = param("MaxBurst", 1, 256);
+  param("MaxReads", 1, 64);
+  c.max_layers = param("MaxLayers", 2, 1 << 16);
+  if (!is_power_of_two(c.mem_bytes)) fail("{}: rtl.MemBytes = {} must be a power of two", path, c.mem_bytes);
+  if (!is_power_of_two(c.max_burst)) fail("{}: rtl.MaxBurst = {} must be a power of two", path, c.max_burst);
+  if (j.contains("memory")) {
+    const auto& m = j["memory"];
+    if (!m.is_object()) fail("{}: \"memory\" must be an object", path);
+    if (m.contains("bytes_per_cycle")) {
+      if (!m["bytes_per_cycle"].is_number() || !(m["bytes_per_cycle"].get<double>() > 0)) {
+        fail("{}: memory.bytes_per_cycle must be a positive number", path);
+      }
+      c.memory.bytes_per_cycle = m["bytes_per_cycle"].get<double>();
+    }
+    if (m.contains("latency_cycles")) {
+      if (!m["latency_cycles"].is_number_unsigned()) fail("{}: memory.latency_cycles must be a non-negative integer", path);
+      c.memory.latency_cycles = m["latency_cycles"].get<uint32_t>();
+    }
+  }
   if (!is_power_of_two(c.pe_pix)) fail("{}: rtl.PePix = {} must be a power of two", path, c.pe_pix);
   if (HwConfig::kLanes % c.pe_out != 0) fail("{}: rtl.PeOut = {} must divide 64", path, c.pe_out);
   if (c.embed_colours * c.embed_per_colour > HwConfig::kLanes) {

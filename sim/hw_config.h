@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/memory.h"
+
 namespace ernsim {
 
 struct HwConfig {
@@ -31,6 +33,10 @@ struct HwConfig {
   int img_depth = 0;
   int embed_colours = 0;
   int embed_per_colour = 0;
+  int mem_bytes = 0;    // memory port width (bytes per beat)
+  int max_burst = 0;    // beats per burst
+  int max_layers = 0;   // layers with performance counters
+  MemoryTiming memory;  // the memory system behind the port (simulation only)
 
   static constexpr int kLanes = 64;
   static constexpr int kSumWidth = 32;
@@ -46,6 +52,12 @@ struct HwConfig {
   int thr_entry_bits() const { return 2 + 3 * thr_width(); }
   // 64-bit words per buffer entry, as the host port addresses them.
   static int words(int bits) { return (bits + 63) / 64; }
+  // Bytes of an entry in memory: a power of two (rtl/ern_accel.sv).
+  static int memory_entry_bytes(int bits);
+  int weight_entry_bytes() const { return memory_entry_bytes(pe_out * kLanes); }
+  int threshold_entry_bytes() const { return memory_entry_bytes(pe_out * thr_entry_bits()); }
+  int stream_entry_bytes() const { return memory_entry_bytes(pe_out * stream_width); }
+  int sum_entry_bytes() const { return memory_entry_bytes(pe_out * kSumWidth); }
 };
 
 // A configuration by name (configs/NAME.json) or by path to a JSON file. Throws Error naming the

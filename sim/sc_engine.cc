@@ -12,8 +12,8 @@
 namespace ernsim {
 
 // Generated per build (engine_registry.cc): runs the testbench of the named configuration's model.
-bool run_registered_engine(const std::string& config, const SimOptions& options,
-                           const std::function<void(EnginePort&)>& body);
+bool run_registered_engine(const std::string& config, const SimOptions& options, Memory& memory,
+                           const MemoryTiming& timing, const std::function<void(SimPorts&)>& body);
 
 namespace {
 
@@ -42,6 +42,12 @@ void parse_trace_window(const std::string& text, SimOptions& options) {
 }
 
 void run_sc_engine(const HwConfig& config, const SimOptions& options, const std::function<void(EnginePort&)>& body) {
+  Memory no_memory;
+  run_sc_sim(config, options, no_memory, [&](SimPorts& ports) { body(ports); });
+}
+
+void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memory,
+                const std::function<void(SimPorts&)>& body) {
   if (g_elaborated) fail("the SystemC testbench can be elaborated once per process");
   const std::vector<std::string> compiled = compiled_engine_configs();
   if (std::find(compiled.begin(), compiled.end(), config.name) == compiled.end()) {
@@ -65,7 +71,7 @@ void run_sc_engine(const HwConfig& config, const SimOptions& options, const std:
   std::exception_ptr error;
   g_sc_body = [&]() {
     try {
-      run_registered_engine(config.name, sim_options, body);
+      run_registered_engine(config.name, sim_options, memory, config.memory, body);
     } catch (...) {
       error = std::current_exception();
     }

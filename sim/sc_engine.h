@@ -1,6 +1,7 @@
-// The SystemC testbench of the layer engine: the Verilated RTL, a clock, and a driver thread that
-// gives the C++ driver (layer_runner) an EnginePort. Tracing (FST, or VCD converted from FST) is
-// compiled in and switched on at run time for a window of cycles; a watchdog turns a job that
+// The SystemC testbench of the accelerator: the Verilated RTL, a clock, the memory model, and a
+// driver thread that gives the C++ driver an EnginePort (the engine, layer by layer) and an
+// AccelPort (registers and memory, whole programs). Tracing (FST, or VCD converted from FST) is
+// compiled in and switched on at run time for a window of cycles; a watchdog turns a run that
 // makes no progress for N cycles into an error naming the stuck state.
 #pragma once
 
@@ -9,8 +10,10 @@
 #include <limits>
 #include <string>
 
+#include "sim/accel_port.h"
 #include "sim/engine_port.h"
 #include "sim/hw_config.h"
+#include "sim/memory.h"
 
 namespace ernsim {
 
@@ -21,10 +24,17 @@ struct SimOptions {
   uint64_t watchdog_cycles = 100000;  // a job without progress for this long is an error
 };
 
-// Elaborates the SystemC testbench for the configuration's compiled RTL, runs `body` in its driver
-// thread and returns when the body has finished; rethrows what the body threw. SystemC elaborates
-// once per process, so this can be called once. Throws Error when the configuration's RTL is not
-// compiled into this program.
+// Both ways into the simulated accelerator.
+class SimPorts : public EnginePort, public AccelPort {};
+
+// Elaborates the SystemC testbench for the configuration's compiled RTL with `memory` behind the
+// memory model (timing from the configuration), runs `body` in its driver thread and returns when
+// the body has finished; rethrows what the body threw. SystemC elaborates once per process, so
+// this can be called once. Throws Error when the configuration's RTL is not compiled in.
+void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memory,
+                const std::function<void(SimPorts&)>& body);
+
+// The same for layer-by-layer runs, which need no memory.
 void run_sc_engine(const HwConfig& config, const SimOptions& options, const std::function<void(EnginePort&)>& body);
 
 // Configurations whose RTL this program contains.

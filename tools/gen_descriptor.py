@@ -53,6 +53,8 @@ def verilog(spec, fields, words):
         out.append(f"`define ERN_{name}_{n}_W {f['bits']}")
         # The field read from an array of words (no token pasting: Icarus lacks it).
         out.append(f"`define ERN_{name}_{n}(words) words[{f['lsb'] // wb}][{f['lsb'] % wb} +: {f['bits']}]")
+        # The same from the descriptor as one flat vector (Yosys lacks packed 2-D ports).
+        out.append(f"`define ERN_{name}_{n}_FLAT(vec) vec[{f['lsb']} +: {f['bits']}]")
     out.append("`endif")
     return "\n".join(out) + "\n"
 

@@ -20,7 +20,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTL = os.path.join(ROOT, "rtl")
 SOURCES = ["ern_ram.sv", "ern_pe.sv", "ern_pe_array.sv", "ern_postproc.sv", "ern_pixel_embed.sv",
-           "ern_layer_engine.sv"]
+           "ern_layer_engine.sv", "ern_span_walker.sv", "ern_load_xfer.sv", "ern_store_xfer.sv", "ern_dma_rd.sv",
+           "ern_dma_wr.sv", "ern_controller.sv", "ern_accel.sv"]
 # LUTs per LUT-RAM primitive (Xilinx 7-series), to count distributed RAM in LUTs.
 LUTRAM_LUTS = {"RAM32X1D": 2, "RAM32X1S": 1, "RAM32M": 4, "RAM32M16": 8, "RAM64X1D": 2, "RAM64X1S": 1,
                "RAM64M": 4, "RAM64M8": 8, "RAM128X1D": 4, "RAM128X1S": 2, "RAM256X1S": 4}

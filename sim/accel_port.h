@@ -1,0 +1,47 @@
+// What the host driver needs from a simulated accelerator: its registers, its memory (written and
+// read directly, as a host CPU writes DRAM) and a way to run a program to completion.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/memory.h"
+
+namespace ernsim {
+
+// Registers of rtl/ern_controller.sv (word addresses).
+enum class AccelReg : uint32_t {
+  kId = 0,
+  kCtrl = 1,
+  kStatus = 2,
+  kProgAddr = 3,
+  kJobCount = 4,
+  kOverflows = 5,
+  kErrFlags = 6,
+  kCycles = 7,
+  kJobsStored = 8,
+  kLayerSel = 9,
+  kCntCycles = 10,
+  kCntCompute = 11,
+  kCntLoadStall = 12,
+  kCntStoreStall = 13,
+  kCntBytesRead = 14,
+  kCntBytesWritten = 15,
+  kOverflowLayer = 16,
+  kDebug = 17,
+  kJobsLoaded = 18,
+  kJobsComputed = 19,
+};
+
+class AccelPort {
+ public:
+  virtual ~AccelPort() = default;
+  virtual void reg_write(AccelReg reg, uint32_t value) = 0;
+  virtual uint32_t reg_read(AccelReg reg) = 0;
+  virtual Memory& memory() = 0;
+  // Starts the program set up in the registers and waits for it to finish, under the watchdog
+  // (no progress for N cycles is an error naming the stuck stage). Throws on a memory error.
+  virtual void run_program() = 0;
+  virtual uint64_t cycle() const = 0;
+};
+
+}  // namespace ernsim

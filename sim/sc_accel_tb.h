@@ -1,0 +1,306 @@
+// The SystemC testbench of the accelerator, templated on the Verilated model (one per hardware
+// configuration) and its memory port width. Included by the generated registry only.
+//
+// It gives the driver both ways in: EnginePort (the engine through the debug port, one layer at a
+// time with golden inputs) and AccelPort (registers and memory: whole programs). Inputs are driven
+// and outputs sampled at falling edges; the RTL acts on rising edges.
+#pragma once
+
+#include <systemc.h>
+#include <verilated.h>
+#include <verilated_fst_sc.h>
+
+#include <exception>
+#include <memory>
+#include <type_traits>
+
+#include "models/error.h"
+#include "sim/memory_model.h"
+#include "sim/sc_engine.h"
+
+namespace ernsim {
+
+template <class Model, int MemBytes>
+class ScAccelTb : public sc_core::sc_module, public SimPorts {
+  using Data = typename std::remove_reference_t<decltype(std::declval<Model&>().mem_r_data_i)>::data_type;
+  using Strb = typename std::remove_reference_t<decltype(std::declval<Model&>().mem_w_strb_o)>::data_type;
+
+ public:
+  SC_HAS_PROCESS(ScAccelTb);
+
+  ScAccelTb(sc_core::sc_module_name name, const SimOptions& options, Memory& memory, const MemoryTiming& timing,
+            const std::function<void(SimPorts&)>& body)
+      : sc_core::sc_module(name),
+        options_(options),
+        memory_(memory),
+        body_(body),
+        clk_("clk", kPeriod),
+        dut_("dut"),
+        mem_model_("memory", memory, timing) {
+    dut_.clk_i(clk_);
+    dut_.rst_ni(rst_n_);
+    dut_.reg_we_i(reg_we_);
+    dut_.reg_re_i(reg_re_);
+    dut_.reg_addr_i(reg_addr_);
+    dut_.reg_wdata_i(reg_wdata_);
+    dut_.reg_rdata_o(reg_rdata_);
+    dut_.irq_done_o(irq_done_);
+    dut_.mem_ar_valid_o(ar_valid_);
+    dut_.mem_ar_ready_i(ar_ready_);
+    dut_.mem_ar_addr_o(ar_addr_);
+    dut_.mem_ar_len_o(ar_len_);
+    dut_.mem_r_valid_i(r_valid_);
+    dut_.mem_r_ready_o(r_ready_);
+    dut_.mem_r_data_i(r_data_);
+    dut_.mem_r_last_i(r_last_);
+    dut_.mem_aw_valid_o(aw_valid_);
+    dut_.mem_aw_ready_i(aw_ready_);
+    dut_.mem_aw_addr_o(aw_addr_);
+    dut_.mem_aw_len_o(aw_len_);
+    dut_.mem_w_valid_o(w_valid_);
+    dut_.mem_w_ready_i(w_ready_);
+    dut_.mem_w_data_o(w_data_);
+    dut_.mem_w_strb_o(w_strb_);
+    dut_.mem_w_last_o(w_last_);
+    dut_.mem_b_valid_i(b_valid_);
+    dut_.mem_b_ready_o(b_ready_);
+    dut_.dbg_we_i(dbg_we_);
+    dut_.dbg_re_i(dbg_re_);
+    dut_.dbg_buf_i(dbg_buf_);
+    dut_.dbg_bank_i(dbg_bank_);
+    dut_.dbg_entry_i(dbg_entry_);
+    dut_.dbg_word_i(dbg_word_);
+    dut_.dbg_wdata_i(dbg_wdata_);
+    dut_.dbg_rdata_o(dbg_rdata_);
+    dut_.dbg_rgnt_o(dbg_rgnt_);
+    dut_.dbg_start_i(start_);
+    dut_.dbg_hold_i(hold_);
+    dut_.eng_busy_o(busy_);
+    dut_.eng_done_o(done_);
+    dut_.eng_state_o(state_);
+    dut_.eng_steps_o(steps_);
+    dut_.eng_overflows_o(overflows_);
+    dut_.eng_tile_error_o(tile_error_);
+
+    mem_model_.clk(clk_);
+    mem_model_.ar_valid(ar_valid_);
+    mem_model_.ar_ready(ar_ready_);
+    mem_model_.ar_addr(ar_addr_);
+    mem_model_.ar_len(ar_len_);
+    mem_model_.r_valid(r_valid_);
+    mem_model_.r_ready(r_ready_);
+    mem_model_.r_data(r_data_);
+    mem_model_.r_last(r_last_);
+    mem_model_.aw_valid(aw_valid_);
+    mem_model_.aw_ready(aw_ready_);
+    mem_model_.aw_addr(aw_addr_);
+    mem_model_.aw_len(aw_len_);
+    mem_model_.w_valid(w_valid_);
+    mem_model_.w_ready(w_ready_);
+    mem_model_.w_data(w_data_);
+    mem_model_.w_strb(w_strb_);
+    mem_model_.w_last(w_last_);
+    mem_model_.b_valid(b_valid_);
+    mem_model_.b_ready(b_ready_);
+
+    SC_THREAD(drive);
+    if (!options_.trace_path.empty()) SC_THREAD(trace);
+  }
+
+  ~ScAccelTb() override {
+    if (trace_) trace_->close();
+  }
+
+  std::exception_ptr error() const { return error_; }
+  void finish() {
+    if (trace_) trace_->close();
+    dut_.final();
+  }
+
+  // EnginePort: the debug port.
+  void write(EngineBuffer buffer, int bank, uint32_t entry, int word, uint64_t data) override {
+    dbg_we_.write(true);
+    address(buffer, bank, entry, word);
+    dbg_wdata_.write(data);
+    next_cycle();
+    dbg_we_.write(false);
+  }
+
+  void read(EngineBuffer buffer, int bank, uint32_t first, int count, int words, uint64_t* out) override {
+    // The address presented at a falling edge is read at the rising edge; its data is sampled at
+    // the next falling edge, together with presenting the next address.
+    const int total = count * words;
+    dbg_re_.write(true);
+    for (int k = 0; k < total; ++k) {
+      address(buffer, bank, first + static_cast<uint32_t>(k / words), k % words);
+      next_cycle();
+      out[k] = dbg_rdata_.read();
+    }
+    dbg_re_.write(false);
+  }
+
+  JobStatus run_job() override {
+    start_.write(true);
+    next_cycle();
+    start_.write(false);
+    // The start pulse was sampled at the rising edge half a cycle ago.
+    const sc_core::sc_time started = sc_core::sc_time_stamp() - kPeriod / 2;
+    uint32_t last_steps = steps_.read(), last_state = state_.read();
+    while (!done_.read()) {
+      sc_core::wait(kPeriod * static_cast<double>(options_.watchdog_cycles), done_.posedge_event());
+      if (done_.read()) break;
+      if (steps_.read() == last_steps && state_.read() == last_state) {
+        fail("watchdog: the engine made no progress for {} cycles (state {}, {} steps issued, cycle {})",
+             options_.watchdog_cycles, engine_state_name(state_.read()), steps_.read(), cycle());
+      }
+      last_steps = steps_.read();
+      last_state = state_.read();
+    }
+    // done rose just after a rising edge; cycles count the rising edges from start to done.
+    const sc_core::sc_time finished = sc_core::sc_time_stamp();
+    JobStatus status;
+    status.cycles = static_cast<uint64_t>((finished - started) / kPeriod + 0.5);
+    sc_core::wait(clk_.negedge_event());
+    status.overflows = overflows_.read();
+    status.tile_error = tile_error_.read();
+    return status;
+  }
+
+  void set_hold(bool hold) override { hold_.write(hold); }
+  uint64_t cycle() const override { return static_cast<uint64_t>(sc_core::sc_time_stamp() / kPeriod); }
+
+  // AccelPort: registers and memory.
+  void reg_write(AccelReg reg, uint32_t value) override {
+    reg_we_.write(true);
+    reg_addr_.write(static_cast<uint32_t>(reg));
+    reg_wdata_.write(value);
+    next_cycle();
+    reg_we_.write(false);
+  }
+
+  uint32_t reg_read(AccelReg reg) override {
+    reg_re_.write(true);
+    reg_addr_.write(static_cast<uint32_t>(reg));
+    next_cycle();
+    reg_re_.write(false);
+    return reg_rdata_.read();
+  }
+
+  Memory& memory() override { return memory_; }
+
+  void run_program() override {
+    reg_write(AccelReg::kCtrl, 1);
+    uint32_t last = progress();
+    while (!irq_done_.read()) {
+      sc_core::wait(kPeriod * static_cast<double>(options_.watchdog_cycles), irq_done_.posedge_event());
+      check_memory();
+      if (irq_done_.read()) break;
+      const uint32_t now = progress();
+      if (now == last) {
+        const uint32_t debug = reg_read(AccelReg::kDebug);
+        static const char* const kLoad[] = {"idle", "fetching a descriptor", "waiting at a barrier", "loading",
+                                            "holding a loaded job", "?", "?", "?"};
+        static const char* const kCompute[] = {"waiting for a load", "starting the engine", "computing",
+                                               "waiting for the store stage"};
+        fail("watchdog: the accelerator made no progress for {} cycles (load stage {}, compute stage {}, "
+             "store stage {}; {} jobs loaded, {} computed, {} stored; engine {})",
+             options_.watchdog_cycles, kLoad[(debug >> 2) & 7], kCompute[(debug >> 5) & 3],
+             (debug >> 7) & 1 ? "storing" : "idle", reg_read(AccelReg::kJobsLoaded),
+             reg_read(AccelReg::kJobsComputed), reg_read(AccelReg::kJobsStored), engine_state_name(state_.read()));
+      }
+      last = now;
+    }
+    next_cycle();
+    check_memory();
+  }
+
+ private:
+  static inline const sc_core::sc_time kPeriod{10, sc_core::SC_NS};
+
+  // Something that moves while the accelerator works: jobs through the stages, engine steps and
+  // memory beats.
+  uint32_t progress() {
+    return reg_read(AccelReg::kJobsLoaded) * 7 + reg_read(AccelReg::kJobsComputed) * 13 +
+           reg_read(AccelReg::kJobsStored) * 17 + steps_.read() * 19 +
+           static_cast<uint32_t>(mem_model_.beats_read() * 23 + mem_model_.beats_written() * 29);
+  }
+
+  void check_memory() {
+    if (!mem_model_.error().empty()) fail("memory: {}", mem_model_.error());
+  }
+
+  void address(EngineBuffer buffer, int bank, uint32_t entry, int word) {
+    dbg_buf_.write(static_cast<uint32_t>(buffer));
+    dbg_bank_.write(static_cast<uint32_t>(bank));
+    dbg_entry_.write(entry);
+    dbg_word_.write(static_cast<uint32_t>(word));
+  }
+
+  void next_cycle() { sc_core::wait(clk_.negedge_event()); }
+
+  void drive() {
+    rst_n_.write(false);
+    dbg_we_.write(false);
+    dbg_re_.write(false);
+    start_.write(false);
+    hold_.write(false);
+    reg_we_.write(false);
+    reg_re_.write(false);
+    next_cycle();
+    next_cycle();
+    rst_n_.write(true);
+    next_cycle();
+    try {
+      body_(*this);
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+    sc_core::sc_stop();
+  }
+
+  void trace() {
+    if (options_.trace_from > 0) sc_core::wait(kPeriod * static_cast<double>(options_.trace_from));
+    trace_ = std::make_unique<VerilatedFstSc>();
+    dut_.trace(trace_.get(), 99);
+    trace_->open(options_.trace_path.c_str());
+    if (options_.trace_to == std::numeric_limits<uint64_t>::max()) return;
+    sc_core::wait(kPeriod * static_cast<double>(options_.trace_to - options_.trace_from));
+    // Closed, but kept alive: the kernel calls every registered trace file until the end.
+    trace_->close();
+  }
+
+  SimOptions options_;
+  Memory& memory_;
+  std::function<void(SimPorts&)> body_;
+  std::exception_ptr error_;
+  sc_core::sc_clock clk_;
+  sc_core::sc_signal<bool> rst_n_{"rst_n"}, reg_we_{"reg_we"}, reg_re_{"reg_re"}, irq_done_{"irq_done"};
+  sc_core::sc_signal<uint32_t> reg_addr_{"reg_addr"}, reg_wdata_{"reg_wdata"}, reg_rdata_{"reg_rdata"};
+  sc_core::sc_signal<bool> ar_valid_{"ar_valid"}, ar_ready_{"ar_ready"}, r_valid_{"r_valid"}, r_ready_{"r_ready"};
+  sc_core::sc_signal<bool> r_last_{"r_last"}, aw_valid_{"aw_valid"}, aw_ready_{"aw_ready"}, w_valid_{"w_valid"};
+  sc_core::sc_signal<bool> w_ready_{"w_ready"}, w_last_{"w_last"}, b_valid_{"b_valid"}, b_ready_{"b_ready"};
+  sc_core::sc_signal<uint32_t> ar_addr_{"ar_addr"}, ar_len_{"ar_len"}, aw_addr_{"aw_addr"}, aw_len_{"aw_len"};
+  sc_core::sc_signal<Data> r_data_{"r_data"}, w_data_{"w_data"};
+  sc_core::sc_signal<Strb> w_strb_{"w_strb"};
+  sc_core::sc_signal<bool> dbg_we_{"dbg_we"}, dbg_re_{"dbg_re"}, dbg_rgnt_{"dbg_rgnt"}, start_{"start"}, hold_{"hold"};
+  sc_core::sc_signal<uint32_t> dbg_buf_{"dbg_buf"}, dbg_bank_{"dbg_bank"}, dbg_entry_{"dbg_entry"}, dbg_word_{"dbg_word"};
+  sc_core::sc_signal<uint64_t> dbg_wdata_{"dbg_wdata"}, dbg_rdata_{"dbg_rdata"};
+  sc_core::sc_signal<bool> busy_{"busy"}, done_{"done"}, tile_error_{"tile_error"};
+  sc_core::sc_signal<uint32_t> state_{"state"}, steps_{"steps"}, overflows_{"overflows"};
+  Model dut_;
+  MemoryModel<MemBytes, Data, Strb> mem_model_;
+  std::unique_ptr<VerilatedFstSc> trace_;
+};
+
+template <class Model, int MemBytes>
+void run_sc_testbench(const SimOptions& options, Memory& memory, const MemoryTiming& timing,
+                      const std::function<void(SimPorts&)>& body) {
+  Verilated::traceEverOn(!options.trace_path.empty());
+  auto tb = std::make_unique<ScAccelTb<Model, MemBytes>>("tb", options, memory, timing, body);
+  sc_core::sc_start();
+  tb->finish();
+  const std::exception_ptr error = tb->error();
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace ernsim
