@@ -34,6 +34,7 @@ module ern_accel #(
   input  logic [31:0]         reg_wdata_i,
   output logic [31:0]         reg_rdata_o,
   output logic                irq_done_o,   // a program finished
+  output logic [15:0]         layer_o,      // layer the engine works on (or waits for)
   // Memory port.
   output logic                mem_ar_valid_o,
   input  logic                mem_ar_ready_i,
@@ -101,7 +102,7 @@ module ern_accel #(
   ern_controller #(
     .DescWords(DescWords), .MemBytes(MemBytes), .MaxLayers(MaxLayers)
   ) u_ctl (
-    .clk_i, .rst_ni, .reg_we_i, .reg_re_i, .reg_addr_i, .reg_wdata_i, .reg_rdata_o, .running_o(running), .done_o(irq_done_o),
+    .clk_i, .rst_ni, .reg_we_i, .reg_re_i, .reg_addr_i, .reg_wdata_i, .reg_rdata_o, .running_o(running), .done_o(irq_done_o), .layer_o,
     .rd_cmd_o(rd_cmd), .rd_fetch_o(rd_fetch), .rd_addr_o(rd_addr), .rd_desc_o(rd_desc), .rd_busy_i(rd_busy),
     .rd_done_i(rd_done), .rd_fetched_i(rd_fetched), .rd_beats_i(rd_beats), .rd_misaligned_i(rd_misaligned),
     .wr_cmd_o(wr_cmd), .wr_desc_o(wr_desc), .wr_busy_i(wr_busy), .wr_done_i(wr_done), .wr_beats_i(wr_beats),

@@ -7,8 +7,7 @@
 //     finished job j-2, whose output half job j reuses;
 //   - the load stage fetches job j+1 only after compute took job j, which therefore finished job
 //     j-1, whose input halves job j+1 reuses;
-//   - a job with `barrier` set loads only after every earlier job's stores completed (it reads
-//     what they wrote).
+//   - a job loads only after `wait_stored` jobs have stored their outputs (those it reads).
 // Registers (32-bit words): see docs/accelerator.md. Performance counters per layer: cycles, the
 // engine's compute cycles, cycles the engine waited for loads and for stores, bytes read and
 // written; they assume the jobs of a layer are consecutive in the program.
@@ -31,6 +30,7 @@ module ern_controller #(
   output logic [31:0]                reg_rdata_o,
   output logic                       running_o,
   output logic                       done_o,      // the last program finished (until the next start)
+  output logic [15:0]                layer_o,     // layer of the compute stage's job
   // Read DMA.
   output logic                       rd_cmd_o,
   output logic                       rd_fetch_o,
@@ -122,10 +122,10 @@ module ern_controller #(
           end else if (rd_done_i) begin
             d_l_q     <= rd_fetched_i;
             l_issue_q <= 1'b0;
-            l_state_q <= `ERN_JOB_BARRIER_FLAT(rd_fetched_i) ? LBarrier : LLoad;
+            l_state_q <= LBarrier;
           end
         end
-        LBarrier: if (stored_q == l_job_q) l_state_q <= LLoad;
+        LBarrier: if (stored_q >= `ERN_JOB_WAIT_STORED_FLAT(d_l_q)) l_state_q <= LLoad;
         LLoad: begin
           if (!l_issue_q) begin
             l_issue_q <= 1'b1;
@@ -377,6 +377,7 @@ module ern_controller #(
   assign reg_rdata_o = rdata_q;
   assign running_o   = running_q;
   assign done_o      = done_q;
+  assign layer_o     = 16'(c_layer_q);
 
   logic unused_bits;
   assign unused_bits = ^{d_s_q, reg_wdata_i[31:1]};

@@ -183,7 +183,9 @@ module ern_dma_rd #(
   assign entry_done = small_entries || (32'(slice_q) + 32'd1 == slices);
   assign span_done  = emit && entry_done && (x_q + 32'd1 == xd_n);
   assign beat_done  = emit && (small_entries ? (pos_q + 32'd1 == per_beat || span_done) : 1'b1);
-  assign r_ready_o  = busy_q && (!beat_valid_q || beat_done) && d_loaded_q && wd_valid;
+  // A finishing beat makes room for the next, except at the transfer's end: the next beat belongs
+  // to the next transfer, which must be set up first.
+  assign r_ready_o  = busy_q && (!beat_valid_q || (beat_done && !(span_done && wd_last))) && d_loaded_q && wd_valid;
   assign wd_load    = busy_q && (xd_q != XferEnd) && !d_loaded_q && xd_en;
   assign wd_next    = span_done;
 

@@ -79,7 +79,12 @@ ConvShape conv_shape(const LayerCase& lc) {
   return s;
 }
 
-std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc) {
+// 64-lane output blocks that output-channel groups [og0, og0 + count) touch.
+int output_blocks(const HwConfig& cfg, int og0, int count) {
+  return ((og0 + count) * cfg.pe_out - 1) / HwConfig::kLanes - og0 * cfg.pe_out / HwConfig::kLanes + 1;
+}
+
+std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc, const TileBudget& budget) {
   const ConvShape s = conv_shape(lc);
   if (s.blocks > cfg.max_in_blocks) {
     fail("layer {}: {} input channels exceed the engine's {} blocks of 64", lc.name, s.in_c, cfg.max_in_blocks);
@@ -88,24 +93,27 @@ std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc) {
   const int pgs = ceil_div(s.out_w, cfg.pe_pix);
   const int row_stride = ceil_div(s.in_w, cfg.banks());
   // Rows the activation buffer can hold, and the output rows they give.
-  const int act_rows = cfg.act_depth / (row_stride * s.blocks);
+  const int act_rows = budget.act / (row_stride * s.blocks);
   const int act_out_rows = act_rows < s.k ? 0 : (act_rows - s.k) / s.stride + 1;
   if (act_out_rows < 1) {
     fail("layer {}: one output row needs {} activation entries per bank, configuration {} holds {}", lc.name,
-         s.k * row_stride * s.blocks, cfg.name, cfg.act_depth);
+         s.k * row_stride * s.blocks, cfg.name, budget.act);
   }
-  int og_count = std::min(og_total, cfg.wgt_depth / (s.taps * s.blocks));
-  og_count = std::min(og_count, cfg.thr_depth);
-  if (s.write_sum) og_count = std::min(og_count, cfg.sum_depth);
+  int og_count = std::min(og_total, budget.wgt / (s.taps * s.blocks));
+  og_count = std::min(og_count, budget.thr);
+  if (s.write_sum) og_count = std::min(og_count, budget.sum);
   if (og_count < 1) {
     fail("layer {}: one channel group needs {} weight entries, configuration {} holds {}", lc.name,
-         s.taps * s.blocks, cfg.name, cfg.wgt_depth);
+         s.taps * s.blocks, cfg.name, budget.wgt);
   }
   // Output rows per job for a channel-group count: what every buffer allows.
   auto rows_for = [&](int ogs) {
     int rows = std::min(s.out_h, act_out_rows);
-    if (s.write_act) rows = std::min(rows, cfg.out_depth / (ogs * pgs));
-    if (s.write_stream || s.residual) rows = std::min(rows, cfg.str_depth / (ogs * pgs));
+    if (budget.max_rows > 0) rows = std::min(rows, budget.max_rows);
+    // A misaligned group range may touch one 64-lane block more than its size needs.
+    const int blocks = (ogs * cfg.pe_out + HwConfig::kLanes - 1) / HwConfig::kLanes + (cfg.pe_out < HwConfig::kLanes);
+    if (s.write_act) rows = std::min(rows, budget.out / (blocks * pgs));
+    if (s.write_stream || s.residual) rows = std::min(rows, budget.str / (ogs * pgs));
     return rows;
   };
   int rows = rows_for(og_count);
@@ -140,6 +148,7 @@ std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc) {
     j.in_y0 = iy_lo;
     j.in_rows = iy_hi - iy_lo + 1;
     j.read_sums = s.write_sum && y0 + job_rows == s.out_h;
+    j.blocks = output_blocks(cfg, og0, j.og_count);
     JobDescriptor& d = j.desc;
     d.op = static_cast<uint64_t>(JobOp::kConv);
     d.kernel3 = s.k == 3;
@@ -169,7 +178,7 @@ std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc) {
   return plan;
 }
 
-std::vector<JobPlan> plan_embed(const HwConfig& cfg, const LayerCase& lc) {
+std::vector<JobPlan> plan_embed(const HwConfig& cfg, const LayerCase& lc, const TileBudget& budget) {
   const Layer& l = *lc.layer;
   const int h = lc.input->height(), w = lc.input->width();
   const int channels = static_cast<int>(l.table.size());
@@ -184,7 +193,8 @@ std::vector<JobPlan> plan_embed(const HwConfig& cfg, const LayerCase& lc) {
     }
   }
   const int pgs = ceil_div(w, cfg.pe_pix);
-  const int rows = std::min({h, cfg.img_depth / w, cfg.out_depth / pgs});
+  int rows = std::min({h, budget.img / w, budget.out / pgs});
+  if (budget.max_rows > 0) rows = std::min(rows, budget.max_rows);
   if (rows < 1) fail("layer {}: one image row of {} pixels does not fit configuration {}", lc.name, w, cfg.name);
   std::vector<JobPlan> plan;
   for (int y0 = 0; y0 < h; y0 += rows) {
@@ -193,6 +203,7 @@ std::vector<JobPlan> plan_embed(const HwConfig& cfg, const LayerCase& lc) {
     j.out_rows = std::min(rows, h - y0);
     j.in_y0 = y0;
     j.in_rows = j.out_rows;
+    j.blocks = 1;
     JobDescriptor& d = j.desc;
     d.op = static_cast<uint64_t>(JobOp::kEmbed);
     d.in_height = static_cast<uint64_t>(h);
@@ -236,41 +247,19 @@ void load_act_tile(EnginePort& port, const HwConfig& cfg, const PackedAct& input
 
 void load_weights(EnginePort& port, const HwConfig& cfg, const BinaryWeights& w, const JobPlan& j) {
   const int taps = w.taps(), blocks = w.in_blocks();
-  std::vector<uint64_t> entry(static_cast<size_t>(cfg.pe_out));
   for (int g = 0; g < j.og_count; ++g) {
     for (int t = 0; t < taps; ++t) {
       for (int b = 0; b < blocks; ++b) {
-        for (int o = 0; o < cfg.pe_out; ++o) {
-          const int channel = (j.og0 + g) * cfg.pe_out + o;
-          entry[o] = channel < w.out_channels() ? w.word(channel, t, b) : 0;
-        }
-        write_entry(port, EngineBuffer::kWgt, 0, static_cast<uint32_t>((g * taps + t) * blocks + b), entry);
+        write_entry(port, EngineBuffer::kWgt, 0, static_cast<uint32_t>((g * taps + t) * blocks + b),
+                    weight_entry(cfg, w, j.og0 + g, t, b));
       }
     }
   }
 }
 
 void load_thresholds(EnginePort& port, const HwConfig& cfg, const std::vector<Quantizer>& quantizers, const JobPlan& j) {
-  const int tw = cfg.thr_width();
-  const int entry_bits = cfg.thr_entry_bits();
-  // |acc + residual| < 2^(value_width - 1), so clamping a threshold to +/- 2^(value_width - 1)
-  // changes no comparison and keeps it in the threshold width.
-  const int64_t limit = int64_t{1} << (cfg.value_width() - 1);
   for (int g = 0; g < j.og_count; ++g) {
-    std::vector<uint64_t> words(static_cast<size_t>(HwConfig::words(cfg.pe_out * entry_bits)), 0);
-    for (int o = 0; o < cfg.pe_out; ++o) {
-      const size_t channel = static_cast<size_t>((j.og0 + g) * cfg.pe_out + o);
-      if (channel >= quantizers.size()) continue;
-      const Quantizer& q = quantizers[channel];
-      const int lsb = o * entry_bits;
-      put_bits(words, lsb, 2, static_cast<uint64_t>(q.mode));
-      for (int m = 0; m < 3; ++m) {
-        const int64_t t = q.mode == ActMode::kConstant ? (m == 0 ? q.level : 0)
-                                                       : std::clamp<int64_t>(q.threshold[m], -limit, limit);
-        put_bits(words, lsb + 2 + m * tw, tw, to_twos(t, tw));
-      }
-    }
-    write_entry(port, EngineBuffer::kThr, 0, static_cast<uint32_t>(g), words);
+    write_entry(port, EngineBuffer::kThr, 0, static_cast<uint32_t>(g), threshold_entry(cfg, quantizers, j.og0 + g));
   }
 }
 
@@ -327,8 +316,7 @@ void read_conv_outputs(EnginePort& port, const HwConfig& cfg, const ConvShape& s
     // 64-lane words {plane 1, plane 0} for (block of the job, row, pixel group); channel c is lane
     // c mod 64 of block c / 64.
     const int first_block = j.og0 * cfg.pe_out / HwConfig::kLanes;
-    const int blocks = ((j.og0 + j.og_count) * cfg.pe_out - 1) / HwConfig::kLanes - first_block + 1;
-    const int act_entries = blocks * j.out_rows * pgs;
+    const int act_entries = j.blocks * j.out_rows * pgs;
     std::vector<std::vector<uint64_t>> data(cfg.pe_pix, std::vector<uint64_t>(static_cast<size_t>(act_entries) * 2));
     for (int p = 0; p < cfg.pe_pix; ++p) port.read(EngineBuffer::kOact, p, 0, act_entries, 2, data[p].data());
     for_each_output([&](int, int p, int, int c, int y, int x) {
@@ -375,7 +363,7 @@ LayerOutputs run_conv(EnginePort& port, const HwConfig& cfg, const LayerCase& lc
   if (s.write_sum) out.sums = IntTensor(s.out_c, 1, 1);
   const PackedAct input = pack(*lc.input);
   int loaded_tile = -1, loaded_og0 = -1;
-  for (const JobPlan& j : plan_conv(cfg, lc)) {
+  for (const JobPlan& j : plan_conv(cfg, lc, full_budget(cfg))) {
     const uint64_t port_start = port.cycle();
     if (loaded_tile != j.out_y0) load_act_tile(port, cfg, input, j);
     if (loaded_og0 != j.og0) {
@@ -409,7 +397,7 @@ LayerOutputs run_embed(EnginePort& port, const HwConfig& cfg, const LayerCase& l
   const int channels = static_cast<int>(l.table.size());
   LayerOutputs out;
   out.act = ActTensor(channels, image.height(), w);
-  const std::vector<JobPlan> plan = plan_embed(cfg, lc);
+  const std::vector<JobPlan> plan = plan_embed(cfg, lc, full_budget(cfg));
   uint64_t port_start = port.cycle();
   for (int colour = 0; colour < cfg.embed_colours; ++colour) {
     for (int value = 0; value < 256; ++value) {
@@ -460,8 +448,56 @@ LayerOutputs run_embed(EnginePort& port, const HwConfig& cfg, const LayerCase& l
 
 }  // namespace
 
-std::vector<JobPlan> plan_layer(const HwConfig& config, const LayerCase& layer_case) {
-  return layer_case.layer->is_conv() ? plan_conv(config, layer_case) : plan_embed(config, layer_case);
+std::vector<JobPlan> plan_layer(const HwConfig& config, const LayerCase& layer_case, const TileBudget& budget) {
+  return layer_case.layer->is_conv() ? plan_conv(config, layer_case, budget) : plan_embed(config, layer_case, budget);
+}
+
+TileBudget full_budget(const HwConfig& c) {
+  TileBudget b;
+  b.act = c.act_depth;
+  b.wgt = c.wgt_depth;
+  b.thr = c.thr_depth;
+  b.str = c.str_depth;
+  b.out = c.out_depth;
+  b.sum = c.sum_depth;
+  b.img = c.img_depth;
+  return b;
+}
+
+TileBudget half_budget(const HwConfig& c) {
+  TileBudget b = full_budget(c);
+  for (int* depth : {&b.act, &b.wgt, &b.thr, &b.str, &b.out, &b.sum, &b.img}) *depth /= 2;
+  return b;
+}
+
+std::vector<uint64_t> weight_entry(const HwConfig& cfg, const BinaryWeights& w, int og, int tap, int block) {
+  std::vector<uint64_t> entry(static_cast<size_t>(cfg.pe_out));
+  for (int o = 0; o < cfg.pe_out; ++o) {
+    const int channel = og * cfg.pe_out + o;
+    entry[o] = channel < w.out_channels() ? w.word(channel, tap, block) : 0;
+  }
+  return entry;
+}
+
+std::vector<uint64_t> threshold_entry(const HwConfig& cfg, const std::vector<Quantizer>& quantizers, int og) {
+  const int tw = cfg.thr_width();
+  const int entry_bits = cfg.thr_entry_bits();
+  // |acc + residual| < 2^(value_width - 1), so clamping a threshold to +/- 2^(value_width - 1)
+  // changes no comparison and keeps it in the threshold width.
+  const int64_t limit = int64_t{1} << (cfg.value_width() - 1);
+  std::vector<uint64_t> words(static_cast<size_t>(HwConfig::words(cfg.pe_out * entry_bits)), 0);
+  for (int o = 0; o < cfg.pe_out; ++o) {
+    const size_t channel = static_cast<size_t>(og * cfg.pe_out + o);
+    const Quantizer q = channel < quantizers.size() ? quantizers[channel] : Quantizer{ActMode::kConstant, {0, 0, 0}, 0};
+    const int lsb = o * entry_bits;
+    put_bits(words, lsb, 2, static_cast<uint64_t>(q.mode));
+    for (int m = 0; m < 3; ++m) {
+      const int64_t t = q.mode == ActMode::kConstant ? (m == 0 ? q.level : 0)
+                                                     : std::clamp<int64_t>(q.threshold[m], -limit, limit);
+      put_bits(words, lsb + 2 + m * tw, tw, to_twos(t, tw));
+    }
+  }
+  return words;
 }
 
 LayerOutputs run_layer(EnginePort& port, const HwConfig& config, const LayerCase& layer_case, LayerRunStats& stats) {

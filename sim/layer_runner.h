@@ -48,9 +48,27 @@ struct JobPlan {
   int out_y0 = 0, out_rows = 0;  // output rows of the job
   int og0 = 0, og_count = 0;     // output-channel groups of the job
   int in_y0 = 0, in_rows = 0;    // input rows it needs in the buffer
+  int blocks = 0;                // 64-lane output blocks its channel groups touch
   bool read_sums = false;        // the last row tile of its channels: the class sums are complete
 };
-std::vector<JobPlan> plan_layer(const HwConfig& config, const LayerCase& layer_case);
+// What a job may use of each buffer (entries): the whole buffers for layer-by-layer runs, half of
+// each for programs, whose neighbouring jobs alternate halves. max_rows caps the output rows of a
+// job (0: no cap), so that a layer splits into several jobs whose loads and stores overlap.
+struct TileBudget {
+  int act = 0, wgt = 0, thr = 0, str = 0, out = 0, sum = 0, img = 0;
+  int max_rows = 0;
+};
+TileBudget full_budget(const HwConfig& config);
+TileBudget half_budget(const HwConfig& config);
+
+std::vector<JobPlan> plan_layer(const HwConfig& config, const LayerCase& layer_case, const TileBudget& budget);
+
+// Encodings of buffer entries, shared by the layer-by-layer driver and the program compiler.
+// Thresholds of output-channel group og: channels past the layer's get a constant 0, so that the
+// lanes they fill in 64-lane words read as zero activations.
+std::vector<uint64_t> threshold_entry(const HwConfig& config, const std::vector<Quantizer>& quantizers, int og);
+// The weight entry of group og at tap t and input block b: one 64-bit word per channel.
+std::vector<uint64_t> weight_entry(const HwConfig& config, const BinaryWeights& weights, int og, int tap, int block);
 
 LayerOutputs run_layer(EnginePort& port, const HwConfig& config, const LayerCase& layer_case,
                        LayerRunStats& stats);

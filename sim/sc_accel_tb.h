@@ -45,6 +45,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
     dut_.reg_wdata_i(reg_wdata_);
     dut_.reg_rdata_o(reg_rdata_);
     dut_.irq_done_o(irq_done_);
+    dut_.layer_o(layer_);
     dut_.mem_ar_valid_o(ar_valid_);
     dut_.mem_ar_ready_i(ar_ready_);
     dut_.mem_ar_addr_o(ar_addr_);
@@ -190,6 +191,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
 
   void run_program() override {
     reg_write(AccelReg::kCtrl, 1);
+    started_ = true;
     uint32_t last = progress();
     while (!irq_done_.read()) {
       sc_core::wait(kPeriod * static_cast<double>(options_.watchdog_cycles), irq_done_.posedge_event());
@@ -259,6 +261,10 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
   }
 
   void trace() {
+    if (options_.trace_layer >= 0) {
+      trace_layer();
+      return;
+    }
     if (options_.trace_from > 0) sc_core::wait(kPeriod * static_cast<double>(options_.trace_from));
     trace_ = std::make_unique<VerilatedFstSc>();
     dut_.trace(trace_.get(), 99);
@@ -269,12 +275,27 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
     trace_->close();
   }
 
+  // Traces the cycles in which the compute stage is on the chosen layer, during the first program.
+  void trace_layer() {
+    const uint32_t layer = static_cast<uint32_t>(options_.trace_layer);
+    while (layer_.read() != layer || !running()) sc_core::wait(layer_.value_changed_event() | irq_done_.negedge_event());
+    trace_ = std::make_unique<VerilatedFstSc>();
+    dut_.trace(trace_.get(), 99);
+    trace_->open(options_.trace_path.c_str());
+    while (layer_.read() == layer && !irq_done_.read()) sc_core::wait(layer_.value_changed_event() | irq_done_.posedge_event());
+    trace_->close();
+  }
+  // A program runs: the done line fell at its start and has not risen since.
+  bool running() const { return started_ && !irq_done_.read(); }
+
   SimOptions options_;
+  bool started_ = false;
   Memory& memory_;
   std::function<void(SimPorts&)> body_;
   std::exception_ptr error_;
   sc_core::sc_clock clk_;
   sc_core::sc_signal<bool> rst_n_{"rst_n"}, reg_we_{"reg_we"}, reg_re_{"reg_re"}, irq_done_{"irq_done"};
+  sc_core::sc_signal<uint32_t> layer_{"layer"};
   sc_core::sc_signal<uint32_t> reg_addr_{"reg_addr"}, reg_wdata_{"reg_wdata"}, reg_rdata_{"reg_rdata"};
   sc_core::sc_signal<bool> ar_valid_{"ar_valid"}, ar_ready_{"ar_ready"}, r_valid_{"r_valid"}, r_ready_{"r_ready"};
   sc_core::sc_signal<bool> r_last_{"r_last"}, aw_valid_{"aw_valid"}, aw_ready_{"aw_ready"}, w_valid_{"w_valid"};

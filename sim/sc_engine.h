@@ -22,6 +22,7 @@ struct SimOptions {
   uint64_t trace_from = 0;  // first cycle traced
   uint64_t trace_to = std::numeric_limits<uint64_t>::max();  // cycle the trace stops at
   uint64_t watchdog_cycles = 100000;  // a job without progress for this long is an error
+  int trace_layer = -1;  // trace while the first run of a program computes this layer (not a window)
 };
 
 // Both ways into the simulated accelerator.

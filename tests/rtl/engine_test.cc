@@ -186,7 +186,7 @@ TEST(EngineTiling, LargeLayersAreTiledAndExact) {
   });
   const IntTensor wide_acc = binary_conv_reference(in_wide, wide.weights, {1, 1});
   EXPECT_EQ(wide_out.act, threshold_activation(wide_acc, wide.quantizers));
-  EXPECT_GT(plan_layer(config, {"wide", &wide, &in_wide, nullptr}).size(), 4u);
+  EXPECT_GT(plan_layer(config, {"wide", &wide, &in_wide, nullptr}, full_budget(config)).size(), 4u);
   EXPECT_EQ(sums_out.sums, class_sum(binary_conv_reference(in_sums, sums.weights, {1, 1})));
   EXPECT_GT(sums_stats.jobs, 1);
   EXPECT_EQ(wide_stats.cycles, wide_stats.predicted_cycles);

@@ -8,5 +8,6 @@ int run_zoo(int argc, char** argv);
 int run_info(int argc, char** argv);
 int run_layers(int argc, char** argv);
 int run_regress_layers(int argc, char** argv);
+int run_run(int argc, char** argv);
 
 }  // namespace ernsim::cli

@@ -1,0 +1,46 @@
+// Whole-network inference on the accelerator: the host driver writes the image, starts the
+// program through the registers, waits for it, reads the performance counters and every tensor
+// back from memory, and scores each layer's outputs against the golden model.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/golden.h"
+#include "models/network.h"
+#include "sim/accel_port.h"
+#include "sim/hw_config.h"
+#include "sim/program.h"
+#include "sim/scoreboard.h"
+
+namespace ernsim {
+
+struct LayerRunReport {
+  int index = 0;
+  std::string name;
+  int jobs = 0;
+  uint64_t cycles = 0;          // attributed to the layer: its compute and what the engine waited
+  uint64_t compute_cycles = 0;  // the engine busy with its jobs
+  uint64_t load_stall_cycles = 0;
+  uint64_t store_stall_cycles = 0;
+  uint64_t bytes_read = 0;
+  uint64_t bytes_written = 0;
+  int64_t macs = 0;
+  double utilization = 0;  // MACs / (cycles x peak MACs per cycle)
+  int64_t mismatches = 0;
+};
+
+struct NetworkRunReport {
+  uint64_t total_cycles = 0;  // from start to done, per image (the last image's when several)
+  std::vector<LayerRunReport> layers;
+  std::vector<std::vector<float>> logits;  // per image
+  uint64_t overflows = 0;
+};
+
+// Runs the program for each image (memory must hold the model: write_model).
+NetworkRunReport run_network(AccelPort& accel, const HwConfig& config, const Network& net, const Program& program,
+                             const std::vector<ActTensor>& images, const std::vector<GoldenResult>& golden,
+                             Scoreboard& scoreboard);
+
+}  // namespace ernsim
