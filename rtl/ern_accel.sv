@@ -88,7 +88,7 @@ module ern_accel #(
   logic running;
 
   // Controller.
-  logic                       rd_cmd, rd_fetch, rd_busy, rd_done, rd_misaligned;
+  logic                       rd_cmd, rd_fetch, rd_data, rd_busy, rd_done, rd_misaligned;
   logic [31:0]                rd_addr, rd_beats;
   logic [DescWords*32-1:0] rd_desc, rd_fetched;
   logic                       wr_cmd, wr_busy, wr_done, wr_misaligned;
@@ -103,7 +103,7 @@ module ern_accel #(
     .DescWords(DescWords), .MemBytes(MemBytes), .MaxLayers(MaxLayers)
   ) u_ctl (
     .clk_i, .rst_ni, .reg_we_i, .reg_re_i, .reg_addr_i, .reg_wdata_i, .reg_rdata_o, .running_o(running), .done_o(irq_done_o), .layer_o,
-    .rd_cmd_o(rd_cmd), .rd_fetch_o(rd_fetch), .rd_addr_o(rd_addr), .rd_desc_o(rd_desc), .rd_busy_i(rd_busy),
+    .rd_cmd_o(rd_cmd), .rd_fetch_o(rd_fetch), .rd_data_o(rd_data), .rd_addr_o(rd_addr), .rd_desc_o(rd_desc), .rd_busy_i(rd_busy),
     .rd_done_i(rd_done), .rd_fetched_i(rd_fetched), .rd_beats_i(rd_beats), .rd_misaligned_i(rd_misaligned),
     .wr_cmd_o(wr_cmd), .wr_desc_o(wr_desc), .wr_busy_i(wr_busy), .wr_done_i(wr_done), .wr_beats_i(wr_beats),
     .wr_misaligned_i(wr_misaligned), .eng_stage_we_o(ctl_stage_we), .eng_stage_desc_o(ctl_stage_desc),
@@ -122,7 +122,7 @@ module ern_accel #(
     .DescWords(DescWords), .MemBytes(MemBytes), .MaxBurst(MaxBurst), .MaxReads(MaxReads), .Banks(2 * PePix),
     .PePix(PePix), .EmbColours(EmbColours), .ELog2Wgt(ELog2Wgt), .ELog2Thr(ELog2Thr), .ELog2Str(ELog2Str)
   ) u_dma_rd (
-    .clk_i, .rst_ni, .cmd_i(rd_cmd), .cmd_fetch_i(rd_fetch), .cmd_addr_i(rd_addr), .desc_i(rd_desc),
+    .clk_i, .rst_ni, .cmd_i(rd_cmd), .cmd_fetch_i(rd_fetch), .cmd_data_i(rd_data), .cmd_addr_i(rd_addr), .desc_i(rd_desc),
     .busy_o(rd_busy), .done_o(rd_done), .fetched_o(rd_fetched), .beats_o(rd_beats), .misaligned_o(rd_misaligned),
     .ar_valid_o(mem_ar_valid_o), .ar_ready_i(mem_ar_ready_i), .ar_addr_o(mem_ar_addr_o), .ar_len_o(mem_ar_len_o),
     .r_valid_i(mem_r_valid_i), .r_ready_o(mem_r_ready_o), .r_data_i(mem_r_data_i), .r_last_i(mem_r_last_i),

@@ -1,5 +1,6 @@
 // The controller: runs a program of job descriptors from memory as a three-stage pipeline,
-//   load (fetch the descriptor, then its loads)  ->  compute (the engine)  ->  store,
+//   load (fetch the descriptor, the loads that depend on no earlier job, then the others)
+//     ->  compute (the engine)  ->  store,
 // so that the loads of job j+1 and the stores of job j-1 overlap the compute of job j. Jobs keep
 // their buffers apart by alternating halves (the program's choice); the hazards left are handled
 // here:
@@ -7,7 +8,8 @@
 //     finished job j-2, whose output half job j reuses;
 //   - the load stage fetches job j+1 only after compute took job j, which therefore finished job
 //     j-1, whose input halves job j+1 reuses;
-//   - a job loads only after `wait_stored` jobs have stored their outputs (those it reads).
+//   - a job loads its image, activations and residual only after `wait_stored` jobs have stored
+//     their outputs (those it reads); its weights and thresholds go first, without waiting.
 // Registers (32-bit words): see docs/accelerator.md. Performance counters per layer: cycles, the
 // engine's compute cycles, cycles the engine waited for loads and for stores, bytes read and
 // written; they assume the jobs of a layer are consecutive in the program.
@@ -34,6 +36,7 @@ module ern_controller #(
   // Read DMA.
   output logic                       rd_cmd_o,
   output logic                       rd_fetch_o,
+  output logic                       rd_data_o,    // the loads' second phase
   output logic [31:0]                rd_addr_o,
   output logic [DescWords*32-1:0] rd_desc_o,
   input  logic                       rd_busy_i,
@@ -91,7 +94,9 @@ module ern_controller #(
 
   // ---------------------------------------------------------------------------------------------
   // Load stage.
-  typedef enum logic [2:0] {LIdle = 3'd0, LFetch = 3'd1, LBarrier = 3'd2, LLoad = 3'd3, LHold = 3'd4} l_state_e;
+  typedef enum logic [2:0] {
+    LIdle = 3'd0, LFetch = 3'd1, LBarrier = 3'd2, LLoad = 3'd3, LHold = 3'd4, LLoadFirst = 3'd5
+  } l_state_e;
   l_state_e l_state_q;
   logic [31:0] l_job_q, l_addr_q, stored_q, computed_q;
   logic [DescWords*32-1:0] d_l_q, d_c_q, d_s_q;
@@ -122,6 +127,14 @@ module ern_controller #(
           end else if (rd_done_i) begin
             d_l_q     <= rd_fetched_i;
             l_issue_q <= 1'b0;
+            l_state_q <= LLoadFirst;
+          end
+        end
+        LLoadFirst: begin
+          if (!l_issue_q) begin
+            l_issue_q <= 1'b1;
+          end else if (rd_done_i) begin
+            l_issue_q <= 1'b0;
             l_state_q <= LBarrier;
           end
         end
@@ -146,8 +159,9 @@ module ern_controller #(
     end
   end
   // A DMA command is a pulse in the state's first cycle.
-  assign rd_cmd_o   = running_q && !l_issue_q && (l_state_q == LFetch || l_state_q == LLoad);
+  assign rd_cmd_o   = running_q && !l_issue_q && (l_state_q == LFetch || l_state_q == LLoadFirst || l_state_q == LLoad);
   assign rd_fetch_o = l_state_q == LFetch;
+  assign rd_data_o  = l_state_q == LLoad;
   assign rd_addr_o  = l_addr_q;
   assign rd_desc_o  = d_l_q;
 

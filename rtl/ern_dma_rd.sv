@@ -1,6 +1,6 @@
-// Read DMA: performs one command at a time, either the fetch of a job descriptor or the loads of a
-// job (embedding tables, image, activations, weights, thresholds, residual), on an AXI-like read
-// port, and writes what arrives into the engine's buffers through its host port (one entry, or
+// Read DMA: performs one command at a time, the fetch of a job descriptor or one of the two phases
+// of a job's loads (first the embedding tables, weights and thresholds, which depend on no earlier
+// job; then the image, activations and residual, which may), on an AXI-like read port, and writes what arrives into the engine's buffers through its host port (one entry, or
 // one beat-sized slice of a wider entry, per cycle).
 //
 // Two walkers traverse the same transfers: the address side issues bursts of up to MaxBurst beats,
@@ -23,6 +23,7 @@ module ern_dma_rd #(
   // Command.
   input  logic                         cmd_i,         // start (when idle)
   input  logic                         cmd_fetch_i,   // fetch a descriptor at cmd_addr_i
+  input  logic                         cmd_data_i,    // else: the second phase of the loads
   input  logic [31:0]                  cmd_addr_i,
   input  logic [DescWords*32-1:0]   desc_i,        // the job whose loads run (held)
   output logic                         busy_o,
@@ -50,10 +51,17 @@ module ern_dma_rd #(
   localparam int MbLog2 = $clog2(MemBytes);
   localparam logic [2:0] XferDesc = 3'd0;
   localparam logic [2:0] XferEnd  = 3'd7;
+  localparam logic [2:0] FirstPhaseA = 3'd1;  // tables, weights, thresholds
+  localparam logic [2:0] LastPhaseA  = 3'd3;
+  localparam logic [2:0] FirstPhaseB = 3'd4;  // image, activations, residual
+  localparam logic [2:0] LastPhaseB  = 3'd6;
   localparam int InflightW = $clog2(MaxReads + 1);
 
   logic busy_q, fetch_q;
   logic [31:0] fetch_addr_q;
+  logic [2:0]  last_xfer_q;  // the command's last transfer
+  logic [2:0]  first_xfer;
+  assign first_xfer = cmd_fetch_i ? XferDesc : (cmd_data_i ? FirstPhaseB : FirstPhaseA);
 
   // ---------------------------------------------------------------------------------------------
   // Address side.
@@ -109,14 +117,14 @@ module ern_dma_rd #(
     end else begin
       inflight_q <= inflight_q + InflightW'(ar_fire) - InflightW'(r_burst_done);
       if (cmd_i && !busy_q) begin
-        xa_q        <= cmd_fetch_i ? XferDesc : 3'd1;
+        xa_q        <= first_xfer;
         a_loaded_q  <= 1'b0;
         a_started_q <= 1'b0;
       end else if (busy_q && xa_q != XferEnd) begin
         if (!a_loaded_q) begin
           // Skip transfers the job does not need.
           if (xa_en) a_loaded_q <= 1'b1;
-          else       xa_q <= (xa_q == XferDesc) ? XferEnd : xa_q + 3'd1;
+          else       xa_q <= (xa_q == last_xfer_q) ? XferEnd : xa_q + 3'd1;
         end else if (!a_started_q) begin
           if (wa_valid) begin
             a_started_q <= 1'b1;
@@ -124,7 +132,7 @@ module ern_dma_rd #(
             a_addr_q    <= wa_addr;
           end else begin
             a_loaded_q <= 1'b0;
-            xa_q       <= (xa_q == XferDesc || xa_q == 3'd6) ? XferEnd : xa_q + 3'd1;
+            xa_q       <= (xa_q == last_xfer_q) ? XferEnd : xa_q + 3'd1;
           end
         end else if (ar_fire) begin
           a_rem_q  <= a_rem_q - burst;
@@ -200,15 +208,15 @@ module ern_dma_rd #(
       beat_valid_q <= 1'b0;
     end else begin
       if (cmd_i && !busy_q) begin
-        xd_q       <= cmd_fetch_i ? XferDesc : 3'd1;
+        xd_q       <= first_xfer;
         d_loaded_q <= 1'b0;
       end else if (busy_q && xd_q != XferEnd) begin
         if (!d_loaded_q) begin
           if (xd_en) d_loaded_q <= 1'b1;
-          else       xd_q <= (xd_q == XferDesc) ? XferEnd : xd_q + 3'd1;
+          else       xd_q <= (xd_q == last_xfer_q) ? XferEnd : xd_q + 3'd1;
         end else if (!wd_valid && !beat_valid_q) begin
           d_loaded_q <= 1'b0;
-          xd_q       <= (xd_q == XferDesc || xd_q == 3'd6) ? XferEnd : xd_q + 3'd1;
+          xd_q       <= (xd_q == last_xfer_q) ? XferEnd : xd_q + 3'd1;
         end
       end
       if (r_fire) beat_valid_q <= 1'b1;
@@ -269,12 +277,14 @@ module ern_dma_rd #(
       busy_q       <= 1'b0;
       fetch_q      <= 1'b0;
       fetch_addr_q <= '0;
+      last_xfer_q  <= XferDesc;
       beats_q      <= '0;
       misaligned_q <= 1'b0;
     end else begin
       if (cmd_i && !busy_q) begin
         busy_q       <= 1'b1;
         fetch_q      <= cmd_fetch_i;
+        last_xfer_q  <= cmd_fetch_i ? XferDesc : (cmd_data_i ? LastPhaseB : LastPhaseA);
         fetch_addr_q <= cmd_addr_i;
         beats_q      <= '0;
         misaligned_q <= 1'b0;

@@ -1,6 +1,7 @@
 // The load transfers of a job, by id, decoded from its descriptor: where the spans are in memory
 // and where their entries go in the engine's buffers. Ids run in the order the read DMA performs
-// them; XferDesc fetches a descriptor instead.
+// them: first what depends on no earlier job (tables, weights, thresholds), then what may (image,
+// activations, residual); XferDesc fetches a descriptor instead.
 `include "ern_job_desc.svh"
 
 module ern_load_xfer #(
@@ -32,10 +33,10 @@ module ern_load_xfer #(
 );
   localparam logic [2:0] XferDesc = 3'd0;
   localparam logic [2:0] XferEmb  = 3'd1;
-  localparam logic [2:0] XferImg  = 3'd2;
-  localparam logic [2:0] XferAct  = 3'd3;
-  localparam logic [2:0] XferWgt  = 3'd4;
-  localparam logic [2:0] XferThr  = 3'd5;
+  localparam logic [2:0] XferWgt  = 3'd2;
+  localparam logic [2:0] XferThr  = 3'd3;
+  localparam logic [2:0] XferImg  = 3'd4;
+  localparam logic [2:0] XferAct  = 3'd5;
   localparam logic [2:0] XferRes  = 3'd6;
 
   localparam int DescBeats = (DescWords * 4 + MemBytes - 1) / MemBytes;

@@ -200,8 +200,8 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
       const uint32_t now = progress();
       if (now == last) {
         const uint32_t debug = reg_read(AccelReg::kDebug);
-        static const char* const kLoad[] = {"idle", "fetching a descriptor", "waiting at a barrier", "loading",
-                                            "holding a loaded job", "?", "?", "?"};
+        static const char* const kLoad[] = {"idle", "fetching a descriptor", "waiting for stores it reads",
+                                            "loading activations", "holding a loaded job", "loading weights", "?", "?"};
         static const char* const kCompute[] = {"waiting for a load", "starting the engine", "computing",
                                                "waiting for the store stage"};
         fail("watchdog: the accelerator made no progress for {} cycles (load stage {}, compute stage {}, "

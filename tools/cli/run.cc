@@ -33,6 +33,10 @@ constexpr const char* kUsage =
 
 std::string megabytes(uint64_t bytes) { return fmt::format("{:.2f}", bytes / 1048576.0); }
 
+// Output rows per job: small tiles let the loads and stores of neighbouring jobs overlap the
+// compute (measured best for the zoo on the default configuration: docs/PERFORMANCE.md).
+constexpr int kDefaultTileRows = 4;
+
 }  // namespace
 
 int run_run(int argc, char** argv) {
@@ -45,7 +49,10 @@ int run_run(int argc, char** argv) {
       ("output", po::value<std::string>(), "write logits, float32 N x classes .npy")
       ("clock-mhz", po::value<double>()->default_value(300.0), "clock for latency and FPS (an assumption)")
       ("trace-layer", po::value<int>(), "trace the cycles in which layer K is computed")
-      ("max-rows", po::value<int>()->default_value(0), "output rows per job at most (0: as the buffers allow)")
+      ("max-rows", po::value<int>()->default_value(kDefaultTileRows),
+       "output rows per job at most: smaller tiles overlap loads and stores with compute (0: as the buffers allow)")
+      ("mem-bytes-per-cycle", po::value<double>(), "override the configuration's memory bandwidth (bytes per cycle)")
+      ("mem-latency", po::value<uint32_t>(), "override the configuration's memory latency (cycles)")
       ("report", po::value<std::string>(), "write a JSON report");
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
@@ -54,7 +61,15 @@ int run_run(int argc, char** argv) {
   }
   const double clock_mhz = vm["clock-mhz"].as<double>();
   if (!(clock_mhz > 0) || clock_mhz > 1e5) fail("--clock-mhz {}: expected a positive clock", clock_mhz);
-  const HwConfig config = load_hw_config(vm["config"].as<std::string>());
+  HwConfig config = load_hw_config(vm["config"].as<std::string>());
+  if (vm.count("mem-bytes-per-cycle")) {
+    config.memory.bytes_per_cycle = vm["mem-bytes-per-cycle"].as<double>();
+    if (!(config.memory.bytes_per_cycle > 0) || config.memory.bytes_per_cycle > 1e6) {
+      fail("--mem-bytes-per-cycle {}: expected a positive bandwidth", config.memory.bytes_per_cycle);
+    }
+  }
+  if (vm.count("mem-latency")) config.memory.latency_cycles = vm["mem-latency"].as<uint32_t>();
+  if (vm["max-rows"].as<int>() < 0) fail("--max-rows {}: expected 0 or more", vm["max-rows"].as<int>());
   SimOptions sim = sim_options(vm);
   if (vm.count("trace-layer")) {
     if (!vm.count("trace")) fail("--trace-layer needs --trace FILE");
