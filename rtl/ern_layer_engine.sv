@@ -90,7 +90,7 @@ module ern_layer_engine #(
   localparam int StrRamW = (PeOut * StreamW <= 64) ? PeOut * StreamW : ((PeOut * StreamW + 63) / 64) * 64;
   localparam int OutRamW = 2 * Lanes;  // a whole 64-lane word {plane 1, plane 0}, written by byte lanes
   localparam int SumRamW = (PeOut * SumW <= 64) ? PeOut * SumW : ((PeOut * SumW + 63) / 64) * 64;
-  localparam int ImgW    = 8 * EmbColours;
+  localparam int ImgW    = 64;  // up to two pixels of 32 bits (paired embedding)
 
   localparam int ActAW = $clog2(ActDepth);
   localparam int WgtAW = $clog2(WgtDepth);
@@ -149,10 +149,10 @@ module ern_layer_engine #(
   end
 
   logic        d_embed, d_kernel3, d_stride2, d_residual, d_write_act, d_write_stream, d_write_sum;
-  logic        d_sum_accumulate;
+  logic        d_sum_accumulate, d_paired;
   logic [7:0]  d_in_blocks, d_last_og_lanes;
   logic [15:0] d_og_count, d_og0, d_in_height, d_in_width, d_in_y0, d_in_rows, d_out_y0, d_out_rows;
-  logic [15:0] d_out_width, d_out_pgs, d_act_row_stride;
+  logic [15:0] d_out_width, d_out_pgs, d_img_width, d_act_row_stride;
   logic [31:0] d_act_block_stride, d_act_row0_offset, d_act_base, d_wgt_base, d_thr_base;
   logic [31:0] d_res_base, d_oact_base, d_ostr_base, d_sum_base, d_img_base;
   assign d_embed            = (`ERN_JOB_OP(desc_q) == 2'(`ERN_JOB_OP_EMBED));
@@ -163,6 +163,7 @@ module ern_layer_engine #(
   assign d_write_stream     = `ERN_JOB_WRITE_STREAM(desc_q);
   assign d_write_sum        = `ERN_JOB_WRITE_SUM(desc_q);
   assign d_sum_accumulate   = `ERN_JOB_SUM_ACCUMULATE(desc_q);
+  assign d_paired           = `ERN_JOB_PAIRED(desc_q);
   assign d_in_blocks        = `ERN_JOB_IN_BLOCKS(desc_q);
   assign d_last_og_lanes    = `ERN_JOB_LAST_OG_LANES(desc_q);
   assign d_og_count         = `ERN_JOB_OG_COUNT(desc_q);
@@ -175,6 +176,7 @@ module ern_layer_engine #(
   assign d_out_rows         = `ERN_JOB_OUT_ROWS(desc_q);
   assign d_out_width        = `ERN_JOB_OUT_WIDTH(desc_q);
   assign d_out_pgs          = `ERN_JOB_OUT_PGS(desc_q);
+  assign d_img_width        = `ERN_JOB_IMG_WIDTH(desc_q);
   assign d_act_row_stride   = `ERN_JOB_ACT_ROW_STRIDE(desc_q);
   assign d_act_block_stride = `ERN_JOB_ACT_BLOCK_STRIDE(desc_q);
   assign d_act_row0_offset  = `ERN_JOB_ACT_ROW0_OFFSET(desc_q);
@@ -203,14 +205,18 @@ module ern_layer_engine #(
   logic [5:0]  lane_off_q;
   logic [31:0] og_start_grp_q, oact_blk_off_q;
 
-  logic [1:0]  k_last;
+  logic [1:0]  k_last, kx_end;
   logic [31:0] steps_per_group;
   logic        b_last, kx_last, ky_last, pgx_last, oy_last, og_last;
+  // Pixel pairs: a 3x3 stride-2 window covers 3 rows of 2 words (the second word's upper half,
+  // pixel 2x + 2, lies outside and is masked).
   assign k_last          = d_kernel3 ? 2'd2 : 2'd0;
-  assign steps_per_group = d_kernel3 ? ({24'd0, d_in_blocks} << 3) + {24'd0, d_in_blocks}
+  assign kx_end          = d_paired ? 2'd1 : k_last;
+  assign steps_per_group = d_paired  ? ({24'd0, d_in_blocks} << 2) + ({24'd0, d_in_blocks} << 1)
+                         : d_kernel3 ? ({24'd0, d_in_blocks} << 3) + {24'd0, d_in_blocks}
                                      : {24'd0, d_in_blocks};
   assign b_last   = (b_q == d_in_blocks - 8'd1);
-  assign kx_last  = (kx_q == k_last);
+  assign kx_last  = (kx_q == kx_end);
   assign ky_last  = (ky_q == k_last);
   assign pgx_last = (pgx_q == d_out_pgs - 16'd1);
   assign oy_last  = (oy_q == d_out_rows - 16'd1);
@@ -232,7 +238,10 @@ module ern_layer_engine #(
   assign row_off     = row_off_q + ky_off_q;
   assign row_valid   = (iy >= 0) && (iy < $signed({2'b0, d_in_height}));
   assign row_in_tile = (iy >= $signed({2'b0, d_in_y0})) && (iy < $signed({2'b0, d_in_y0}) + $signed({2'b0, d_in_rows}));
-  assign xs          = $signed({2'b0, d_stride2 ? {x0_q[14:0], 1'b0} : x0_q}) + 18'(kx_q) - 18'(pad);
+  // Columns: a stride-2 conv over pixel pairs steps one word per output column, without padding.
+  logic stride_x2;
+  assign stride_x2   = d_stride2 && !d_paired;
+  assign xs          = $signed({2'b0, stride_x2 ? {x0_q[14:0], 1'b0} : x0_q}) + 18'(kx_q) - (d_paired ? 18'd0 : 18'(pad));
 
   logic [ActAW-1:0]   act_raddr [Banks];
   logic [PePix-1:0]   slot_valid;
@@ -250,7 +259,7 @@ module ern_layer_engine #(
     end
     for (int p = 0; p < PePix; p++) begin
       logic signed [17:0] xp;
-      xp = xs + (d_stride2 ? 18'(2 * p) : 18'(p));
+      xp = xs + (stride_x2 ? 18'(2 * p) : 18'(p));
       slot_bank[p*BankW +: BankW] = BankW'(xp);
       pix_valid[p]  = ({16'd0, x0_q} + 32'(p)) < {16'd0, d_out_width};
       slot_valid[p] = row_valid && (xp >= 0) && (xp < $signed({2'b0, d_in_width})) && pix_valid[p];
@@ -272,6 +281,7 @@ module ern_layer_engine #(
   // post-processing stages (S5 writes the outputs).
   logic             s1_valid, s1_first, s1_last, s1_og_first, s1_og_last;
   logic [PePix-1:0] s1_slot_valid, s1_pix_valid;
+  logic             s1_lower_only;  // pixel pairs, second word: only its lower pixel is in the window
   logic [PePix*BankW-1:0] s1_slot_bank;
   logic [15:0]      s1_og;
   logic [31:0]      s1_grp, s1_oact;
@@ -448,6 +458,7 @@ module ern_layer_engine #(
     s1_og_first   <= (pgx_q == 16'd0) && (oy_q == 16'd0);
     s1_og_last    <= pgx_last && oy_last;
     s1_slot_valid <= slot_valid;
+    s1_lower_only <= d_paired && kx_q == 2'd1;
     s1_pix_valid  <= pix_valid;
     s1_slot_bank  <= slot_bank;
     s1_og         <= og_q;
@@ -484,6 +495,8 @@ module ern_layer_engine #(
     e1_x          <= ex_q;
     e1_row_off    <= erow_off_q;
     e2_x          <= e1_x;
+    e2_a_in       <= e1_x != 16'd0;
+    e2_b_in       <= ({e1_x, 1'b0} < {1'b0, d_img_width});
     e2_row_off    <= e1_row_off;
   end
 
@@ -642,23 +655,45 @@ module ern_layer_engine #(
     .rdata_o(img_rdata)
   );
 
-  ern_pixel_embed #(
-    .Colours  (EmbColours),
-    .PerColour(EmbPerColour),
-    .Lanes    (Lanes)
-  ) u_embed (
-    .clk_i,
-    .rst_ni,
-    .tbl_we_i    (host_we && wr_buf_i == BufEmb),
-    .tbl_colour_i(wr_bank_i[$clog2(EmbColours)-1:0]),
-    .tbl_value_i (wr_entry_i[7:0]),
-    .tbl_wdata_i (host_wdata_wide[2*EmbPerColour-1:0]),
-    .pix_valid_i (e1_valid),
-    .pix_i       (img_rdata),
-    .valid_o     (emb_valid),
-    .act0_o      (emb_act0),
-    .act1_o      (emb_act1)
-  );
+  // Two embedding units: one pixel per cycle, or a pixel pair (2w - 1, 2w) into the lower and
+  // upper half of a word. Pair positions outside the image (pixel -1, pixel W) are zero, as padding.
+  localparam int HalfLanes = Lanes / 2;
+  `ERN_ELAB_CHECK(g_pair_fits, EmbColours * EmbPerColour <= HalfLanes, "ern_layer_engine: a pixel's channels must fit half a word")
+  logic [Lanes-1:0] emb_a0, emb_a1, emb_b0, emb_b1;
+  logic             emb_b_valid;
+  logic             e2_a_in, e2_b_in;  // the pair's pixels lie inside the image
+  for (genvar u = 0; u < 2; u++) begin : g_embed
+    logic [Lanes-1:0] a0, a1;
+    logic             valid;
+    ern_pixel_embed #(
+      .Colours  (EmbColours),
+      .PerColour(EmbPerColour),
+      .Lanes    (Lanes)
+    ) u_embed (
+      .clk_i,
+      .rst_ni,
+      .tbl_we_i    (host_we && wr_buf_i == BufEmb),
+      .tbl_colour_i(wr_bank_i[$clog2(EmbColours)-1:0]),
+      .tbl_value_i (wr_entry_i[7:0]),
+      .tbl_wdata_i (host_wdata_wide[2*EmbPerColour-1:0]),
+      .pix_valid_i (e1_valid),
+      .pix_i       (img_rdata[32*u +: 8*EmbColours]),
+      .valid_o     (valid),
+      .act0_o      (a0),
+      .act1_o      (a1)
+    );
+    if (u == 0) begin : g_a
+      assign emb_a0    = a0;
+      assign emb_a1    = a1;
+      assign emb_valid = valid;
+    end else begin : g_b
+      assign emb_b0      = a0;
+      assign emb_b1      = a1;
+      assign emb_b_valid = valid;
+    end
+  end
+  assign emb_act0 = d_paired ? ((e2_a_in ? emb_a0 : '0) | ((e2_b_in ? emb_b0 : '0) << HalfLanes)) : emb_a0;
+  assign emb_act1 = d_paired ? ((e2_a_in ? emb_a1 : '0) | ((e2_b_in ? emb_b1 : '0) << HalfLanes)) : emb_a1;
 
   // ---------------------------------------------------------------------------------------------
   // PE array, fed at S1 through the bank crossbar; padding and pixels past the edge read zero.
@@ -667,8 +702,8 @@ module ern_layer_engine #(
     for (int p = 0; p < PePix; p++) begin
       logic [ActW-1:0] word;
       word = s1_slot_valid[p] ? act_rdata[s1_slot_bank[p*BankW +: BankW]] : '0;
-      pe_act0[p*Lanes +: Lanes] = word[Lanes-1:0];
-      pe_act1[p*Lanes +: Lanes] = word[2*Lanes-1:Lanes];
+      pe_act0[p*Lanes +: Lanes] = word[Lanes-1:0] & (s1_lower_only ? {32'd0, 32'hffffffff} : '1);
+      pe_act1[p*Lanes +: Lanes] = word[2*Lanes-1:Lanes] & (s1_lower_only ? {32'd0, 32'hffffffff} : '1);
     end
   end
 
@@ -865,7 +900,8 @@ module ern_layer_engine #(
   // Bits that are unused by design: padding of wide entries, address bits above the depths, and
   // the widest host write data and masks, which only the largest configurations use.
   logic unused_bits;
-  assign unused_bits = ^{e2_row_off[33:32], host_word_mask, host_wdata_wide, thr_rdata, rd_bank_q, rd_entry_q, s5_oact};
+  assign unused_bits = ^{e2_row_off[33:32], host_word_mask, host_wdata_wide, thr_rdata, rd_bank_q, rd_entry_q, s5_oact,
+                         img_rdata[63:32+8*EmbColours], img_rdata[31:8*EmbColours], emb_b_valid};
 
   // ---------------------------------------------------------------------------------------------
   assign busy_o       = busy;

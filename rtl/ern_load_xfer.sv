@@ -77,7 +77,7 @@ module ern_load_xfer #(
         n2_o      = `ERN_JOB_OUT_ROWS_FLAT(desc_i);
         stride2_o = `ERN_JOB_IMG_PITCH_FLAT(desc_i);
         n_o       = 32'(`ERN_JOB_IN_WIDTH_FLAT(desc_i));
-        elog2_o   = 4'd2;
+        elog2_o   = `ERN_JOB_PAIRED_FLAT(desc_i) ? 4'd3 : 4'd2;  // a pixel pair, or one pixel
         buf_o     = 4'd8;
         base_o    = `ERN_JOB_IMG_BASE_FLAT(desc_i);
         kstride_o = 32'(`ERN_JOB_IN_WIDTH_FLAT(desc_i));

@@ -507,7 +507,7 @@ LayerOutputs run_layer(EnginePort& port, const HwConfig& config, const LayerCase
 
 uint64_t predicted_job_cycles(const JobDescriptor& d) {
   if (d.op == static_cast<uint64_t>(JobOp::kEmbed)) return d.out_rows * d.in_width + kEmbedLatency;
-  const uint64_t taps = d.kernel3 ? 9 : 1;
+  const uint64_t taps = d.paired ? 6 : d.kernel3 ? 9 : 1;
   return d.og_count * d.out_rows * d.out_pgs * taps * d.in_blocks + kConvLatency;
 }
 

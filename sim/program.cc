@@ -47,6 +47,52 @@ struct HalfTracker {
 // stores row y, or -1 if the host wrote it.
 using RowWriters = std::vector<int>;
 
+// Whether the network's pixel embedding feeds only a 3x3 stride-2 conv, through at most 32
+// channels: then pixel pairs fit a word and that conv reads them as 3x2 words.
+bool stem_pairs(const Network& net) {
+  for (const Layer& e : net.layers) {
+    if (e.is_conv()) continue;
+    if (net.tensor(e.out_act).channels > HwConfig::kLanes / 2) return false;
+    int readers = 0;
+    bool fits = true;
+    for (const Layer& l : net.layers) {
+      if (l.input != e.out_act && l.residual != e.out_act) continue;
+      ++readers;
+      fits = fits && l.is_conv() && l.input == e.out_act && l.kernel() == 3 && l.stride == 2 && l.pad == 1;
+    }
+    return readers == 1 && fits;
+  }
+  return false;
+}
+
+// Words of a paired row of `width` pixels: pixels (2w - 1, 2w) for w = 0 .. width / 2.
+int paired_words(int width) { return width / 2 + 1; }
+
+// Weight taps of a layer's jobs: 3x2 for the conv that reads pixel pairs.
+int job_taps(const Program& prog, const Network& net, const Layer& layer) {
+  if (!layer.is_conv()) return 0;
+  const bool reads_pairs = prog.paired && net.layers[static_cast<size_t>(net.tensor(layer.input).producer)].kind ==
+                                              LayerKind::kPixelEmbedding;
+  return reads_pairs ? 6 : layer.weights.taps();
+}
+
+std::vector<uint64_t> paired_weight_entry(const HwConfig& cfg, const BinaryWeights& w, int og, int ky, int kx) {
+  // Word column kx = 0 holds pixels (2x - 1, 2x): taps 0 and 1; column 1 holds 2x + 1 (tap 2) in
+  // its lower half, and its upper half is masked by the engine.
+  std::vector<uint64_t> entry(static_cast<size_t>(cfg.pe_out), 0);
+  const int half = HwConfig::kLanes / 2;
+  for (int o = 0; o < cfg.pe_out; ++o) {
+    const int channel = og * cfg.pe_out + o;
+    if (channel >= w.out_channels()) continue;
+    for (int i = 0; i < w.in_channels(); ++i) {
+      const uint64_t lower = w.sign(channel, i, ky, kx == 0 ? 0 : 2) > 0;
+      entry[o] |= lower << i;
+      if (kx == 0) entry[o] |= static_cast<uint64_t>(w.sign(channel, i, ky, 1) > 0) << (half + i);
+    }
+  }
+  return entry;
+}
+
 }  // namespace
 
 Program compile_program(const Network& net, const HwConfig& cfg, const CompileOptions& options) {
@@ -62,6 +108,12 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
     fail("{} has {} layers; configuration {} counts at most {}", net.name, net.layers.size(), cfg.name, cfg.max_layers);
   }
 
+  prog.paired = stem_pairs(net);
+  int embedded = -1;  // the embedding's output tensor
+  for (const Layer& l : net.layers) {
+    if (!l.is_conv()) embedded = l.out_act;
+  }
+
   // Tensors.
   prog.tensors.resize(net.tensors.size());
   for (size_t id = 0; id < net.tensors.size(); ++id) {
@@ -70,7 +122,8 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
     switch (t.kind) {
       case TensorKind::kImage:
         p.entry = 4;
-        p.pitch = round_up(static_cast<uint64_t>(t.width) * 4, mb);
+        // Paired: one pixel of space on each side of the row (pixel -1 and pixel W read as pairs).
+        p.pitch = round_up(static_cast<uint64_t>(t.width + (prog.paired ? 2 : 0)) * 4, mb);
         p.plane = p.pitch * t.height;
         p.addr = mem.take(p.plane);
         prog.image_addr = p.addr;
@@ -78,7 +131,8 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
         break;
       case TensorKind::kAct:
         p.entry = act_entry;
-        p.pitch = round_up(static_cast<uint64_t>(t.width) * act_entry, mb);
+        p.paired = prog.paired && static_cast<int>(id) == embedded;
+        p.pitch = round_up(static_cast<uint64_t>(p.paired ? paired_words(t.width) : t.width) * act_entry, mb);
         p.plane = p.pitch * t.height;
         p.addr = mem.take(p.plane * blocks_for(t.channels));
         break;
@@ -112,7 +166,7 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
       continue;
     }
     const uint64_t groups = static_cast<uint64_t>((layer.weights.out_channels() + cfg.pe_out - 1) / cfg.pe_out);
-    wgt_addr[l] = mem.take(groups * layer.weights.taps() * layer.weights.in_blocks() * wgt_entry);
+    wgt_addr[l] = mem.take(groups * job_taps(prog, net, layer) * layer.weights.in_blocks() * wgt_entry);
     if (layer.out_act >= 0) thr_addr[l] = mem.take(groups * thr_entry);
   }
   prog.weights_bytes = mem.used() - prog.weights_addr;
@@ -164,7 +218,7 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
         d.thr_base = static_cast<uint64_t>(wh * base_budget.thr);
         d.ld_wgt = load;
         d.ld_thr = load && layer.out_act >= 0;
-        const uint64_t group_entries = static_cast<uint64_t>(layer.weights.taps()) * layer.weights.in_blocks();
+        const uint64_t group_entries = static_cast<uint64_t>(job_taps(prog, net, layer)) * layer.weights.in_blocks();
         d.wgt_addr = wgt_addr[l] + static_cast<uint64_t>(j.og0) * group_entries * wgt_entry;
         d.wgt_entries = static_cast<uint64_t>(og_count) * group_entries;
         d.thr_addr = thr_addr[l] + static_cast<uint64_t>(j.og0) * thr_entry;
@@ -233,6 +287,22 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
         d.og_count = static_cast<uint64_t>(HwConfig::kLanes / cfg.pe_out);  // all 64 lanes
         for (int y = j.out_y0; y < j.out_y0 + j.out_rows; ++y) writers[layer.out_act][static_cast<size_t>(y)] = index;
       }
+      if (prog.paired && (layer.is_conv() ? layer.input == embedded : true)) {
+        // Pixel pairs: rows of paired words; the conv steps one word per output column.
+        const int words = paired_words(in.width);
+        d.paired = 1;
+        d.in_width = static_cast<uint64_t>(words);
+        if (layer.is_conv()) {
+          const uint64_t row_stride = static_cast<uint64_t>((words + cfg.banks() - 1) / cfg.banks());
+          d.act_row_stride = row_stride;
+          d.act_block_stride = static_cast<uint64_t>(j.in_rows) * row_stride;
+          d.act_row0_offset = static_cast<int64_t>(j.out_y0 * 2 - 1 - j.in_y0) * static_cast<int64_t>(row_stride);
+        } else {
+          d.img_width = static_cast<uint64_t>(in.width);  // for the pair at the right edge
+          d.out_width = static_cast<uint64_t>(words);
+          d.out_pgs = static_cast<uint64_t>((words + cfg.pe_pix - 1) / cfg.pe_pix);
+        }
+      }
       // Loads may start once the jobs whose outputs they read have stored them: stored >= wait + 1.
       d.wait_stored = static_cast<uint64_t>(wait + 1);
       prog.jobs.push_back(d);
@@ -258,6 +328,7 @@ void write_model(Memory& memory, const Program& prog, const Network& net, const 
   const uint64_t thr_entry = static_cast<uint64_t>(cfg.threshold_entry_bytes());
   for (size_t l = 0; l < net.layers.size(); ++l) {
     const Layer& layer = net.layers[l];
+    const bool paired = job_taps(prog, net, layer) == 6;
     if (!layer.is_conv()) {
       for (int colour = 0; colour < cfg.embed_colours; ++colour) {
         for (int value = 0; value < 256; ++value) {
@@ -273,9 +344,10 @@ void write_model(Memory& memory, const Program& prog, const Network& net, const 
     const int groups = (layer.weights.out_channels() + cfg.pe_out - 1) / cfg.pe_out;
     uint64_t addr = prog.layer_weights[l];
     for (int og = 0; og < groups; ++og) {
-      for (int t = 0; t < layer.weights.taps(); ++t) {
+      for (int t = 0; t < job_taps(prog, net, layer); ++t) {
         for (int b = 0; b < layer.weights.in_blocks(); ++b) {
-          const std::vector<uint64_t> entry = weight_entry(cfg, layer.weights, og, t, b);
+          const std::vector<uint64_t> entry = paired ? paired_weight_entry(cfg, layer.weights, og, t / 2, t % 2)
+                                                     : weight_entry(cfg, layer.weights, og, t, b);
           memory.write(addr, entry.data(), entry.size() * 8);
           addr += wgt_entry;
         }
@@ -301,7 +373,8 @@ void write_image(Memory& memory, const Program& prog, const Network& net, const 
     for (int x = 0; x < image.width(); ++x) {
       uint32_t pixel = 0;
       for (int c = 0; c < image.channels(); ++c) pixel |= uint32_t{image.at(c, y, x)} << (8 * c);
-      memory.write(prog.image_addr + static_cast<uint64_t>(y) * prog.image_pitch + static_cast<uint64_t>(x) * 4, &pixel, 4);
+      const uint64_t column = static_cast<uint64_t>(x + (prog.paired ? 1 : 0));
+      memory.write(prog.image_addr + static_cast<uint64_t>(y) * prog.image_pitch + column * 4, &pixel, 4);
     }
   }
 }
@@ -320,9 +393,14 @@ GoldenResult read_tensors(const Memory& memory, const Program& prog, const Netwo
         for (int y = 0; y < t.height; ++y) {
           for (int x = 0; x < t.width; ++x) {
             uint64_t planes[2];
-            memory.read(p.addr + b * p.plane + y * p.pitch + x * p.entry, planes, 16);
+            // A pair word w holds pixel 2w - 1 in its lower half and 2w in its upper half.
+            const int word = p.paired ? (x + 1) / 2 : x;
+            const int first_lane = p.paired && x % 2 == 0 ? HwConfig::kLanes / 2 : 0;
+            memory.read(p.addr + b * p.plane + y * p.pitch + static_cast<uint64_t>(word) * p.entry, planes, 16);
             for (int lane = 0; lane < HwConfig::kLanes && 64 * b + lane < t.channels; ++lane) {
-              a.at(64 * b + lane, y, x) = static_cast<uint8_t>(((planes[0] >> lane) & 1) | (((planes[1] >> lane) & 1) << 1));
+              const int bit = first_lane + lane;
+              if (bit >= HwConfig::kLanes) break;
+              a.at(64 * b + lane, y, x) = static_cast<uint8_t>(((planes[0] >> bit) & 1) | (((planes[1] >> bit) & 1) << 1));
             }
           }
         }

@@ -26,6 +26,7 @@ struct TensorPlace {
   uint64_t pitch = 0;
   uint64_t plane = 0;
   uint64_t entry = 0;
+  bool paired = false;  // activations as pixel pairs: word w holds pixels 2w - 1 and 2w
 };
 
 struct LayerJobs {
@@ -40,6 +41,10 @@ struct Program {
   uint64_t program_addr = 0;
   uint64_t descriptor_bytes = 0;       // from one descriptor to the next
   uint64_t image_addr = 0, image_pitch = 0;
+  // Pixel pairs for the stem (docs/accelerator.md): the embedding writes two pixels a word and the
+  // first conv reads 3x2 words instead of 3x3 pixels. The image then sits one pixel to the right
+  // in its rows, so that pixel pairs (2w - 1, 2w) are aligned 8-byte entries.
+  bool paired = false;
   uint64_t weights_addr = 0, weights_bytes = 0;  // the region of weights, thresholds and tables
   std::vector<uint64_t> layer_weights;     // by layer: its weight entries, group-major
   std::vector<uint64_t> layer_thresholds;  // by layer: its threshold entries

@@ -83,13 +83,14 @@ void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memor
   char* argv[] = {arg0, nullptr};
   sc_core::sc_elab_and_sim(1, argv);
   g_sc_body = nullptr;
-  if (error) std::rethrow_exception(error);
-  if (vcd) {
+  // The trace of a failed run is the one most wanted: convert it before reporting the failure.
+  if (vcd && std::filesystem::exists(sim_options.trace_path)) {
     const std::string command = "fst2vcd -f '" + sim_options.trace_path + "' -o '" + options.trace_path + "' > /dev/null 2>&1";
     const int status = std::system(command.c_str());
     std::remove(sim_options.trace_path.c_str());
-    if (status != 0) fail("--trace {}: converting FST to VCD with fst2vcd failed (is gtkwave installed?)", options.trace_path);
+    if (status != 0 && !error) fail("--trace {}: converting FST to VCD with fst2vcd failed (is gtkwave installed?)", options.trace_path);
   }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace ernsim

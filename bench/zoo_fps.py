@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Latency and FPS of the ERN zoo on the accelerator RTL, beside the paper's KV260 figures.
+
+usage: bench/zoo_fps.py [--build BUILD] [--config NAME] [--size N] [--clock-mhz F] [--write-doc]
+
+Runs `ernsim run` for each zoo model (cycle-accurate, every layer checked bit for bit), prints a
+table of cycles, PE utilization, latency and FPS at the clock (an assumption: the paper does not
+publish its clock), the paper's FPS and the wall time of each simulation, and where the cycles
+beyond the ideal (MACs / peak MACs per cycle) go:
+  compute  - the engine busy but not every PE lane productive (e.g. the 30-channel first conv),
+  memory   - the engine waiting for loads or for stores,
+  control  - the rest: per-job pipeline fill and drain, starting jobs.
+With --write-doc the table replaces the one between the zoo markers in docs/PERFORMANCE.md.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PAPER_FPS = {"ERNs18-0.75x": 298.5, "ERNs18": 277.8, "ERNs34": 188.0, "ERNs50": 103.7, "ERNs101": 63.4}
+BASIC = {"ERNs18-0.75x", "ERNs18", "ERNs34"}
+START, END = "<!-- zoo-table:start -->", "<!-- zoo-table:end -->"
+
+
+def run_model(build, model, config, size, clock):
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "report.json")
+        started = time.time()
+        proc = subprocess.run([os.path.join(build, "ernsim"), "run", "--model", "zoo:" + model, "--size", str(size),
+                               "--config", config, "--clock-mhz", str(clock), "--report", report],
+                              capture_output=True, text=True)
+        wall = time.time() - started
+        if proc.returncode != 0:
+            sys.exit(f"zoo_fps: {model} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        with open(report) as f:
+            return json.load(f), wall
+
+
+def losses(report):
+    """Cycles beyond the ideal, split into compute, memory and control; and the top layers."""
+    peak = report["macs_per_cycle"]
+    split = {"compute": 0.0, "memory": 0.0, "control": 0.0}
+    per_layer = []
+    for l in report["layers"]:
+        ideal = l["macs"] / peak
+        stall = l["load_stall_cycles"] + l["store_stall_cycles"]
+        compute = max(0.0, l["compute_cycles"] - ideal)
+        control = max(0.0, l["cycles"] - l["compute_cycles"] - stall)
+        split["compute"] += compute
+        split["memory"] += stall
+        split["control"] += control
+        per_layer.append((l["cycles"] - ideal, l["name"], compute, stall, control))
+    per_layer.sort(reverse=True)
+    return split, per_layer[:3]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--config", default="default")
+    parser.add_argument("--size", type=int, default=256)
+    parser.add_argument("--clock-mhz", type=float, default=300.0)
+    parser.add_argument("--write-doc", action="store_true")
+    args = parser.parse_args()
+
+    rows, notes = [], []
+    for model in PAPER_FPS:
+        report, wall = run_model(args.build, model, args.config, args.size, args.clock_mhz)
+        split, top = losses(report)
+        lost = sum(split.values())
+        fps = report["fps"]
+        rows.append(f"| {model} | {report['total_cycles']:,} | {100 * report['utilization']:.1f}% | "
+                    f"{report['latency_ms']:.3f} | {fps:.1f} | {PAPER_FPS[model]} | "
+                    f"{'yes' if fps >= PAPER_FPS[model] else 'no'} | {report['mismatches']} | {wall:.1f} |")
+        worst = "; ".join(f"{name} {cyc / 1000:.0f}K (compute {c / 1000:.0f}K, memory {m / 1000:.0f}K, "
+                          f"control {o / 1000:.0f}K)" for cyc, name, c, m, o in top)
+        notes.append(f"- **{model}**: {lost / 1000:.0f}K cycles beyond the ideal "
+                     f"({100 * lost / report['total_cycles']:.0f}% of the run): compute {split['compute'] / 1000:.0f}K, "
+                     f"memory {split['memory'] / 1000:.0f}K, control {split['control'] / 1000:.0f}K. "
+                     f"Most in: {worst}.")
+        print(rows[-1], flush=True)
+    table = "\n".join([
+        f"Configuration `{args.config}`, {args.size}x{args.size}, one image, clock {args.clock_mhz:.0f} MHz "
+        "(assumed: the paper does not publish its clock). Measured with `bench/zoo_fps.py --write-doc`.",
+        "",
+        "| model | cycles | PE utilization | latency (ms) | FPS | paper FPS (KV260) | at least the paper | mismatches | wall time (s) |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "Where the cycles beyond the ideal (MACs / 4,096 per cycle) go, by the accelerator's own counters:",
+        "",
+        *notes,
+    ])
+    print()
+    print("\n".join(notes))
+    if args.write_doc:
+        path = os.path.join(ROOT, "docs", "PERFORMANCE.md")
+        text = open(path).read()
+        if START not in text or END not in text:
+            sys.exit(f"zoo_fps: {path} has no {START} ... {END} markers")
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        with open(path, "w") as f:
+            f.write(head + START + "\n" + table + "\n" + END + tail)
+        print(f"\ntable written to {path}")
+
+
+if __name__ == "__main__":
+    main()
