@@ -91,7 +91,7 @@ HwConfig load_hw_config(const std::string& name_or_path) {
   c.embed_per_colour = param("EmbPerColour", 1, 32);
   c.mem_bytes = param("MemBytes", 8, 256);
   c.max_burst = param("MaxBurst", 1, 256);
-  param("MaxReads", 1, 64);
+  c.max_reads = param("MaxReads", 1, 64);
   c.max_layers = param("MaxLayers", 2, 1 << 16);
   if (!is_power_of_two(c.mem_bytes)) fail("{}: rtl.MemBytes = {} must be a power of two", path, c.mem_bytes);
   if (!is_power_of_two(c.max_burst)) fail("{}: rtl.MaxBurst = {} must be a power of two", path, c.max_burst);

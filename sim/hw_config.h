@@ -35,6 +35,7 @@ struct HwConfig {
   int embed_per_colour = 0;
   int mem_bytes = 0;    // memory port width (bytes per beat)
   int max_burst = 0;    // beats per burst
+  int max_reads = 0;    // read bursts in flight
   int max_layers = 0;   // layers with performance counters
   MemoryTiming memory;  // the memory system behind the port (simulation only)
 

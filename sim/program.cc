@@ -204,7 +204,9 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
         const int og_count = j.og_count;
         // Inputs: the activation tile (reused by the next job on the same rows).
         bool load = false;
-        const int ah = act_half.use(fmt::format("{}:{}", layer.input, j.in_y0), load);
+        // The same first row is not the same tile: at the top edge, row tiles 0 and 1 of a 3x3
+        // stride-1 conv both start at input row 0 but hold 2 and 3 rows.
+        const int ah = act_half.use(fmt::format("{}:{}:{}", layer.input, j.in_y0, j.in_rows), load);
         d.act_base = static_cast<uint64_t>(ah * base_budget.act);
         d.ld_act = load;
         const TensorPlace& ip = prog.tensors[layer.input];

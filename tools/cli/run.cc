@@ -10,6 +10,7 @@
 #include "models/error.h"
 #include "models/golden.h"
 #include "sim/hw_config.h"
+#include "sim/latency_model.h"
 #include "sim/layer_runner.h"
 #include "sim/network_run.h"
 #include "sim/program.h"
@@ -32,6 +33,12 @@ constexpr const char* kUsage =
     "at the clock, and the mismatch summary; exits non-zero on any mismatch or error.";
 
 std::string megabytes(uint64_t bytes) { return fmt::format("{:.2f}", bytes / 1048576.0); }
+
+// Signed error of an estimate against the measured value, in percent.
+double relative_error_percent(uint64_t estimate, uint64_t measured) {
+  if (measured == 0) return estimate == 0 ? 0.0 : 100.0;
+  return 100.0 * (static_cast<double>(estimate) - static_cast<double>(measured)) / static_cast<double>(measured);
+}
 
 // Output rows per job: small tiles let the loads and stores of neighbouring jobs overlap the
 // compute (measured best for the zoo on the default configuration: docs/PERFORMANCE.md).
@@ -102,21 +109,30 @@ int run_run(int argc, char** argv) {
     report = run_network(ports, config, net, program, images, golden, scoreboard);
   });
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const auto estimate_start = std::chrono::steady_clock::now();
+  const LatencyEstimate estimate = estimate_latency(net, program, config);
+  const double estimate_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - estimate_start).count();
 
-  fmt::print("{:>3} {:<30} {:>5} {:>10} {:>12} {:>6} {:>8} {:>8} {:>10} {:>10} {:>10}\n", "#", "layer", "jobs",
-             "cycles", "MACs", "util", "MB read", "MB wrtn", "ld stall", "st stall", "mismatch");
+  fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>7} {:>12} {:>6} {:>8} {:>8} {:>10} {:>10} {:>10}\n", "#", "layer",
+             "jobs", "cycles", "estimate", "error", "MACs", "util", "MB read", "MB wrtn", "ld stall", "st stall",
+             "mismatch");
   int64_t macs = 0;
   for (const LayerRunReport& l : report.layers) {
     macs += l.macs;
-    fmt::print("{:>3} {:<30} {:>5} {:>10} {:>12} {:>5.1f}% {:>8} {:>8} {:>10} {:>10} {:>10}\n", l.index, l.name,
-               l.jobs, l.cycles, l.macs, 100 * l.utilization, megabytes(l.bytes_read), megabytes(l.bytes_written),
-               l.load_stall_cycles, l.store_stall_cycles, l.mismatches);
+    const uint64_t est = estimate.layers.at(static_cast<size_t>(l.index)).cycles;
+    fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>6.2f}% {:>12} {:>5.1f}% {:>8} {:>8} {:>10} {:>10} {:>10}\n", l.index,
+               l.name, l.jobs, l.cycles, est, relative_error_percent(est, l.cycles), l.macs, 100 * l.utilization,
+               megabytes(l.bytes_read), megabytes(l.bytes_written), l.load_stall_cycles, l.store_stall_cycles,
+               l.mismatches);
   }
   const double latency_ms = report.total_cycles / (clock_mhz * 1e3);
   const double fps = 1e3 / latency_ms;
   const double utilization = static_cast<double>(macs) / (static_cast<double>(report.total_cycles) * config.macs_per_cycle());
   fmt::print("\ntotal: {} cycles, {:.1f}% PE utilization; at {:.0f} MHz (assumed): {:.3f} ms latency, {:.1f} FPS\n",
              report.total_cycles, 100 * utilization, clock_mhz, latency_ms, fps);
+  fmt::print("estimate (ernsim estimate): {} cycles, {:+.2f}% error, in {:.3f} s\n", estimate.total_cycles,
+             relative_error_percent(estimate.total_cycles, report.total_cycles), estimate_seconds);
   fmt::print("{} image(s), {} mismatches in {} compared elements; simulated in {:.1f} s\n", images.size(),
              scoreboard.mismatches(), scoreboard.compared(), wall_seconds);
   for (size_t i = 0; i < report.logits.size(); ++i) {
@@ -132,6 +148,8 @@ int run_run(int argc, char** argv) {
     j["input_size"] = {net.input_height(), net.input_width()};
     j["images"] = images.size();
     j["total_cycles"] = report.total_cycles;
+    j["estimated_cycles"] = estimate.total_cycles;
+    j["estimate_error_percent"] = relative_error_percent(estimate.total_cycles, report.total_cycles);
     j["mismatches"] = scoreboard.mismatches();
     j["errors"] = scoreboard.errors();
     j["clock_mhz"] = clock_mhz;
@@ -146,6 +164,7 @@ int run_run(int argc, char** argv) {
     j["layers"] = nlohmann::json::array();
     for (const LayerRunReport& l : report.layers) {
       j["layers"].push_back({{"index", l.index}, {"name", l.name}, {"jobs", l.jobs}, {"cycles", l.cycles},
+                             {"estimated_cycles", estimate.layers.at(static_cast<size_t>(l.index)).cycles},
                              {"compute_cycles", l.compute_cycles}, {"load_stall_cycles", l.load_stall_cycles},
                              {"store_stall_cycles", l.store_stall_cycles}, {"bytes_read", l.bytes_read},
                              {"bytes_written", l.bytes_written}, {"macs", l.macs}, {"utilization", l.utilization},

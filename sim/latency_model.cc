@@ -1,0 +1,696 @@
+#include "sim/latency_model.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "models/error.h"
+#include "sim/layer_runner.h"
+#include "sim/memory_port.h"
+
+namespace ernsim {
+namespace {
+
+bool is_power_of_two(int v) { return v > 0 && (v & (v - 1)) == 0; }
+
+int log2_exact(uint64_t v) {
+  int n = 0;
+  while ((uint64_t{1} << n) < v) ++n;
+  return n;
+}
+
+// A DMA transfer as its span walker sees it: n1 x n2 spans of n entries of 2^elog2 bytes
+// (rtl/ern_load_xfer.sv, rtl/ern_store_xfer.sv). Addresses do not change the timing.
+struct Transfer {
+  bool enabled = false;
+  uint64_t n1 = 1, n2 = 1, n = 0;
+  int elog2 = 0;
+};
+
+constexpr int kXferEnd = 7;
+// Read transfers by id: 0 descriptor, 1 tables, 2 weights, 3 thresholds (phase A), 4 image,
+// 5 activations, 6 residual (phase B).
+std::array<Transfer, 7> load_transfers(const JobDescriptor& d, const HwConfig& c, int desc_beats) {
+  std::array<Transfer, 7> x{};
+  const int mb = log2_exact(static_cast<uint64_t>(c.mem_bytes));
+  x[0] = {true, 1, 1, static_cast<uint64_t>(desc_beats), mb};
+  x[1] = {d.ld_emb != 0, 1, static_cast<uint64_t>(c.embed_colours), 256, 2};
+  x[2] = {d.ld_wgt != 0, 1, 1, d.wgt_entries, log2_exact(static_cast<uint64_t>(c.weight_entry_bytes()))};
+  x[3] = {d.ld_thr != 0, 1, 1, d.og_count, log2_exact(static_cast<uint64_t>(c.threshold_entry_bytes()))};
+  x[4] = {d.ld_img != 0, 1, d.out_rows, d.in_width, d.paired ? 3 : 2};
+  x[5] = {d.ld_act != 0, d.in_blocks, d.in_rows, d.in_width, 4};
+  x[6] = {d.ld_res != 0, d.og_count, d.out_rows, d.out_width, log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
+  // The RTL's span counters are 16 bits wide.
+  for (Transfer& t : x) {
+    t.n1 &= 0xffff;
+    t.n2 &= 0xffff;
+  }
+  return x;
+}
+
+// Store transfers by id: 1 2-bit outputs, 2 stream outputs, 3 class sums.
+std::array<Transfer, 7> store_transfers(const JobDescriptor& d, const HwConfig& c) {
+  std::array<Transfer, 7> x{};
+  x[1] = {d.st_act != 0, d.oact_blocks, d.out_rows, d.out_width, 4};
+  x[2] = {d.st_str != 0, d.og_count, d.out_rows, d.out_width, log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
+  x[3] = {d.st_sum != 0, 1, 1, d.og_count, log2_exact(static_cast<uint64_t>(c.sum_entry_bytes()))};
+  for (Transfer& t : x) {
+    t.n1 &= 0xffff;
+    t.n2 &= 0xffff;
+  }
+  return x;
+}
+
+// rtl/ern_span_walker.sv without addresses.
+struct SpanWalker {
+  bool valid = false;
+  uint64_t i1 = 0, i2 = 0, n1 = 0, n2 = 0, n = 0;
+  int elog2 = 0;
+
+  void load(const Transfer& t) {
+    valid = t.n1 != 0 && t.n2 != 0 && t.n != 0;
+    i1 = i2 = 0;
+    n1 = t.n1;
+    n2 = t.n2;
+    n = t.n;
+    elog2 = t.elog2;
+  }
+  bool last() const { return i1 + 1 == n1 && i2 + 1 == n2; }
+  void next() {
+    if (!valid) return;
+    valid = !last();
+    if (i2 + 1 != n2) {
+      ++i2;
+    } else {
+      i2 = 0;
+      ++i1;
+    }
+  }
+  uint64_t beats(int mb) const {
+    if (elog2 <= mb) {
+      const int shift = mb - elog2;
+      return (n + (uint64_t{1} << shift) - 1) >> shift;
+    }
+    return n << (elog2 - mb);
+  }
+};
+
+// How a DMA's data side moves the entries of a transfer: entries of up to a beat one per cycle,
+// larger ones one beat-sized slice per cycle.
+struct EntryShape {
+  bool small = true;
+  uint64_t per_beat = 1, slices = 1;
+  void set(int elog2, int mb) {
+    small = elog2 <= mb;
+    per_beat = small ? uint64_t{1} << (mb - elog2) : 1;
+    slices = small ? 1 : uint64_t{1} << (elog2 - mb);
+  }
+};
+
+int next_xfer(int x, int last) { return x == last ? kXferEnd : x + 1; }
+
+// rtl/ern_dma_rd.sv without data.
+class ReadDma {
+ public:
+  ReadDma(int mb, int max_burst, int max_reads) : mb_(mb), max_burst_(max_burst), max_reads_(max_reads) {}
+
+  struct Comb {
+    bool ar_valid = false, r_ready = false, done = false;
+    uint64_t burst = 0;
+    bool wa_load = false, wa_next = false, wd_load = false, emit = false, entry_done = false, span_done = false,
+         beat_done = false;
+  };
+
+  bool busy() const { return busy_; }
+  bool idle_quiet() const { return !busy_ && inflight_ == 0; }
+  uint64_t beats() const { return beats_; }
+
+  Comb comb() {
+    Comb c;
+    const bool xa_en = xa_ != kXferEnd && x_[xa_].enabled;
+    c.burst = std::min<uint64_t>(a_rem_, static_cast<uint64_t>(max_burst_));
+    c.ar_valid = busy_ && a_started_ && a_rem_ != 0 && inflight_ < max_reads_;
+    c.wa_load = busy_ && xa_ != kXferEnd && !a_loaded_ && xa_en;
+    c.wa_next = busy_ && a_started_ && a_rem_ == 0 && wa_.valid;
+
+    const bool xd_en = xd_ != kXferEnd && x_[xd_].enabled;
+    c.emit = beat_valid_;
+    c.entry_done = shape_.small || slice_ + 1 == shape_.slices;
+    c.span_done = c.emit && c.entry_done && x_idx_ + 1 == wd_.n;
+    c.beat_done = c.emit && (shape_.small ? (pos_ + 1 == shape_.per_beat || c.span_done) : true);
+    c.r_ready = busy_ && (!beat_valid_ || (c.beat_done && !(c.span_done && wd_.last()))) && d_loaded_ && wd_.valid;
+    c.wd_load = busy_ && xd_ != kXferEnd && !d_loaded_ && xd_en;
+    c.done = busy_ && xa_ == kXferEnd && xd_ == kXferEnd && inflight_ == 0;
+    return c;
+  }
+
+  // The command: 0 fetch, 1 phase A (tables, weights, thresholds), 2 phase B (image, activations,
+  // residual); transfers as load_transfers gives them.
+  void edge(const Comb& c, bool cmd, int phase, const std::array<Transfer, 7>* transfers, const MemPortResponse& m) {
+    const bool ar_fire = c.ar_valid && m.ar_ready;
+    const bool r_fire = m.r_valid && c.r_ready;
+    inflight_ += static_cast<int>(ar_fire) - static_cast<int>(r_fire && m.r_last);
+    const bool start = cmd && !busy_;
+    const int first = phase == 0 ? 0 : phase == 2 ? 4 : 1;
+    if (start) x_ = *transfers;
+
+    // Address side.
+    const int xa_was = xa_;
+    if (start) {
+      xa_ = first;
+      a_loaded_ = false;
+      a_started_ = false;
+    } else if (busy_ && xa_ != kXferEnd) {
+      if (!a_loaded_) {
+        if (x_[xa_].enabled) a_loaded_ = true;
+        else xa_ = next_xfer(xa_, last_);
+      } else if (!a_started_) {
+        if (wa_.valid) {
+          a_started_ = true;
+          a_rem_ = wa_.beats(mb_);
+        } else {
+          a_loaded_ = false;
+          xa_ = next_xfer(xa_, last_);
+        }
+      } else if (ar_fire) {
+        a_rem_ -= c.burst;
+      } else if (a_rem_ == 0) {
+        a_started_ = false;
+      }
+    }
+    if (c.wa_load) wa_.load(x_[xa_was]);
+    else if (c.wa_next) wa_.next();
+
+    // Data side.
+    const int xd_was = xd_;
+    if (start) {
+      xd_ = first;
+      d_loaded_ = false;
+    } else if (busy_ && xd_ != kXferEnd) {
+      if (!d_loaded_) {
+        if (x_[xd_].enabled) d_loaded_ = true;
+        else xd_ = next_xfer(xd_, last_);
+      } else if (!wd_.valid && !beat_valid_) {
+        d_loaded_ = false;
+        xd_ = next_xfer(xd_, last_);
+      }
+    }
+    if (r_fire) beat_valid_ = true;
+    else if (c.beat_done) beat_valid_ = false;
+    if (c.wd_load) {
+      x_idx_ = 0;
+      slice_ = 0;
+    }
+    if (r_fire) pos_ = 0;
+    else if (c.emit && shape_.small) ++pos_;
+    if (c.emit) {
+      if (c.entry_done) {
+        slice_ = 0;
+        x_idx_ = c.span_done ? 0 : x_idx_ + 1;
+      } else {
+        ++slice_;
+      }
+    }
+    if (c.wd_load) {
+      wd_.load(x_[xd_was]);
+      shape_.set(x_[xd_was].elog2, mb_);
+    } else if (c.span_done) {
+      wd_.next();
+    }
+
+    // Command state.
+    if (start) {
+      busy_ = true;
+      last_ = phase == 0 ? 0 : phase == 2 ? 6 : 3;
+      beats_ = 0;
+    } else if (c.done) {
+      busy_ = false;
+    }
+    if (r_fire) ++beats_;
+  }
+
+ private:
+  int mb_, max_burst_, max_reads_;
+  std::array<Transfer, 7> x_{};
+  bool busy_ = false;
+  int last_ = 0;
+  uint64_t beats_ = 0;
+  int xa_ = kXferEnd;
+  bool a_loaded_ = false, a_started_ = false;
+  uint64_t a_rem_ = 0;
+  int inflight_ = 0;
+  SpanWalker wa_;
+  int xd_ = kXferEnd;
+  bool d_loaded_ = false, beat_valid_ = false;
+  SpanWalker wd_;
+  EntryShape shape_;
+  uint64_t x_idx_ = 0, slice_ = 0, pos_ = 0;
+};
+
+// rtl/ern_dma_wr.sv without data.
+class WriteDma {
+ public:
+  WriteDma(int mb, int max_burst) : mb_(mb), max_burst_(max_burst) {}
+
+  struct Comb {
+    bool aw_valid = false, w_valid = false, w_last = false, done = false;
+    uint64_t burst = 0;
+    bool wa_load = false, wa_next = false, wd_load = false, read_served = false, entry_done = false,
+         span_done = false, beat_full = false, push = false;
+  };
+
+  bool busy() const { return busy_; }
+  uint64_t beats() const { return beats_; }
+
+  Comb comb() const {
+    Comb c;
+    const bool xa_en = xa_ != kXferEnd && x_[xa_].enabled;
+    c.burst = std::min<uint64_t>(a_rem_, static_cast<uint64_t>(max_burst_));
+    c.aw_valid = busy_ && a_started_ && a_rem_ != 0;
+    c.wa_load = busy_ && xa_ != kXferEnd && !a_loaded_ && xa_en;
+    c.wa_next = busy_ && a_started_ && a_rem_ == 0 && wa_.valid;
+
+    const bool xd_en = xd_ != kXferEnd && x_[xd_].enabled;
+    // The engine grants every read: it holds the sum buffer's port only while it accumulates
+    // class sums, and the sums a job stores are never those the next job accumulates into.
+    c.read_served = busy_ && d_loaded_ && wd_.valid && fifo_count_ < kFifoDepth - 1;
+    c.entry_done = shape_.small || slice_ + 1 == shape_.slices;
+    c.span_done = c.read_served && c.entry_done && x_idx_ + 1 == wd_.n;
+    c.beat_full = shape_.small ? pos_ + 1 == shape_.per_beat : true;
+    c.wd_load = busy_ && xd_ != kXferEnd && !d_loaded_ && xd_en;
+    c.push = got_ && got_beat_end_;
+    c.w_valid = fifo_count_ != 0 && w_bursts_ < bursts_;
+    c.w_last = fifo_count_ != 0 && fifo_last_[fifo_rd_];
+    c.done = busy_ && xa_ == kXferEnd && xd_ == kXferEnd && !got_ && fifo_count_ == 0 && responses_ == bursts_;
+    return c;
+  }
+
+  void edge(const Comb& c, bool cmd, const std::array<Transfer, 7>* transfers, const MemPortResponse& m) {
+    const bool aw_fire = c.aw_valid && m.aw_ready;
+    const bool pop = c.w_valid && m.w_ready;
+    const bool start = cmd && !busy_;
+    if (start) x_ = *transfers;
+
+    // Address side.
+    const int xa_was = xa_;
+    if (aw_fire) ++bursts_;
+    if (m.b_valid) ++responses_;
+    if (start) {
+      xa_ = 1;
+      a_loaded_ = false;
+      a_started_ = false;
+      bursts_ = 0;
+      responses_ = 0;
+    } else if (busy_ && xa_ != kXferEnd) {
+      if (!a_loaded_) {
+        if (x_[xa_].enabled) a_loaded_ = true;
+        else xa_ = next_xfer(xa_, 3);
+      } else if (!a_started_) {
+        if (wa_.valid) {
+          a_started_ = true;
+          a_rem_ = wa_.beats(mb_);
+        } else {
+          a_loaded_ = false;
+          xa_ = next_xfer(xa_, 3);
+        }
+      } else if (aw_fire) {
+        a_rem_ -= c.burst;
+      } else if (a_rem_ == 0) {
+        a_started_ = false;
+      }
+    }
+    if (c.wa_load) wa_.load(x_[xa_was]);
+    else if (c.wa_next) wa_.next();
+
+    // Data side.
+    const int xd_was = xd_;
+    const bool got_was = got_;
+    const bool got_burst_end_was = got_burst_end_;
+    got_ = c.read_served;
+    if (start) {
+      xd_ = 1;
+      d_loaded_ = false;
+    } else if (busy_ && xd_ != kXferEnd) {
+      if (!d_loaded_) {
+        if (x_[xd_].enabled) d_loaded_ = true;
+        else xd_ = next_xfer(xd_, 3);
+      } else if (!wd_.valid && !got_was) {
+        d_loaded_ = false;
+        xd_ = next_xfer(xd_, 3);
+      }
+    }
+    if (c.wd_load) {
+      x_idx_ = slice_ = pos_ = span_beat_ = 0;
+    } else if (c.read_served) {
+      got_beat_end_ = c.beat_full || c.span_done;
+      got_burst_end_ = c.span_done ||
+                       (((span_beat_ + 1) & static_cast<uint64_t>(max_burst_ - 1)) == 0 && (c.beat_full || c.span_done));
+      if (c.entry_done) {
+        slice_ = 0;
+        x_idx_ = c.span_done ? 0 : x_idx_ + 1;
+      } else {
+        ++slice_;
+      }
+      if (c.beat_full || c.span_done) {
+        pos_ = 0;
+        span_beat_ = c.span_done ? 0 : span_beat_ + 1;
+      } else {
+        ++pos_;
+      }
+    }
+    if (c.wd_load) {
+      wd_.load(x_[xd_was]);
+      shape_.set(x_[xd_was].elog2, mb_);
+    } else if (c.span_done) {
+      wd_.next();
+    }
+
+    // The beat FIFO: only whether each beat ends a burst matters here.
+    if (c.push) {
+      fifo_last_[fifo_wr_] = got_burst_end_was;
+      fifo_wr_ = (fifo_wr_ + 1) % kFifoDepth;
+    }
+    if (pop) fifo_rd_ = (fifo_rd_ + 1) % kFifoDepth;
+    fifo_count_ += static_cast<int>(c.push) - static_cast<int>(pop);
+    if (start) w_bursts_ = 0;
+    else if (pop && c.w_last) ++w_bursts_;
+
+    if (start) {
+      busy_ = true;
+      beats_ = 0;
+    } else if (c.done) {
+      busy_ = false;
+    }
+    if (pop) ++beats_;
+  }
+
+ private:
+  static constexpr int kFifoDepth = 4;
+  int mb_, max_burst_;
+  std::array<Transfer, 7> x_{};
+  bool busy_ = false;
+  uint64_t beats_ = 0;
+  int xa_ = kXferEnd;
+  bool a_loaded_ = false, a_started_ = false;
+  uint64_t a_rem_ = 0, bursts_ = 0, responses_ = 0, w_bursts_ = 0;
+  SpanWalker wa_;
+  int xd_ = kXferEnd;
+  bool d_loaded_ = false;
+  SpanWalker wd_;
+  EntryShape shape_;
+  uint64_t x_idx_ = 0, slice_ = 0, pos_ = 0, span_beat_ = 0;
+  bool got_ = false, got_beat_end_ = false, got_burst_end_ = false;
+  std::array<bool, kFifoDepth> fifo_last_{};
+  int fifo_rd_ = 0, fifo_wr_ = 0, fifo_count_ = 0;
+};
+
+
+// rtl/ern_controller.sv with the engine as its closed-form timer.
+class AccelModel {
+ public:
+  AccelModel(const Program& program, const HwConfig& config)
+      : program_(program),
+        config_(config),
+        mb_(log2_exact(static_cast<uint64_t>(config.mem_bytes))),
+        rd_(mb_, config.max_burst, config.max_reads),
+        wr_(mb_, config.max_burst),
+        memory_(config.mem_bytes, config.memory),
+        count_(program.jobs.size()),
+        counters_(static_cast<size_t>(config.max_layers)) {
+    if (!is_power_of_two(config.mem_bytes) || !is_power_of_two(config.max_burst)) {
+      fail("the latency model needs MemBytes and MaxBurst to be powers of two");
+    }
+    const int desc_beats = (JobDescriptor::kWords * 4 + config.mem_bytes - 1) / config.mem_bytes;
+    loads_.reserve(count_);
+    stores_.reserve(count_);
+    job_cycles_.reserve(count_);
+    for (const JobDescriptor& d : program.jobs) {
+      loads_.push_back(load_transfers(d, config, desc_beats));
+      stores_.push_back(store_transfers(d, config));
+      job_cycles_.push_back(predicted_job_cycles(d));
+    }
+    memory_.fill_bucket();
+  }
+
+  uint64_t run() {
+    running_ = count_ > 0;
+    while (running_) {
+      if (skip_compute()) continue;
+      step();
+    }
+    return cycles_;
+  }
+
+  struct LayerCounters {
+    uint64_t cycles = 0, compute = 0, load_stall = 0, store_stall = 0, bytes_read = 0, bytes_written = 0;
+  };
+  const LayerCounters& layer(size_t l) const { return counters_.at(l % counters_.size()); }
+  uint64_t stepped() const { return stepped_; }
+
+ private:
+  enum LState { kLIdle, kLFetch, kLBarrier, kLLoad, kLHold, kLLoadFirst };
+  enum CState { kCWait, kCStart, kCRun, kCHandoff };
+
+  uint64_t layer_of(size_t job) const { return program_.jobs[job].layer % counters_.size(); }
+
+  // While only the engine works (no DMA busy, nothing in the memory, every stage waiting for it),
+  // nothing changes but the counters: skip to a cycle before it finishes.
+  bool skip_compute() {
+    if (!(eng_busy_ && eng_left_ > 2 && c_state_ == kCRun && !s_busy_ && !rd_.busy() && !wr_.busy() &&
+          memory_.quiet())) {
+      return false;
+    }
+    const bool load_waits = l_state_ == kLHold ||
+                            (l_state_ == kLBarrier && stored_ < program_.jobs[d_l_].wait_stored) ||
+                            (l_state_ == kLIdle && l_job_ >= count_);
+    if (!load_waits) return false;
+    const uint64_t n = eng_left_ - 2;
+    eng_left_ -= n;
+    cycles_ += n;
+    c_cycles_ += n;
+    c_compute_ += n;
+    memory_.skip_quiet(n);
+    return true;
+  }
+
+  void step() {
+    ++stepped_;
+    // The cycle's combinational values, from the state after the last edge.
+    const ReadDma::Comb rdc = rd_.comb();
+    const WriteDma::Comb wrc = wr_.comb();
+    const bool rd_done = rdc.done, wr_done = wrc.done, rd_busy = rd_.busy(), wr_busy = wr_.busy();
+    const uint64_t rd_beats = rd_.beats(), wr_beats = wr_.beats();
+    const bool eng_done = eng_done_, eng_busy = eng_busy_;
+    const bool loading = l_state_ == kLFetch || l_state_ == kLLoadFirst || l_state_ == kLLoad;
+    const bool rd_cmd = running_ && !l_issue_ && loading;
+    const int rd_phase = l_state_ == kLFetch ? 0 : l_state_ == kLLoadFirst ? 1 : 2;
+    const bool take = running_ && l_state_ == kLHold && c_state_ == kCWait;
+    const bool handoff = c_state_ == kCHandoff && !s_busy_;
+    const bool wr_cmd = s_busy_ && !s_issue_ && !wr_busy;
+    const bool eng_start = c_state_ == kCStart;
+    const bool finished = running_ && stored_ == count_;
+
+    MemPortRequest req;
+    req.ar_valid = rdc.ar_valid;
+    req.ar_len = static_cast<uint32_t>(rdc.burst - 1);
+    req.r_ready = rdc.r_ready;
+    req.aw_valid = wrc.aw_valid;
+    req.aw_len = static_cast<uint32_t>(wrc.burst - 1);
+    req.w_valid = wrc.w_valid;
+    req.w_last = wrc.w_last;
+    req.b_ready = true;
+    memory_.step(req);
+    const MemPortResponse& m = memory_.response();
+
+    // The edge.
+    const size_t fetch_job = std::min(l_job_, count_ - 1);
+    rd_.edge(rdc, rd_cmd, rd_phase, rd_phase == 0 ? &loads_[fetch_job] : &loads_[d_l_], m);
+    wr_.edge(wrc, wr_cmd, &stores_[d_s_], m);
+
+    // Per-layer counters (before the stages move).
+    if (running_) {
+      const uint64_t next_c_layer = layer_of(d_l_);
+      const bool c_flush = (take && next_c_layer != c_layer_) || finished;
+      const bool fetch_done = l_state_ == kLFetch && rd_done;
+      const bool l_flush = (fetch_done && layer_of(l_job_) != l_layer_) || finished;
+      const bool s_flush = (handoff && layer_of(d_c_) != s_layer_) || finished;
+      if (c_flush) {
+        LayerCounters& r = counters_[c_layer_];
+        r.cycles = c_cycles_;
+        r.compute = c_compute_;
+        r.load_stall = c_load_stall_;
+        r.store_stall = c_store_stall_;
+        c_layer_ = next_c_layer;
+        c_cycles_ = 1;
+        c_compute_ = 0;
+        c_load_stall_ = c_state_ == kCWait && !take;
+        c_store_stall_ = 0;
+      } else {
+        ++c_cycles_;
+        c_compute_ += eng_busy;
+        c_load_stall_ += c_state_ == kCWait && computed_ != count_;
+        c_store_stall_ += c_state_ == kCHandoff || (c_state_ == kCWait && computed_ == count_);
+      }
+      if (l_flush) {
+        counters_[l_layer_].bytes_read = l_bytes_;
+        l_layer_ = layer_of(fetch_job);
+        l_bytes_ = rd_beats << mb_;
+      } else if (rd_done) {
+        l_bytes_ += rd_beats << mb_;
+      }
+      if (s_flush) {
+        counters_[s_layer_].bytes_written = s_bytes_;
+        s_layer_ = layer_of(d_c_);
+        s_bytes_ = 0;
+      } else if (s_busy_ && wr_done) {
+        s_bytes_ += wr_beats << mb_;
+      }
+    }
+
+    // Load stage.
+    if (running_) {
+      switch (l_state_) {
+        case kLIdle:
+          if (l_job_ < count_ && !rd_busy) {
+            l_state_ = kLFetch;
+            l_issue_ = false;
+          }
+          break;
+        case kLFetch:
+          if (!l_issue_) {
+            l_issue_ = true;
+          } else if (rd_done) {
+            d_l_ = l_job_;
+            l_issue_ = false;
+            l_state_ = kLLoadFirst;
+          }
+          break;
+        case kLLoadFirst:
+        case kLLoad:
+          if (!l_issue_) {
+            l_issue_ = true;
+          } else if (rd_done) {
+            l_issue_ = false;
+            l_state_ = l_state_ == kLLoadFirst ? kLBarrier : kLHold;
+          }
+          break;
+        case kLBarrier:
+          if (stored_ >= program_.jobs[d_l_].wait_stored) l_state_ = kLLoad;
+          break;
+        case kLHold:
+          if (take) {
+            l_state_ = kLIdle;
+            ++l_job_;
+          }
+          break;
+      }
+    }
+    // Compute stage and the engine.
+    const size_t d_c_was = d_c_;
+    switch (c_state_) {
+      case kCWait:
+        if (take) {
+          c_state_ = kCStart;
+          d_c_ = d_l_;
+        }
+        break;
+      case kCStart: c_state_ = kCRun; break;
+      case kCRun:
+        if (eng_done) c_state_ = kCHandoff;
+        break;
+      case kCHandoff:
+        if (handoff) {
+          c_state_ = kCWait;
+          ++computed_;
+        }
+        break;
+    }
+    if (eng_done_) {
+      eng_done_ = false;
+    } else if (eng_busy_) {
+      if (--eng_left_ == 0) {
+        eng_busy_ = false;
+        eng_done_ = true;
+      }
+    } else if (eng_start) {
+      eng_busy_ = true;
+      eng_left_ = job_cycles_[d_c_was];
+    }
+    // Store stage.
+    if (handoff) {
+      s_busy_ = true;
+      s_issue_ = false;
+      d_s_ = d_c_was;
+    } else if (s_busy_ && !s_issue_) {
+      s_issue_ = true;
+    } else if (s_busy_ && wr_done) {
+      s_busy_ = false;
+      ++stored_;
+    }
+    if (running_) {
+      ++cycles_;
+      if (finished) running_ = false;
+    }
+  }
+
+  const Program& program_;
+  const HwConfig& config_;
+  int mb_;
+  ReadDma rd_;
+  WriteDma wr_;
+  MemoryPortTiming memory_;
+  size_t count_;
+  std::vector<std::array<Transfer, 7>> loads_, stores_;
+  std::vector<uint64_t> job_cycles_;
+
+  bool running_ = false;
+  uint64_t cycles_ = 0, stepped_ = 0;
+  LState l_state_ = kLIdle;
+  bool l_issue_ = false;
+  size_t l_job_ = 0, d_l_ = 0, d_c_ = 0, d_s_ = 0;
+  CState c_state_ = kCWait;
+  uint64_t computed_ = 0, stored_ = 0;
+  bool s_busy_ = false, s_issue_ = false;
+  bool eng_busy_ = false, eng_done_ = false;
+  uint64_t eng_left_ = 0;
+
+  uint64_t c_layer_ = 0, l_layer_ = 0, s_layer_ = 0;
+  uint64_t c_cycles_ = 0, c_compute_ = 0, c_load_stall_ = 0, c_store_stall_ = 0, l_bytes_ = 0, s_bytes_ = 0;
+  std::vector<LayerCounters> counters_;
+};
+
+}  // namespace
+
+LatencyEstimate estimate_latency(const Network& net, const Program& program, const HwConfig& config) {
+  AccelModel model(program, config);
+  LatencyEstimate e;
+  e.total_cycles = model.run();
+  e.modelled_cycles = model.stepped();
+  for (size_t l = 0; l < net.layers.size(); ++l) {
+    const Layer& layer = net.layers[l];
+    const AccelModel::LayerCounters& c = model.layer(l);
+    LayerRunReport r;
+    r.index = static_cast<int>(l);
+    r.name = layer.name;
+    r.jobs = program.layers.at(l).count;
+    r.cycles = c.cycles;
+    r.compute_cycles = c.compute;
+    r.load_stall_cycles = c.load_stall;
+    r.store_stall_cycles = c.store_stall;
+    r.bytes_read = c.bytes_read;
+    r.bytes_written = c.bytes_written;
+    r.macs = net.layer_macs(layer);
+    r.utilization = r.cycles ? static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * config.macs_per_cycle()) : 0;
+    e.layers.push_back(r);
+
+    LayerBounds b;
+    const LayerJobs& jobs = program.layers.at(l);
+    for (int j = jobs.first; j < jobs.first + jobs.count; ++j) b.compute_cycles += predicted_job_cycles(program.jobs[j]);
+    b.memory_cycles = static_cast<uint64_t>(
+        std::ceil(static_cast<double>(r.bytes_read + r.bytes_written) / config.memory.bytes_per_cycle));
+    e.bounds.push_back(b);
+  }
+  return e;
+}
+
+}  // namespace ernsim
