@@ -6,6 +6,8 @@
 #include <random>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "models/error.h"
 #include "models/kernels/packed.h"
 #include "models/kernels/packed_kernels.h"
@@ -46,6 +48,7 @@ uint64_t derive_seed(uint64_t seed, uint64_t purpose, uint64_t index) {
 constexpr uint64_t kWeightsPurpose = 0x77656967687473ull;  // "weights"
 constexpr uint64_t kCalibPurpose = 0x63616c6962ull;        // "calib"
 constexpr uint64_t kImagesPurpose = 0x696d61676573ull;     // "images"
+constexpr uint64_t kStructurePurpose = 0x737472756374ull;  // "struct"
 
 // A uniform double in [0, 1) from the top 53 bits of one engine output (exact, portable).
 double unit_double(std::mt19937_64& engine) { return static_cast<double>(engine() >> 11) * 0x1p-53; }
@@ -212,7 +215,13 @@ int quantile_index(const Distribution& d, int permille) {
 
 // Thresholds at jittered quantiles, kept strictly inside the observed range so that each of the
 // four levels is taken by at least one observed value (when there are 4 distinct values).
-Quantizer calibrated_quantizer(const Distribution& d, std::mt19937_64& engine, int64_t bound) {
+// Shares of the threshold modes, in percent of the channels.
+struct ModeMix {
+  int constant = 2;
+  int decreasing = 20;
+};
+
+Quantizer calibrated_quantizer(const Distribution& d, std::mt19937_64& engine, int64_t bound, const ModeMix& mix) {
   // Always the same number of draws per channel, whatever the branch.
   const int mode_draw = below(engine, 100);
   const int level = below(engine, 4);
@@ -220,7 +229,7 @@ Quantizer calibrated_quantizer(const Distribution& d, std::mt19937_64& engine, i
   for (int& j : jitter) j = below(engine, 121) - 60;  // +-6 percentage points
 
   Quantizer q;
-  if (mode_draw < 2) {
+  if (mode_draw < mix.constant) {
     q.mode = ActMode::kConstant;
     q.level = static_cast<uint8_t>(level);
     return q;
@@ -230,7 +239,7 @@ Quantizer calibrated_quantizer(const Distribution& d, std::mt19937_64& engine, i
   auto value = [&](int index) {
     return std::clamp(d.distinct[std::clamp(index, 0, u - 1)], -limit, limit);
   };
-  if (mode_draw < 22) {
+  if (mode_draw < mix.constant + mix.decreasing) {
     // Decreasing: q = #{m : v <= T_m}, T1 >= T2 >= T3; about 30% of the values above T1 (level 0)
     // and 20% at or below T3 (level 3), as for the increasing mode.
     q.mode = ActMode::kDecreasing;
@@ -268,7 +277,7 @@ Quantizer calibrated_quantizer(const Distribution& d, std::mt19937_64& engine, i
 }
 
 std::vector<Quantizer> calibrate_layer(const std::vector<IntTensor>& streams, int64_t bound,
-                                       std::mt19937_64& engine) {
+                                       std::mt19937_64& engine, const ModeMix& mix) {
   const int channels = streams.front().channels();
   size_t pixels = 0;
   for (const IntTensor& s : streams) pixels += static_cast<size_t>(s.height()) * s.width();
@@ -312,18 +321,18 @@ std::vector<Quantizer> calibrate_layer(const std::vector<IntTensor>& streams, in
       const Distribution d = make_distribution(std::vector<int32_t>(
           samples.begin() + c * per_channel, samples.begin() + (c + 1) * per_channel));
       if (d.distinct.size() >= 4) {
-        quantizers[c] = calibrated_quantizer(d, engine, bound);
+        quantizers[c] = calibrated_quantizer(d, engine, bound, mix);
         continue;
       }
     }
-    quantizers[c] = calibrated_quantizer(pooled_distribution(), engine, bound);
+    quantizers[c] = calibrated_quantizer(pooled_distribution(), engine, bound, mix);
   }
   return quantizers;
 }
 
 // Runs the packed golden computation on the calibration images layer by layer, choosing each
 // activation's thresholds from the stream values it sees before applying them.
-void calibrate(Network& net, const std::vector<ActTensor>& images, uint64_t seed) {
+void calibrate(Network& net, const std::vector<ActTensor>& images, uint64_t seed, const ModeMix& mix) {
   const size_t n_tensors = net.tensors.size();
   // Free every tensor after its last reader.
   std::vector<int> last_use(n_tensors, -1);
@@ -357,7 +366,7 @@ void calibrate(Network& net, const std::vector<ActTensor>& images, uint64_t seed
         std::mt19937_64 engine(derive_seed(seed, kCalibPurpose, l));
         int64_t bound = net.accumulator_bound(layer);
         if (layer.residual >= 0) bound += net.tensor(layer.residual).bound;
-        layer.quantizers = calibrate_layer(streams, bound, engine);
+        layer.quantizers = calibrate_layer(streams, bound, engine, mix);
         for (size_t i = 0; i < images.size(); ++i) {
           states[i].packed[layer.out_act] = threshold_activation_packed(streams[i], layer.quantizers);
         }
@@ -414,9 +423,13 @@ ZooStats zoo_stats(const ZooModel& model, int size, int num_classes) {
   return stats;
 }
 
-Network build_zoo_network(const ZooModel& model, int size, uint64_t seed, int num_classes) {
-  const Plan plan = make_plan(model, size, num_classes);
-  NetworkBuilder builder(model.name);
+namespace {
+
+// The network of a plan: seeded weights, the thermometer embedding, thresholds calibrated on
+// two zoo_images of its size.
+Network build_network(const std::string& name, const Plan& plan, int size, uint64_t seed, const ModeMix& mix,
+                      ZooDetail detail = ZooDetail::kCalibrated) {
+  NetworkBuilder builder(name);
   const int image = builder.add_image(kColours, size, size);
 
   std::vector<int> source;
@@ -448,7 +461,8 @@ Network build_zoo_network(const ZooModel& model, int size, uint64_t seed, int nu
   for (size_t i = 0; i < convs.size(); ++i) {
     const ConvSpec& c = convs[i];
     std::mt19937_64 engine(derive_seed(seed, kWeightsPurpose, i));
-    BinaryWeights weights = random_weights(c, engine);
+    BinaryWeights weights = detail == ZooDetail::kCalibrated ? random_weights(c, engine)
+                                                             : BinaryWeights(c.out_channels, c.in_channels, c.kernel);
     std::vector<double> alpha(c.out_channels, kPower2Scale);
     if (!c.power2) {
       // Channel-wise mean scaling: a seeded positive alpha in [0.5, 1.5) x 1e-2.
@@ -460,11 +474,106 @@ Network build_zoo_network(const ZooModel& model, int size, uint64_t seed, int nu
     if (c.classifier) output = builder.add_class_sum(layer_of[i]);
   }
   Network net = builder.finish(output);
+  if (detail == ZooDetail::kStructure) return net;
 
   // Calibrated on a gradient and a noise image of their own seed (the two kinds of zoo_images).
-  calibrate(net, zoo_images(2, size, derive_seed(seed, kCalibPurpose, ~uint64_t{0})), seed);
+  calibrate(net, zoo_images(2, size, derive_seed(seed, kCalibPurpose, ~uint64_t{0})), seed, mix);
   net.validate();
   return net;
+}
+
+}  // namespace
+
+Network build_zoo_network(const ZooModel& model, int size, uint64_t seed, int num_classes, ZooDetail detail) {
+  return build_network(model.name, make_plan(model, size, num_classes), size, seed, ModeMix{}, detail);
+}
+
+RandomNetwork make_random_network(uint64_t seed) {
+  std::mt19937_64 engine(derive_seed(seed, kStructurePurpose, 0));
+  auto chance = [&](int percent) { return below(engine, 100) < percent; };
+  auto pick = [&](std::initializer_list<int> values) { return *(values.begin() + below(engine, static_cast<int>(values.size()))); };
+
+  RandomNetwork r;
+  r.size = 8 + below(engine, 33);
+  Plan plan;
+  std::vector<ConvSpec>& convs = plan.convs;
+  auto add = [&](const std::string& name, int input, int in_channels, int out_channels, int kernel, int stride,
+                 int in_size, bool power2) {
+    ConvSpec c;
+    c.name = name;
+    c.input = input;
+    c.in_channels = in_channels;
+    c.out_channels = out_channels;
+    c.kernel = kernel;
+    c.stride = stride;
+    c.in_size = in_size;
+    c.power2 = power2;
+    convs.push_back(c);
+    return static_cast<int>(convs.size()) - 1;
+  };
+  std::string stem;
+  // Stem: a 3x3 conv on the embedding, then up to two more.
+  int channels = pick({8, 16, 24, 32, 40, 64, 80});
+  int x = add("stem0", -1, kColours * kEmbeddingChannels, channels, 3, chance(70) ? 2 : 1, r.size, false);
+  stem += fmt::format("stem {}x{}/s{} {}", 3, 3, convs[x].stride, channels);
+  for (int i = 1, extra = below(engine, 3); i <= extra; ++i) {
+    convs[x].act_scale = kPostScaled;
+    const int k = chance(60) ? 3 : 1;
+    const int stride = k == 3 && convs[x].out_size() >= 4 && chance(30) ? 2 : 1;
+    const int out = pick({8, 16, 32, 48, 64});
+    x = add(fmt::format("stem{}", i), x, channels, out, k, stride, convs[x].out_size(), false);
+    channels = out;
+    stem += fmt::format(", {}x{}/s{} {}", k, k, stride, out);
+  }
+  int spatial = convs[x].out_size();
+  std::string stages;
+  const int n_stages = 1 + below(engine, 3);
+  for (int stage = 0; stage < n_stages; ++stage) {
+    const bool bottleneck = chance(30);
+    const int width = pick({8, 16, 24, 32, 40, 48, 64, 72, 96, 128});
+    const int out_channels = bottleneck ? width * kBottleneckExpansion : width;
+    const int blocks = 1 + below(engine, 3);
+    const int first_stride = spatial >= 4 && (stage > 0 || chance(30)) ? 2 : 1;
+    stages += fmt::format("{}{}x{}{}{}", stages.empty() ? "" : ", ", blocks, bottleneck ? "bottleneck " : "basic ",
+                          width, first_stride == 2 ? "/s2" : "");
+    for (int b = 0; b < blocks; ++b) {
+      const std::string prefix = fmt::format("layer{}.{}.", stage + 1, b);
+      const int stride = b == 0 ? first_stride : 1;
+      // A projection when the shape changes, and sometimes when it does not.
+      const bool projection = stride != 1 || channels != out_channels || (b == 0 && chance(50));
+      convs[x].act_scale = projection ? kInteger : kPostScaled;
+      const int proj = projection ? add(prefix + "downsample", x, channels, out_channels, 1, stride, spatial, true) : -1;
+      int last;
+      if (!bottleneck) {
+        const int c1 = add(prefix + "conv1", x, channels, width, 3, stride, spatial, false);
+        convs[c1].act_scale = kInteger;
+        last = add(prefix + "conv2", c1, width, width, 3, 1, convs[c1].out_size(), true);
+      } else {
+        const int c1 = add(prefix + "conv1", x, channels, width, 1, 1, spatial, false);
+        convs[c1].act_scale = kPostScaled;
+        const int c2 = add(prefix + "conv2", c1, width, width, 3, stride, spatial, false);
+        convs[c2].act_scale = kInteger;
+        last = add(prefix + "conv3", c2, width, out_channels, 1, 1, convs[c2].out_size(), true);
+      }
+      convs[last].residual = projection ? proj : x;
+      x = last;
+      channels = out_channels;
+      spatial = convs[last].out_size();
+      ++plan.blocks;
+    }
+  }
+  convs[x].act_scale = kPostScaled;
+  const int classes = 1 + below(engine, 24);
+  const int cls = add("conv", x, channels, classes, 1, 1, spatial, false);
+  convs[cls].classifier = true;
+
+  ModeMix mix;
+  mix.constant = 8;
+  mix.decreasing = 25;
+  r.net = build_network(fmt::format("random#{}", seed), plan, r.size, seed, mix);
+  r.description = fmt::format("{}x{} input; {}; stages {}; {} classes; {} layers", r.size, r.size, stem, stages,
+                              classes, r.net.layers.size());
+  return r;
 }
 
 std::vector<ActTensor> zoo_images(int count, int size, uint64_t seed) {

@@ -44,7 +44,11 @@ const ZooModel& find_zoo_model(const std::string& name);
 // observed stream values (strictly inside their range, so that all four levels occur); about 20%
 // of the channels use the decreasing mode and about 2% the constant mode. Throws Error on a bad
 // size or class count.
-Network build_zoo_network(const ZooModel& model, int size, uint64_t seed = 1, int num_classes = 1000);
+// kStructure skips what only inference needs (weights stay all -1, thresholds are placeholders):
+// the shapes, scales and bounds are those of the calibrated network, which is what estimators need.
+enum class ZooDetail { kCalibrated, kStructure };
+Network build_zoo_network(const ZooModel& model, int size, uint64_t seed = 1, int num_classes = 1000,
+                          ZooDetail detail = ZooDetail::kCalibrated);
 
 // Shape statistics of build_zoo_network(model, size, *, num_classes), computed from the structure
 // alone (no weights, no calibration). conv_layers counts every convolution, the classifier
@@ -56,6 +60,19 @@ struct ZooStats {
   int blocks;
 };
 ZooStats zoo_stats(const ZooModel& model, int size, int num_classes = 1000);
+
+// A random network of the zoo's family, for regressions: input 8..40 pixels square; the
+// thermometer embedding; a 3x3 stem conv (stride 1 or 2) and up to two more (3x3 or 1x1); 1 to 3
+// stages of 1 to 3 basic or bottleneck blocks, widths of 8 to 128 (multiples of 64 or not),
+// strides 1 or 2, projections or identity shortcuts; a classifier of 1 to 24 classes. Thresholds
+// are calibrated as the zoo's, with more of the other modes (about 25% decreasing, 8% constant).
+// Deterministic for a seed.
+struct RandomNetwork {
+  Network net;
+  int size = 0;
+  std::string description;
+};
+RandomNetwork make_random_network(uint64_t seed);
 
 // `count` seeded synthetic uint8 images, 3 x size x size: image 0 is smooth colour gradients (one
 // linear ramp over the full 0..255 range per colour, in a seeded direction), the others uniform

@@ -16,7 +16,7 @@
 `include "ern_job_desc.svh"
 
 module ern_controller #(
-  parameter int DescWords = 38,
+  parameter int DescWords = `ERN_JOB_DESC_WORDS,
   parameter int MemBytes  = 64,
   parameter int MaxLayers = 256,
   localparam int EngWords = `ERN_JOB_ENGINE_WORDS,

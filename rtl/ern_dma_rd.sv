@@ -5,8 +5,10 @@
 //
 // Two walkers traverse the same transfers: the address side issues bursts of up to MaxBurst beats,
 // at most MaxReads in flight; the data side places the beats, which return in order.
+`include "ern_job_desc.svh"
+
 module ern_dma_rd #(
-  parameter int DescWords  = 38,
+  parameter int DescWords  = `ERN_JOB_DESC_WORDS,
   parameter int MemBytes   = 64,
   parameter int MaxBurst   = 16,
   parameter int MaxReads   = 8,

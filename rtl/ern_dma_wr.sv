@@ -1,8 +1,10 @@
 // Write DMA: the stores of one job (2-bit outputs, stream outputs, class sums). Reads entries from
 // the engine's output buffers through its host read port, packs them into beats (with byte strobes)
 // and writes them on an AXI-like write port in bursts of up to MaxBurst beats.
+`include "ern_job_desc.svh"
+
 module ern_dma_wr #(
-  parameter int DescWords = 38,
+  parameter int DescWords = `ERN_JOB_DESC_WORDS,
   parameter int MemBytes  = 64,
   parameter int MaxBurst  = 16,
   parameter int PeOut     = 8,

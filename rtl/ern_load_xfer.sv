@@ -5,7 +5,7 @@
 `include "ern_job_desc.svh"
 
 module ern_load_xfer #(
-  parameter int DescWords   = 38,
+  parameter int DescWords   = `ERN_JOB_DESC_WORDS,
   parameter int MemBytes    = 64,
   parameter int Banks       = 4,      // activation buffer banks
   parameter int PePix       = 2,

@@ -4,7 +4,7 @@
 `include "ern_job_desc.svh"
 
 module ern_store_xfer #(
-  parameter int DescWords = 38,
+  parameter int DescWords = `ERN_JOB_DESC_WORDS,
   parameter int PeOut     = 8,
   parameter int PePix     = 2,
   parameter int ELog2Str  = 4,

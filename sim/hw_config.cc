@@ -60,8 +60,13 @@ HwConfig load_hw_config(const std::string& name_or_path) {
   } catch (const nlohmann::json::exception& e) {
     fail("{}: not valid JSON ({})", path, e.what());
   }
-  HwConfig c;
+  HwConfig c = hw_config_from_json(j, path);
   c.path = path;
+  return c;
+}
+
+HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& path) {
+  HwConfig c;
   if (!j.is_object() || !j.contains("name") || !j["name"].is_string()) fail("{}: needs a string \"name\"", path);
   c.name = j["name"].get<std::string>();
   c.description = j.value("description", "");

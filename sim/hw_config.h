@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "sim/memory.h"
 
 namespace ernsim {
@@ -64,6 +66,9 @@ struct HwConfig {
 // A configuration by name (configs/NAME.json) or by path to a JSON file. Throws Error naming the
 // file and the problem (missing key, bad value, unknown name with the list of known ones).
 HwConfig load_hw_config(const std::string& name_or_path);
+
+// A configuration from its JSON (as in configs/*.json); `origin` names it in errors.
+HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& origin);
 
 // Names of the configurations in configs/, sorted.
 std::vector<std::string> hw_config_names();

@@ -408,9 +408,9 @@ class WriteDma {
 // rtl/ern_controller.sv with the engine as its closed-form timer.
 class AccelModel {
  public:
-  AccelModel(const Program& program, const HwConfig& config)
-      : program_(program),
-        config_(config),
+  AccelModel(const Program& program, const HwConfig& config, bool skip_compute)
+      : skip_compute_(skip_compute),
+        program_(program),
         mb_(log2_exact(static_cast<uint64_t>(config.mem_bytes))),
         rd_(mb_, config.max_burst, config.max_reads),
         wr_(mb_, config.max_burst),
@@ -435,7 +435,7 @@ class AccelModel {
   uint64_t run() {
     running_ = count_ > 0;
     while (running_) {
-      if (skip_compute()) continue;
+      if (skip_compute_ && skip_compute()) continue;
       step();
     }
     return cycles_;
@@ -633,8 +633,8 @@ class AccelModel {
     }
   }
 
+  bool skip_compute_;
   const Program& program_;
-  const HwConfig& config_;
   int mb_;
   ReadDma rd_;
   WriteDma wr_;
@@ -661,8 +661,9 @@ class AccelModel {
 
 }  // namespace
 
-LatencyEstimate estimate_latency(const Network& net, const Program& program, const HwConfig& config) {
-  AccelModel model(program, config);
+LatencyEstimate estimate_latency(const Network& net, const Program& program, const HwConfig& config,
+                                 const LatencyOptions& options) {
+  AccelModel model(program, config, options.skip_compute);
   LatencyEstimate e;
   e.total_cycles = model.run();
   e.modelled_cycles = model.stepped();

@@ -35,7 +35,13 @@ struct LatencyEstimate {
   uint64_t modelled_cycles = 0;      // cycles stepped one by one (the rest were skipped)
 };
 
+struct LatencyOptions {
+  // Skip stretches where only the engine works (the result is the same; tests compare).
+  bool skip_compute = true;
+};
+
 // Estimates the program's run on the configuration (its memory timing included).
-LatencyEstimate estimate_latency(const Network& net, const Program& program, const HwConfig& config);
+LatencyEstimate estimate_latency(const Network& net, const Program& program, const HwConfig& config,
+                                 const LatencyOptions& options = {});
 
 }  // namespace ernsim

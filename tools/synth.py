@@ -9,9 +9,11 @@ The configuration's "rtl" parameters that the top module declares are set with c
 --config default, --top ern_pe_array.
 """
 import argparse
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,8 @@ LUTRAM_LUTS = {"RAM32X1D": 2, "RAM32X1S": 1, "RAM32M": 4, "RAM32M16": 8, "RAM64X
 
 def load_config(spec):
     path = spec if spec.endswith(".json") or "/" in spec else os.path.join(ROOT, "configs", spec + ".json")
+    if not os.path.exists(path) and not spec.endswith(".json") and "/" not in spec:
+        path = os.path.join(ROOT, "configs", "calibration", spec + ".json")
     try:
         with open(path) as f:
             return json.load(f)
@@ -69,6 +73,72 @@ def count(cells):
     }
 
 
+def module_counts(stat_path):
+    """Counts per module from Yosys's `stat -json` (whose hierarchy listing, printed when modules
+    are kept, is not valid JSON: only the "modules" object is read)."""
+    with open(stat_path) as f:
+        text = f.read()
+    end = text.find("\n   },\n")
+    stat = json.loads(text[:end + len("\n   }")] + "\n}\n" if end >= 0 else text)
+    result = {}
+    for name, module in stat["modules"].items():
+        cells = module.get("num_cells_by_type", {})
+        own = {c: n for c, n in cells.items() if not (c.startswith("$paramod") or c.startswith("\\"))}
+        result[name.split("\\")[-1]] = count(own)
+    return result
+
+
+def rtl_digest():
+    """SHA-256 of everything synthesis reads: the RTL and the descriptor spec and its generator."""
+    digest = hashlib.sha256()
+    paths = sorted(os.path.join(RTL, f) for f in os.listdir(RTL) if f.endswith((".sv", ".svh", ".json")))
+    paths.append(os.path.join(ROOT, "tools", "gen_descriptor.py"))
+    for path in paths:
+        digest.update(os.path.relpath(path, ROOT).encode())
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()
+
+
+def yosys_version():
+    return subprocess.run(["yosys", "-V"], capture_output=True, text=True).stdout.strip()
+
+
+def synthesize(config, top, keep=(), log_path=None):
+    """Runs synth_xilinx -flatten on `top` for a configuration (a parsed JSON). Modules named in
+    `keep` stay separate (keep_hierarchy), each flattened inside. Returns (counts per module,
+    seconds); the top's own counts are under its name. Raises SystemExit on a Yosys error."""
+    params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(top)}
+    gen = generated_dir()
+    sources = " ".join(os.path.join(RTL, s) for s in SOURCES)
+    chparam = "".join(f" -set {k} {v}" for k, v in sorted(params.items()))
+    with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as stat_file:
+        stat_path = stat_file.name
+    keep_cmd = ""
+    if keep:
+        keep_cmd = (f"hierarchy -check -top {top}; setattr -mod -set keep_hierarchy 1 "
+                    + " ".join("*" + m for m in keep) + "; ")
+    script = (f"read_verilog -sv -I{RTL} -I{gen} {sources}; "
+              + (f"chparam{chparam} {top}; " if chparam else "")
+              + keep_cmd
+              + f"synth_xilinx -flatten -noiopad -noclkbuf -top {top}; "
+              + f"tee -q -o {stat_path} stat -json")
+    started = time.time()
+    run = subprocess.run(["yosys", "-q", "-p", script], capture_output=True, text=True)
+    seconds = time.time() - started
+    shutil.rmtree(gen, ignore_errors=True)
+    if log_path:
+        with open(log_path, "w") as f:
+            f.write(run.stdout + run.stderr)
+    if run.returncode != 0:
+        error = [l for l in (run.stdout + run.stderr).splitlines() if "ERROR" in l]
+        os.unlink(stat_path)
+        sys.exit(f"synth: yosys failed on {top} ({config['name']}): {error[0] if error else run.returncode}")
+    counts = module_counts(stat_path)
+    os.unlink(stat_path)
+    return counts, seconds
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", default="default")
@@ -81,29 +151,8 @@ def main():
     if not os.path.exists(os.path.join(RTL, args.top + ".sv")):
         sys.exit(f"synth: no module {args.top} in rtl/")
     params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(args.top)}
-    gen = generated_dir()
-    sources = " ".join(os.path.join(RTL, s) for s in SOURCES)
-    chparam = "".join(f" -set {k} {v}" for k, v in sorted(params.items()))
-    with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as stat_file:
-        stat_path = stat_file.name
-    script = (f"read_verilog -sv -I{RTL} -I{gen} {sources}; "
-              + (f"chparam{chparam} {args.top}; " if chparam else "")
-              + f"synth_xilinx -flatten -noiopad -noclkbuf -top {args.top}; "
-              + f"tee -q -o {stat_path} stat -json")
-    started = time.time()
-    run = subprocess.run(["yosys", "-q", "-p", script], capture_output=True, text=True)
-    seconds = time.time() - started
-    if args.keep_log:
-        with open(args.keep_log, "w") as f:
-            f.write(run.stdout + run.stderr)
-    if run.returncode != 0:
-        error = [l for l in (run.stdout + run.stderr).splitlines() if "ERROR" in l]
-        sys.exit(f"synth: yosys failed: {error[0] if error else run.returncode}")
-    with open(stat_path) as f:
-        stat = json.load(f)
-    os.unlink(stat_path)
-    module = stat["modules"].get("\\" + args.top) or next(iter(stat["modules"].values()))
-    counts = count(module["num_cells_by_type"])
+    modules, seconds = synthesize(config, args.top, log_path=args.keep_log)
+    counts = modules.get(args.top) or next(iter(modules.values()))
     result = {"config": config["name"], "top": args.top, "parameters": params, "yosys_seconds": round(seconds, 1),
               **counts}
     print(f"{args.top} on configuration {config['name']} ({', '.join(f'{k}={v}' for k, v in params.items())}):")

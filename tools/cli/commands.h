@@ -9,5 +9,6 @@ int run_info(int argc, char** argv);
 int run_layers(int argc, char** argv);
 int run_regress_layers(int argc, char** argv);
 int run_run(int argc, char** argv);
+int run_estimate(int argc, char** argv);
 
 }  // namespace ernsim::cli

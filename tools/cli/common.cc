@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "models/error.h"
@@ -16,7 +17,8 @@ namespace ernsim::cli {
 void add_model_options(po::options_description& options) {
   options.add_options()
       ("model", po::value<std::string>()->default_value(kDefaultModel),
-       "FILE.onnx (exported by the official ERN library) or zoo:NAME (see `ernsim zoo`)")
+       "FILE.onnx (exported by the official ERN library), zoo:NAME (see `ernsim zoo`) or random:SEED (a random "
+       "network of the zoo's family, as `ernsim regress` makes them)")
       ("size", po::value<int>(), "input size of a zoo model, a multiple of 32 (default 256)")
       ("seed", po::value<uint64_t>()->default_value(1), "seed of zoo weights and synthetic images");
 }
@@ -29,6 +31,43 @@ void add_engine_options(po::options_description& options) {
       ("trace-window", po::value<std::string>(), "trace only cycles A to B (A:B, either may be empty)")
       ("watchdog", po::value<uint64_t>()->default_value(100000),
        "cycles without progress after which a run is stopped as hung");
+}
+
+void add_program_options(po::options_description& options) {
+  options.add_options()
+      ("max-rows", po::value<int>()->default_value(kDefaultTileRows),
+       "output rows per job at most: smaller tiles overlap loads and stores with compute (0: as the buffers allow)")
+      ("mem-bytes-per-cycle", po::value<double>(), "override the configuration's memory bandwidth (bytes per cycle)")
+      ("mem-latency", po::value<uint32_t>(), "override the configuration's memory latency (cycles)")
+      ("clock-mhz", po::value<double>()->default_value(300.0), "clock for latency and FPS (an assumption)");
+}
+
+HwConfig program_config(const po::variables_map& vm) {
+  HwConfig config = load_hw_config(vm["config"].as<std::string>());
+  if (vm.count("mem-bytes-per-cycle")) {
+    config.memory.bytes_per_cycle = vm["mem-bytes-per-cycle"].as<double>();
+    if (!(config.memory.bytes_per_cycle > 0) || config.memory.bytes_per_cycle > 1e6) {
+      fail("--mem-bytes-per-cycle {}: expected a positive bandwidth", config.memory.bytes_per_cycle);
+    }
+  }
+  if (vm.count("mem-latency")) {
+    config.memory.latency_cycles = vm["mem-latency"].as<uint32_t>();
+    if (config.memory.latency_cycles > 1000000) fail("--mem-latency {}: at most 1000000 cycles", config.memory.latency_cycles);
+  }
+  return config;
+}
+
+CompileOptions compile_options(const po::variables_map& vm) {
+  CompileOptions options;
+  options.max_rows = vm["max-rows"].as<int>();
+  if (options.max_rows < 0) fail("--max-rows {}: expected 0 or more", options.max_rows);
+  return options;
+}
+
+double clock_mhz(const po::variables_map& vm) {
+  const double mhz = vm["clock-mhz"].as<double>();
+  if (!(mhz > 0) || mhz > 1e5) fail("--clock-mhz {}: expected a positive clock", mhz);
+  return mhz;
 }
 
 SimOptions sim_options(const po::variables_map& vm) {
@@ -46,12 +85,21 @@ SimOptions sim_options(const po::variables_map& vm) {
   return options;
 }
 
-Network load_model(const po::variables_map& vm) {
+Network load_model(const po::variables_map& vm, ModelDetail detail) {
   const std::string spec = vm["model"].as<std::string>();
   const uint64_t seed = vm["seed"].as<uint64_t>();
   if (spec.rfind("zoo:", 0) == 0) {
     const int size = vm.count("size") ? vm["size"].as<int>() : kDefaultZooSize;
-    return build_zoo_network(find_zoo_model(spec.substr(4)), size, seed);
+    return build_zoo_network(find_zoo_model(spec.substr(4)), size, seed, 1000,
+                             detail == ModelDetail::kFull ? ZooDetail::kCalibrated : ZooDetail::kStructure);
+  }
+  if (spec.rfind("random:", 0) == 0) {
+    const std::string number = spec.substr(7);
+    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 19) {
+      fail("--model {}: expected random:SEED with a decimal seed", spec);
+    }
+    if (vm.count("size")) fail("--size: a random network has its own input size");
+    return make_random_network(std::stoull(number)).net;
   }
   Network net = import_onnx(spec);
   if (vm.count("size")) {
@@ -91,6 +139,27 @@ bool parse_command(int argc, char** argv, const char* usage, po::options_descrip
     fail("{} (see --help)", e.what());
   }
   return true;
+}
+
+void write_text_file(const std::string& path, const std::string& text, const std::string& option) {
+  namespace fs = std::filesystem;
+  const std::string temporary = path + ".partial";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(temporary, ec);
+      fail("{} {}: cannot write", option, path);
+    }
+  }
+  std::error_code ec;
+  fs::rename(temporary, path, ec);
+  if (ec) {
+    fs::remove(temporary, ec);
+    fail("{} {}: cannot write ({})", option, path, ec.message());
+  }
 }
 
 void check_output_path(const std::string& path, const std::string& option) {

@@ -10,6 +10,8 @@
 
 #include "models/network.h"
 #include "models/tensor.h"
+#include "sim/hw_config.h"
+#include "sim/program.h"
 #include "sim/sc_engine.h"
 
 namespace ernsim::cli {
@@ -19,6 +21,9 @@ namespace po = boost::program_options;
 constexpr const char* kDefaultModel = "zoo:ERNs18";
 constexpr int kDefaultZooSize = 256;
 constexpr int kDefaultImages = 2;
+// Output rows per job: small tiles let the loads and stores of neighbouring jobs overlap the
+// compute (measured best for the zoo on the default configuration: docs/PERFORMANCE.md).
+constexpr int kDefaultTileRows = 4;
 
 // --model, --size and --seed, as every command that runs a model takes them.
 void add_model_options(po::options_description& options);
@@ -26,9 +31,19 @@ void add_model_options(po::options_description& options);
 // --config, --trace, --trace-window and --watchdog, for commands that simulate the RTL.
 void add_engine_options(po::options_description& options);
 
+// --max-rows, --mem-bytes-per-cycle, --mem-latency and --clock-mhz: how a whole-network program
+// uses the accelerator (run, estimate, sweep).
+void add_program_options(po::options_description& options);
+// The configuration of --config with the memory overrides; checks them.
+HwConfig program_config(const po::variables_map& vm);
+CompileOptions compile_options(const po::variables_map& vm);
+double clock_mhz(const po::variables_map& vm);
+
 // "FILE.onnx" or "zoo:NAME" (the zoo at --size, default 256). --size with an ONNX file must match
 // the model's fixed input size.
-Network load_model(const po::variables_map& vm);
+// kStructure: what estimators need (zoo models without weights and calibration).
+enum class ModelDetail { kFull, kStructure };
+Network load_model(const po::variables_map& vm, ModelDetail detail = ModelDetail::kFull);
 
 // Images of the network's input size: from --input (uint8 N x 3 x H x W .npy) or, without it,
 // `count` seeded synthetic images.
@@ -44,6 +59,10 @@ void check_output_path(const std::string& path, const std::string& option);
 
 // The simulation options of add_engine_options.
 SimOptions sim_options(const po::variables_map& vm);
+
+// Writes a whole file or fails naming `option` and the path; never leaves a partial file (it writes
+// a temporary file beside it and renames it).
+void write_text_file(const std::string& path, const std::string& text, const std::string& option);
 
 void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows);
 

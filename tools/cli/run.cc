@@ -40,10 +40,6 @@ double relative_error_percent(uint64_t estimate, uint64_t measured) {
   return 100.0 * (static_cast<double>(estimate) - static_cast<double>(measured)) / static_cast<double>(measured);
 }
 
-// Output rows per job: small tiles let the loads and stores of neighbouring jobs overlap the
-// compute (measured best for the zoo on the default configuration: docs/PERFORMANCE.md).
-constexpr int kDefaultTileRows = 4;
-
 }  // namespace
 
 int run_run(int argc, char** argv) {
@@ -54,29 +50,17 @@ int run_run(int argc, char** argv) {
       ("input", po::value<std::string>(), "images, uint8 N x 3 x H x W .npy")
       ("images", po::value<int>()->default_value(1), "number of synthetic images without --input")
       ("output", po::value<std::string>(), "write logits, float32 N x classes .npy")
-      ("clock-mhz", po::value<double>()->default_value(300.0), "clock for latency and FPS (an assumption)")
       ("trace-layer", po::value<int>(), "trace the cycles in which layer K is computed")
-      ("max-rows", po::value<int>()->default_value(kDefaultTileRows),
-       "output rows per job at most: smaller tiles overlap loads and stores with compute (0: as the buffers allow)")
-      ("mem-bytes-per-cycle", po::value<double>(), "override the configuration's memory bandwidth (bytes per cycle)")
-      ("mem-latency", po::value<uint32_t>(), "override the configuration's memory latency (cycles)")
       ("report", po::value<std::string>(), "write a JSON report");
+  add_program_options(options);
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
   for (const char* path : {"output", "report"}) {
     if (vm.count(path)) check_output_path(vm[path].as<std::string>(), std::string("--") + path);
   }
-  const double clock_mhz = vm["clock-mhz"].as<double>();
-  if (!(clock_mhz > 0) || clock_mhz > 1e5) fail("--clock-mhz {}: expected a positive clock", clock_mhz);
-  HwConfig config = load_hw_config(vm["config"].as<std::string>());
-  if (vm.count("mem-bytes-per-cycle")) {
-    config.memory.bytes_per_cycle = vm["mem-bytes-per-cycle"].as<double>();
-    if (!(config.memory.bytes_per_cycle > 0) || config.memory.bytes_per_cycle > 1e6) {
-      fail("--mem-bytes-per-cycle {}: expected a positive bandwidth", config.memory.bytes_per_cycle);
-    }
-  }
-  if (vm.count("mem-latency")) config.memory.latency_cycles = vm["mem-latency"].as<uint32_t>();
-  if (vm["max-rows"].as<int>() < 0) fail("--max-rows {}: expected 0 or more", vm["max-rows"].as<int>());
+  const double clock_mhz = ernsim::cli::clock_mhz(vm);
+  const HwConfig config = program_config(vm);
+  const CompileOptions compile = compile_options(vm);
   SimOptions sim = sim_options(vm);
   if (vm.count("trace-layer")) {
     if (!vm.count("trace")) fail("--trace-layer needs --trace FILE");
@@ -92,8 +76,6 @@ int run_run(int argc, char** argv) {
   const std::vector<ActTensor> images = load_images(vm, net);
   std::vector<GoldenResult> golden;
   for (const ActTensor& image : images) golden.push_back(run_golden(net, image));
-  CompileOptions compile;
-  compile.max_rows = vm["max-rows"].as<int>();
   const Program program = compile_program(net, config, compile);
   Memory memory;
   write_model(memory, program, net, config);

@@ -1,0 +1,354 @@
+#include "sim/resource_model.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "models/error.h"
+
+namespace ernsim {
+namespace {
+
+int clog2(int64_t v) {
+  int n = 0;
+  while ((int64_t{1} << n) < v) ++n;
+  return n;
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Block RAM geometries of a RAMB18 (depth x width); a RAMB36 is two of them side by side.
+constexpr struct {
+  int depth, width;
+} kBramShapes[] = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}};
+
+// Yosys maps each write slice of a RAM to its own primitives (they share a write enable), so a
+// primitive column holds bits of one slice only: slices x primitives per slice.
+int64_t per_slices(int width, int slice, int primitive_width) {
+  const int slice_bits = std::min(width, slice);
+  return ceil_div(width, slice_bits) * ceil_div(slice_bits, primitive_width);
+}
+
+// Block RAMs for width x depth in one geometry that covers the depth: the narrowest one deep enough,
+// or several stacked for deeper memories.
+int64_t bram_single(int width, int depth, int slice) {
+  for (const auto& s : kBramShapes) {
+    if (depth <= s.depth) return per_slices(width, slice, s.width);
+  }
+  return ceil_div(depth, 16384) * per_slices(width, slice, 1);
+}
+
+// LUT-RAM primitives: RAM32M (32 x 6 bits) and RAM64M (64 x 3 bits), four LUTs each.
+Resources lutram(int width, int depth, int slice) {
+  Resources r;
+  r.lut = 4.0 * static_cast<double>(per_slices(width, slice, depth <= 32 ? 6 : 3));
+  r.ff = width;  // the read register stays in flip-flops
+  return r;
+}
+
+double feature_value(const std::string& name, const HwConfig& c) {
+  const double pe = static_cast<double>(c.pe_out) * c.pe_pix;
+  if (name == "one") return 1;
+  if (name == "pe") return pe;
+  if (name == "pe_acc") return pe * c.acc_width();
+  if (name == "pe_value") return pe * c.value_width();
+  if (name == "pe_pix") return c.pe_pix;
+  if (name == "mem_bits") return 8.0 * c.mem_bytes;
+  fail("resource model: unknown feature '{}'", name);
+}
+
+// Features of each module's logic, by resource: few, so that six calibration points fit them
+// with room to spare.
+const std::map<std::string, std::map<std::string, std::vector<std::string>>>& feature_sets() {
+  static const std::map<std::string, std::map<std::string, std::vector<std::string>>> sets = {
+      // PEs: AND + popcount trees and adders, one per output channel and pixel.
+      {"ern_pe_array", {{"lut", {"one", "pe"}}, {"ff", {"one", "pe_acc"}}, {"dsp", {"one"}}}},
+      // Residual add and threshold compares, as wide as the values.
+      {"ern_postproc", {{"lut", {"one", "pe_value"}}, {"ff", {"one", "pe_value"}}, {"dsp", {"one"}}}},
+      // Sequencing, bank selection per pixel, the host port's width, the outputs' lane shifts.
+      {"ern_layer_engine",
+       {{"lut", {"one", "pe_pix", "mem_bits", "pe"}}, {"ff", {"one", "pe_pix", "mem_bits", "pe"}}, {"dsp", {"one"}}}},
+      // Beat registers, shifts and the descriptor fetch, as wide as the port.
+      {"ern_dma_rd", {{"lut", {"one", "mem_bits"}}, {"ff", {"one", "mem_bits"}}, {"dsp", {"one"}}}},
+      {"ern_dma_wr", {{"lut", {"one", "mem_bits"}}, {"ff", {"one", "mem_bits"}}, {"dsp", {"one"}}}},
+      // Three descriptor registers, the stages and counters: the same for every configuration.
+      {"ern_controller", {{"lut", {"one"}}, {"ff", {"one"}}, {"dsp", {"one"}}}},
+      // The top: the engine's ports shared between the DMAs and the debug port.
+      {"ern_accel", {{"lut", {"one", "mem_bits"}}, {"ff", {"one"}}, {"dsp", {"one"}}}},
+      // What flattening removes across boundaries (descriptor bits a module never reads, the
+      // unused part of the fetched beats).
+      {"flattening", {{"lut", {"one", "mem_bits"}}, {"ff", {"one", "mem_bits"}}, {"dsp", {"one"}}}},
+  };
+  return sets;
+}
+
+const std::map<std::string, std::string>& module_descriptions() {
+  static const std::map<std::string, std::string> d = {
+      {"ern_pe_array", "PE array"},
+      {"ern_postproc", "post-processing (residual add, thresholds)"},
+      {"ern_layer_engine", "layer engine: sequencing, buffers, embedding"},
+      {"ern_dma_rd", "read DMA"},
+      {"ern_dma_wr", "write DMA"},
+      {"ern_controller", "controller: job pipeline, registers, counters"},
+      {"ern_accel", "top: port sharing"},
+      {"flattening", "removed by flattening across modules"},
+  };
+  return d;
+}
+
+Resources memory_part(const std::string& module, const HwConfig& config) {
+  Resources r;
+  for (const RamInstance& ram : accelerator_rams(config)) {
+    if (ram.module != module) continue;
+    Resources one = ram_cost(ram.width, ram.depth, ram.slice);
+    one.lut *= ram.count;
+    one.ff *= ram.count;
+    one.bram18 *= ram.count;
+    r += one;
+  }
+  return r;
+}
+
+double get(const Resources& r, const std::string& resource) {
+  if (resource == "lut") return r.lut;
+  if (resource == "ff") return r.ff;
+  if (resource == "bram18") return r.bram18;
+  return r.dsp;
+}
+void set(Resources& r, const std::string& resource, double v) {
+  if (resource == "lut") r.lut = v;
+  else if (resource == "ff") r.ff = v;
+  else if (resource == "bram18") r.bram18 = v;
+  else r.dsp = v;
+}
+
+// Least squares: the coefficients minimizing |X b - y|, by the normal equations (a handful of
+// columns) with partial pivoting.
+std::vector<double> least_squares(const std::vector<std::vector<double>>& x, const std::vector<double>& y,
+                                  const std::string& what) {
+  if (x.empty()) fail("resource model: no calibration points for {}", what);
+  const size_t k = x.front().size();
+  if (k == 0 || k > 16) fail("resource model: {} needs 1 to 16 features", what);
+  if (x.size() < k) fail("resource model: {} has {} features but only {} calibration points", what, k, x.size());
+  std::vector<std::vector<double>> a(k, std::vector<double>(k + 1, 0.0));
+  for (size_t r = 0; r < x.size(); ++r) {
+    for (size_t i = 0; i < k; ++i) {
+      for (size_t j = 0; j < k; ++j) a[i][j] += x[r][i] * x[r][j];
+      a[i][k] += x[r][i] * y[r];
+    }
+  }
+  for (size_t col = 0; col < k; ++col) {
+    size_t pivot = col;
+    for (size_t r = col + 1; r < k; ++r) {
+      if (std::abs(a[r][col]) > std::abs(a[pivot][col])) pivot = r;
+    }
+    std::swap(a[col], a[pivot]);
+    if (std::abs(a[col][col]) < 1e-9) {
+      // A feature that does not vary: its coefficient is 0 (the data cannot tell it apart).
+      a[col].assign(k + 1, 0.0);
+      a[col][col] = 1;
+      continue;
+    }
+    for (size_t r = 0; r < k; ++r) {
+      if (r == col) continue;
+      const double f = a[r][col] / a[col][col];
+      for (size_t j = col; j <= k; ++j) a[r][j] -= f * a[col][j];
+    }
+  }
+  std::vector<double> b(k);
+  for (size_t i = 0; i < k; ++i) b[i] = a[i][k] / a[i][i];
+  return b;
+}
+
+Resources parse_counts(const nlohmann::json& j) {
+  Resources r;
+  r.lut = j.at("lut").get<double>();
+  r.ff = j.at("ff").get<double>();
+  r.bram18 = j.at("bram18").get<double>();
+  r.dsp = j.at("dsp").get<double>();
+  return r;
+}
+
+ResourceCalibration load_calibration(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail("{}: cannot open the resource calibration (regenerate it with tools/calibrate_resources.py)", path);
+  ResourceCalibration cal;
+  cal.path = path;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(in);
+    cal.yosys = j.at("yosys").get<std::string>();
+    cal.rtl_digest = j.at("rtl_digest").get<std::string>();
+    for (const auto& e : j.at("configurations")) {
+      CalibrationEntry entry;
+      entry.name = e.at("name").get<std::string>();
+      entry.role = e.at("role").get<std::string>();
+      entry.config = hw_config_from_json(e.at("config"), path + ": " + entry.name);
+      entry.whole = parse_counts(e.at("whole").at("counts"));
+      if (e.contains("modules")) {
+        for (const auto& [module, counts] : e.at("modules").at("counts").items()) {
+          entry.modules[module] = parse_counts(counts);
+        }
+      }
+      cal.entries.push_back(std::move(entry));
+    }
+    for (const auto& r : j.at("rams")) {
+      ResourceCalibration::Ram ram{r.at("width").get<int>(), r.at("depth").get<int>(), r.at("slice").get<int>(), {}};
+      ram.measured.bram18 = r.at("bram18").get<double>();
+      ram.measured.lut = r.at("lut").get<double>();
+      ram.measured.ff = r.at("ff").get<double>();
+      cal.rams.push_back(ram);
+    }
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: malformed resource calibration ({})", path, e.what());
+  }
+
+  // Fit each module's logic to the calibration configurations.
+  std::vector<const CalibrationEntry*> points;
+  for (const CalibrationEntry& e : cal.entries) {
+    if (e.role == "calibration") points.push_back(&e);
+  }
+  if (points.empty()) fail("{}: no calibration configurations", path);
+  for (const auto& [module, by_resource] : feature_sets()) {
+    for (const auto& [resource, features] : by_resource) {
+      std::vector<std::vector<double>> x;
+      std::vector<double> y;
+      for (const CalibrationEntry* e : points) {
+        double measured;
+        if (module == "flattening") {
+          measured = get(e->whole, resource);
+          for (const auto& [m, counts] : e->modules) measured -= get(counts, resource);
+        } else {
+          const auto it = e->modules.find(module);
+          if (it == e->modules.end()) fail("{}: {} has no measurement of {}", path, e->name, module);
+          measured = get(it->second, resource) - get(memory_part(module, e->config), resource);
+        }
+        std::vector<double> row;
+        for (const std::string& f : features) row.push_back(feature_value(f, e->config));
+        x.push_back(row);
+        y.push_back(measured);
+      }
+      const std::vector<double> b = least_squares(x, y, module + " " + resource);
+      for (size_t i = 0; i < features.size(); ++i) cal.coefficients[module][resource][features[i]] = b[i];
+    }
+  }
+  return cal;
+}
+
+std::string thousands(double v) {
+  const int64_t n = std::llround(v);
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+}  // namespace
+
+Resources ram_cost(int width, int depth, int slice) {
+  if (depth <= 64) return lutram(width, depth, slice);
+  Resources r;
+  // Deep memories: one geometry for the whole depth, or the largest power of two below it plus
+  // the rest in block RAM, whichever needs fewer (as Yosys's memory mapping chooses).
+  int64_t best = bram_single(width, depth, slice);
+  const int lower = 1 << (clog2(depth) - 1);
+  if (lower >= 512 && lower < depth && depth - lower > 64) {
+    const int64_t split = bram_single(width, lower, slice) + bram_single(width, depth - lower, slice);
+    if (split < best) {
+      best = split;
+      r.lut = width;  // the read multiplexer between the two parts
+    }
+  }
+  r.bram18 = static_cast<double>(best);
+  return r;
+}
+
+std::vector<RamInstance> accelerator_rams(const HwConfig& c) {
+  // rtl/ern_layer_engine.sv's buffer widths.
+  auto padded = [](int bits) { return bits <= 64 ? bits : ((bits + 63) / 64) * 64; };
+  const int thr_w = padded(c.pe_out * c.thr_entry_bits());
+  const int str_w = padded(c.pe_out * c.stream_width);
+  const int sum_w = padded(c.pe_out * HwConfig::kSumWidth);
+  return {
+      {"ern_layer_engine", "activations", c.banks(), 2 * HwConfig::kLanes, c.act_depth, 64},
+      {"ern_layer_engine", "weights", 1, c.pe_out * HwConfig::kLanes, c.wgt_depth, 64},
+      {"ern_layer_engine", "thresholds", 1, thr_w, c.thr_depth, 64},
+      {"ern_layer_engine", "residual", c.pe_pix, str_w, c.str_depth, 64},
+      {"ern_layer_engine", "stream outputs", c.pe_pix, str_w, c.str_depth, 64},
+      {"ern_layer_engine", "2-bit outputs", c.pe_pix, 2 * HwConfig::kLanes, c.out_depth, 8},
+      {"ern_layer_engine", "image", 1, 64, c.img_depth, 64},
+      {"ern_layer_engine", "class sums", 1, sum_w, c.sum_depth, 64},
+      {"ern_layer_engine", "embedding tables", 2 * c.embed_colours, 2 * c.embed_per_colour, 256, 64},
+      {"ern_controller", "layer counters (compute)", 1, 128, c.max_layers, 64},
+      {"ern_controller", "layer counters (bytes)", 2, 32, c.max_layers, 64},
+  };
+}
+
+std::map<std::string, double> module_features(const std::string& module, const std::string& resource,
+                                              const HwConfig& config) {
+  std::map<std::string, double> out;
+  for (const std::string& f : feature_sets().at(module).at(resource)) out[f] = feature_value(f, config);
+  return out;
+}
+
+const std::vector<std::string>& resource_modules() {
+  static const std::vector<std::string> modules = {"ern_pe_array", "ern_postproc", "ern_layer_engine", "ern_dma_rd",
+                                                   "ern_dma_wr", "ern_controller", "ern_accel", "flattening"};
+  return modules;
+}
+
+const ResourceCalibration& resource_calibration() {
+  static std::once_flag once;
+  static ResourceCalibration cal;
+  std::call_once(once, [] { cal = load_calibration(std::string(ERNSIM_CONFIG_DIR) + "/calibration/yosys.json"); });
+  return cal;
+}
+
+ResourceEstimate estimate_resources(const HwConfig& config) {
+  const ResourceCalibration& cal = resource_calibration();
+  ResourceEstimate e;
+  Resources sum;
+  for (const std::string& module : resource_modules()) {
+    ModuleResources m;
+    m.module = module;
+    m.description = module_descriptions().at(module);
+    if (module != "flattening") m.memory = memory_part(module, config);
+    for (const auto& [resource, coefficients] : cal.coefficients.at(module)) {
+      double v = 0;
+      for (const auto& [feature, b] : coefficients) v += b * feature_value(feature, config);
+      set(m.logic, resource, v);
+    }
+    sum += m.total();
+    e.modules.push_back(m);
+  }
+  e.total.lut = std::round(sum.lut);
+  e.total.ff = std::round(sum.ff);
+  e.total.bram18 = std::round(sum.bram18);
+  e.total.dsp = std::max(0.0, std::round(sum.dsp));
+  return e;
+}
+
+std::string ResourceEstimate::summary() const {
+  return fmt::format("LUT {}, FF {}, BRAM18 {}, DSP {}", thousands(total.lut), thousands(total.ff),
+                     thousands(total.bram18), thousands(total.dsp));
+}
+
+nlohmann::json ResourceEstimate::to_json() const {
+  nlohmann::json j = nlohmann::json::array();
+  for (const ModuleResources& m : modules) {
+    const Resources t = m.total();
+    j.push_back({{"module", m.module}, {"description", m.description}, {"lut", std::round(t.lut)},
+                 {"ff", std::round(t.ff)}, {"bram18", std::round(t.bram18)}, {"dsp", std::round(t.dsp)},
+                 {"memory_lut", std::round(m.memory.lut)}, {"memory_ff", std::round(m.memory.ff)}});
+  }
+  return j;
+}
+
+}  // namespace ernsim

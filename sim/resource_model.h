@@ -1,0 +1,101 @@
+// The resource model: LUT, FF, BRAM18 and DSP of the accelerator (rtl/ern_accel.sv) for a
+// hardware configuration, per module, without running synthesis.
+//   - Memories (the engine's buffers and tables, the controller's counters) follow the block-RAM
+//     and LUT-RAM mapping rule of Yosys's synth_xilinx (ram_cost), which the test suite checks
+//     against Yosys on a grid of geometries.
+//   - Logic: per module, a linear function of a few quantities of the configuration that set its
+//     size (PEs, accumulator and stream widths, memory port width, pixels), whose coefficients are
+//     fitted by least squares to Yosys runs of the real RTL at the calibration configurations
+//     (configs/calibration/yosys.json, written by tools/calibrate_resources.py). A last term,
+//     fitted the same way, is what flattening the whole design removes across module boundaries.
+// The test suite checks the estimate against Yosys on configurations not used for fitting.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "sim/hw_config.h"
+
+namespace ernsim {
+
+struct Resources {
+  double lut = 0, ff = 0, bram18 = 0, dsp = 0;
+  Resources& operator+=(const Resources& o) {
+    lut += o.lut;
+    ff += o.ff;
+    bram18 += o.bram18;
+    dsp += o.dsp;
+    return *this;
+  }
+};
+
+struct ModuleResources {
+  std::string module;       // RTL module, or "flattening"
+  std::string description;
+  Resources memory;         // its memories by the mapping rule
+  Resources logic;          // the fitted part
+  Resources total() const {
+    Resources r = memory;
+    r += logic;
+    return r;
+  }
+};
+
+struct ResourceEstimate {
+  std::vector<ModuleResources> modules;
+  Resources total;  // rounded to whole cells
+  // "LUT 77,572, FF 1,234, BRAM18 280, DSP 0"
+  std::string summary() const;
+  nlohmann::json to_json() const;
+};
+
+ResourceEstimate estimate_resources(const HwConfig& config);
+
+// One RAM of Width x Depth with SliceW-bit write slices (rtl/ern_ram.sv) as synth_xilinx maps
+// it: block RAM for deep memories (RAMB36 counted as two RAMB18), LUT-RAM for shallow ones.
+Resources ram_cost(int width, int depth, int slice);
+
+// The memories of the accelerator for a configuration.
+struct RamInstance {
+  std::string module;  // ern_layer_engine or ern_controller
+  std::string name;
+  int count = 1;
+  int width = 0, depth = 0, slice = 64;
+};
+std::vector<RamInstance> accelerator_rams(const HwConfig& config);
+
+// The quantities a module's logic is a linear function of, by name ("one", "pe", ...).
+std::map<std::string, double> module_features(const std::string& module, const std::string& resource,
+                                              const HwConfig& config);
+
+// The calibration data (configs/calibration/yosys.json), loaded once. Throws Error naming the file
+// when it is missing or malformed.
+struct CalibrationEntry {
+  std::string name;
+  std::string role;  // "calibration" or "validation"
+  HwConfig config;
+  Resources whole;                          // the flattened design
+  std::map<std::string, Resources> modules;  // calibration entries: per kept module (own cells)
+};
+struct ResourceCalibration {
+  std::string path;
+  std::string yosys;
+  std::string rtl_digest;
+  std::vector<CalibrationEntry> entries;
+  struct Ram {
+    int width, depth, slice;
+    Resources measured;
+  };
+  std::vector<Ram> rams;
+  // module -> resource -> feature -> coefficient
+  std::map<std::string, std::map<std::string, std::map<std::string, double>>> coefficients;
+};
+const ResourceCalibration& resource_calibration();
+
+// The modules of the model in the order they are reported.
+const std::vector<std::string>& resource_modules();
+
+}  // namespace ernsim

@@ -1,0 +1,170 @@
+// The estimators without the RTL: the latency model's invariants and its skipping of compute-only
+// stretches, the resource model's memory mapping rule against Yosys's and its fit against Yosys on
+// configurations not used for calibration (tests/rtl/estimate_test.cc compares the latency model
+// with the RTL itself).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "models/zoo.h"
+#include "sim/hw_config.h"
+#include "sim/latency_model.h"
+#include "sim/layer_runner.h"
+#include "sim/program.h"
+#include "sim/resource_model.h"
+
+namespace ernsim {
+namespace {
+
+void expect_same_counters(const LatencyEstimate& a, const LatencyEstimate& b, const std::string& where) {
+  EXPECT_EQ(a.total_cycles, b.total_cycles) << where;
+  ASSERT_EQ(a.layers.size(), b.layers.size());
+  for (size_t l = 0; l < a.layers.size(); ++l) {
+    EXPECT_EQ(a.layers[l].cycles, b.layers[l].cycles) << where << " layer " << l;
+    EXPECT_EQ(a.layers[l].compute_cycles, b.layers[l].compute_cycles) << where << " layer " << l;
+    EXPECT_EQ(a.layers[l].load_stall_cycles, b.layers[l].load_stall_cycles) << where << " layer " << l;
+    EXPECT_EQ(a.layers[l].store_stall_cycles, b.layers[l].store_stall_cycles) << where << " layer " << l;
+    EXPECT_EQ(a.layers[l].bytes_read, b.layers[l].bytes_read) << where << " layer " << l;
+    EXPECT_EQ(a.layers[l].bytes_written, b.layers[l].bytes_written) << where << " layer " << l;
+  }
+}
+
+TEST(LatencyModel, SkippingComputeOnlyStretchesChangesNothing) {
+  for (uint64_t seed = 1; seed <= 24; ++seed) {
+    const RandomNetwork r = make_random_network(seed);
+    HwConfig config = load_hw_config(seed % 2 ? "small" : "default");
+    config.memory.bytes_per_cycle = 4.0 + static_cast<double>(seed % 7) * 9;
+    config.memory.latency_cycles = static_cast<uint32_t>(seed * 37 % 250);
+    CompileOptions options;
+    options.max_rows = static_cast<int>(seed % 5);
+    const Program program = compile_program(r.net, config, options);
+    LatencyOptions stepped;
+    stepped.skip_compute = false;
+    const LatencyEstimate fast = estimate_latency(r.net, program, config);
+    const LatencyEstimate slow = estimate_latency(r.net, program, config, stepped);
+    expect_same_counters(fast, slow, r.description);
+    EXPECT_EQ(slow.modelled_cycles, slow.total_cycles) << r.description;
+    EXPECT_LE(fast.modelled_cycles, slow.modelled_cycles) << r.description;
+  }
+}
+
+TEST(LatencyModel, CountersAddUpAndRespectTheBounds) {
+  for (const char* name : {"ERNs18-0.75x", "ERNs50"}) {
+    const Network net = build_zoo_network(find_zoo_model(name), 64, 1, 1000, ZooDetail::kStructure);
+    for (const char* config_name : {"small", "default"}) {
+      const HwConfig config = load_hw_config(config_name);
+      const Program program = compile_program(net, config, {4});
+      const LatencyEstimate e = estimate_latency(net, program, config);
+      const std::string where = fmt::format("{} on {}", name, config_name);
+      uint64_t sum = 0, compute = 0;
+      double bytes = 0;
+      for (size_t l = 0; l < e.layers.size(); ++l) {
+        const LayerRunReport& r = e.layers[l];
+        sum += r.cycles;
+        compute += e.bounds[l].compute_cycles;
+        bytes += static_cast<double>(r.bytes_read + r.bytes_written);
+        EXPECT_LE(r.compute_cycles + r.load_stall_cycles + r.store_stall_cycles, r.cycles) << where << " " << r.name;
+        // The engine runs each job for its closed-form time.
+        EXPECT_EQ(r.compute_cycles, e.bounds[l].compute_cycles) << where << " " << r.name;
+      }
+      EXPECT_NEAR(static_cast<double>(sum), static_cast<double>(e.total_cycles), 2.0) << where;
+      // Neither the engine nor the memory can do better than its own bound.
+      EXPECT_GE(e.total_cycles, compute) << where;
+      EXPECT_GE(static_cast<double>(e.total_cycles), bytes / config.memory.bytes_per_cycle) << where;
+    }
+  }
+}
+
+TEST(LatencyModel, MoreBandwidthNeverHurtsAMemoryBoundNetwork) {
+  const Network net = build_zoo_network(find_zoo_model("ERNs50"), 64, 1, 1000, ZooDetail::kStructure);
+  HwConfig config = load_hw_config("default");
+  const Program program = compile_program(net, config, {4});
+  uint64_t previous = ~uint64_t{0};
+  for (double bandwidth : {4.0, 8.0, 16.0, 32.0, 64.0}) {
+    config.memory.bytes_per_cycle = bandwidth;
+    const uint64_t cycles = estimate_latency(net, program, config).total_cycles;
+    EXPECT_LT(cycles, previous) << bandwidth << " B/cycle";
+    previous = cycles;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources.
+
+double relative(double estimate, double measured) { return std::abs(estimate - measured) / measured; }
+
+TEST(ResourceModel, MemoryMappingRuleMatchesYosys) {
+  const ResourceCalibration& cal = resource_calibration();
+  ASSERT_GE(cal.rams.size(), 90u);
+  for (const auto& ram : cal.rams) {
+    const Resources r = ram_cost(ram.width, ram.depth, ram.slice);
+    EXPECT_EQ(r.bram18, ram.measured.bram18) << ram.width << " x " << ram.depth << " slices of " << ram.slice;
+  }
+}
+
+TEST(ResourceModel, WithinTenPercentOfYosysOnConfigurationsNotUsedForCalibration) {
+  const ResourceCalibration& cal = resource_calibration();
+  int validated = 0;
+  for (const CalibrationEntry& e : cal.entries) {
+    if (e.role != "validation") continue;
+    ++validated;
+    const ResourceEstimate est = estimate_resources(e.config);
+    EXPECT_LE(relative(est.total.lut, e.whole.lut), 0.10)
+        << e.name << ": LUT estimate " << est.total.lut << ", Yosys " << e.whole.lut;
+    EXPECT_LE(relative(est.total.ff, e.whole.ff), 0.10)
+        << e.name << ": FF estimate " << est.total.ff << ", Yosys " << e.whole.ff;
+    EXPECT_EQ(est.total.dsp, 0) << e.name;
+    fmt::print("{}: LUT {} vs Yosys {} ({:+.1f}%), FF {} vs {} ({:+.1f}%), BRAM18 {} vs {}\n", e.name, est.total.lut,
+               e.whole.lut, 100 * (est.total.lut - e.whole.lut) / e.whole.lut, est.total.ff, e.whole.ff,
+               100 * (est.total.ff - e.whole.ff) / e.whole.ff, est.total.bram18, e.whole.bram18);
+  }
+  EXPECT_GE(validated, 3);
+}
+
+TEST(ResourceModel, NoConfigurationNeedsADsp) {
+  for (const CalibrationEntry& e : resource_calibration().entries) {
+    EXPECT_EQ(e.whole.dsp, 0) << e.name << " (Yosys)";
+    EXPECT_EQ(estimate_resources(e.config).total.dsp, 0) << e.name << " (estimate)";
+  }
+}
+
+TEST(ResourceModel, BlockRamsOfEveryMeasuredConfiguration) {
+  for (const CalibrationEntry& e : resource_calibration().entries) {
+    EXPECT_EQ(estimate_resources(e.config).total.bram18, e.whole.bram18) << e.name;
+  }
+}
+
+TEST(ResourceModel, CalibrationIsOfTheCurrentRtl) {
+  // The digest tools/synth.py computes over rtl/ and the descriptor generator.
+  const ResourceCalibration& cal = resource_calibration();
+  const std::string command = fmt::format("python3 -c \"import sys; sys.path.insert(0, '{}/tools'); import synth; "
+                                          "print(synth.rtl_digest())\"",
+                                          ERNSIM_SOURCE_DIR);
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buffer[128] = {};
+  const size_t n = fread(buffer, 1, sizeof(buffer) - 1, pipe);
+  ASSERT_EQ(pclose(pipe), 0);
+  std::string digest(buffer, n);
+  while (!digest.empty() && (digest.back() == '\n' || digest.back() == '\r')) digest.pop_back();
+  EXPECT_EQ(digest, cal.rtl_digest) << "the RTL changed since " << cal.path
+                                    << " was measured: rerun tools/calibrate_resources.py";
+}
+
+TEST(ResourceModel, GrowsWithThePeArray) {
+  HwConfig config = load_hw_config("default");
+  double previous = 0;
+  for (int pe_out : {8, 16, 32, 64}) {
+    config.pe_out = pe_out;
+    const ResourceEstimate e = estimate_resources(config);
+    EXPECT_GT(e.total.lut, previous) << pe_out;
+    previous = e.total.lut;
+  }
+}
+
+}  // namespace
+}  // namespace ernsim
