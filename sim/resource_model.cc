@@ -14,41 +14,31 @@
 namespace ernsim {
 namespace {
 
-int clog2(int64_t v) {
-  int n = 0;
-  while ((int64_t{1} << n) < v) ++n;
-  return n;
-}
-
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// Block RAM geometries of a RAMB18 (depth x width); a RAMB36 is two of them side by side.
+// Block RAM geometries of a RAMB18: depth x width, and the width without parity bits; a RAMB36
+// is two of them side by side.
 constexpr struct {
-  int depth, width;
-} kBramShapes[] = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}};
+  int depth, width, data_width;
+} kBramShapes[] = {{512, 36, 32}, {1024, 18, 16}, {2048, 9, 8}, {4096, 4, 4}, {8192, 2, 2}, {16384, 1, 1}};
 
-// Yosys maps each write slice of a RAM to its own primitives (they share a write enable), so a
-// primitive column holds bits of one slice only: slices x primitives per slice.
-int64_t per_slices(int width, int slice, int primitive_width) {
+// Primitive columns for `width` bits written in slices of `slice` bits, `primitive` bits wide
+// (`data` without parity). Slices at least as wide as a primitive get columns of their own
+// (parity bits hold data); narrower slices share a primitive through its byte enables.
+int64_t columns(int width, int slice, int primitive, int data) {
   const int slice_bits = std::min(width, slice);
-  return ceil_div(width, slice_bits) * ceil_div(slice_bits, primitive_width);
+  if (slice_bits >= primitive) return ceil_div(width, slice_bits) * ceil_div(slice_bits, primitive);
+  const int64_t slices = ceil_div(width, slice_bits);
+  if (data >= slice_bits) return ceil_div(slices, data / slice_bits);
+  return slices * ceil_div(slice_bits, data);
 }
 
-// Block RAMs for width x depth in one geometry that covers the depth: the narrowest one deep enough,
-// or several stacked for deeper memories.
-int64_t bram_single(int width, int depth, int slice) {
-  for (const auto& s : kBramShapes) {
-    if (depth <= s.depth) return per_slices(width, slice, s.width);
-  }
-  return ceil_div(depth, 16384) * per_slices(width, slice, 1);
-}
-
-// LUT-RAM primitives: RAM32M (32 x 6 bits) and RAM64M (64 x 3 bits), four LUTs each.
-Resources lutram(int width, int depth, int slice) {
-  Resources r;
-  r.lut = 4.0 * static_cast<double>(per_slices(width, slice, depth <= 32 ? 6 : 3));
-  r.ff = width;  // the read register stays in flip-flops
-  return r;
+// LUT-RAM primitives: RAM32M (32 x 6 bits) or RAM64M (64 x 3 bits, stacked for more depth).
+int64_t lutram_cells(int width, int depth, int slice) {
+  const int slice_bits = std::min(width, slice);
+  const int64_t per_row = ceil_div(width, slice_bits);
+  if (depth <= 32) return per_row * ceil_div(slice_bits, 6);
+  return ceil_div(depth, 64) * per_row * ceil_div(slice_bits, 3);
 }
 
 double feature_value(const std::string& name, const HwConfig& c) {
@@ -253,20 +243,27 @@ std::string thousands(double v) {
 }  // namespace
 
 Resources ram_cost(int width, int depth, int slice) {
-  if (depth <= 64) return lutram(width, depth, slice);
   Resources r;
-  // Deep memories: one geometry for the whole depth, or the largest power of two below it plus
-  // the rest in block RAM, whichever needs fewer (as Yosys's memory mapping chooses).
-  int64_t best = bram_single(width, depth, slice);
-  const int lower = 1 << (clog2(depth) - 1);
-  if (lower >= 512 && lower < depth && depth - lower > 64) {
-    const int64_t split = bram_single(width, lower, slice) + bram_single(width, depth - lower, slice);
-    if (split < best) {
-      best = split;
-      r.lut = width;  // the read multiplexer between the two parts
+  const int64_t cells = lutram_cells(width, depth, slice);
+  // Shallow memories go to LUT-RAM (four LUTs a primitive, the read register in flip-flops), as
+  // do 128-deep ones that need few primitives; the rest to block RAM in the geometry that needs
+  // fewest, stacked in depth if need be (with a read multiplexer).
+  if (depth <= 64 || (depth <= 128 && 4 * cells <= 64)) {
+    r.lut = 4.0 * static_cast<double>(cells) + (depth > 64 ? width : 0);
+    r.ff = width;
+    return r;
+  }
+  int64_t best = -1;
+  bool stacked = false;
+  for (const auto& s : kBramShapes) {
+    const int64_t n = ceil_div(depth, s.depth) * columns(width, slice, s.width, s.data_width);
+    if (best < 0 || n < best) {
+      best = n;
+      stacked = depth > s.depth;
     }
   }
   r.bram18 = static_cast<double>(best);
+  if (stacked) r.lut = width;
   return r;
 }
 

@@ -37,7 +37,7 @@ import synth  # noqa: E402
 ROOT = synth.ROOT
 CALIBRATION = ["cal-a", "cal-b", "cal-c", "cal-d", "cal-e", "cal-f"]
 VALIDATION = ["small", "default", "val-a", "val-b"]
-KEEP = ["ern_pe_array", "ern_postproc", "ern_layer_engine", "ern_dma_rd", "ern_dma_wr", "ern_controller"]
+KEEP = synth.KEEP
 RAM_WIDTHS = [20, 32, 36, 64, 128, 256, 512, 1024]
 RAM_DEPTHS = [32, 64, 128, 256, 512, 576, 1024, 1152, 2048, 4096, 8192, 16384]
 

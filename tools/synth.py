@@ -3,10 +3,12 @@
 reports LUT, FF, CARRY, BRAM and DSP counts. The design uses no multiplier, so DSP must be 0:
 the script exits non-zero otherwise.
 
-usage: tools/synth.py [--config NAME|FILE.json] [--top MODULE] [--json OUT.json] [--keep-log LOG]
+usage: tools/synth.py [--config NAME|FILE.json] [--top MODULE] [--modules] [--json OUT.json] [--keep-log LOG]
 
 The configuration's "rtl" parameters that the top module declares are set with chparam. Defaults:
---config default, --top ern_pe_array.
+--config default, --top ern_pe_array. --modules keeps the accelerator's main modules apart
+(keep_hierarchy, each flattened inside) and reports each; without it the whole design is
+flattened (what the totals of `ernsim synth` and the resource model's validation use).
 """
 import argparse
 import hashlib
@@ -25,6 +27,8 @@ SOURCES = ["ern_ram.sv", "ern_pe.sv", "ern_pe_array.sv", "ern_postproc.sv", "ern
            "ern_layer_engine.sv", "ern_span_walker.sv", "ern_load_xfer.sv", "ern_store_xfer.sv", "ern_dma_rd.sv",
            "ern_dma_wr.sv", "ern_controller.sv", "ern_accel.sv"]
 # LUTs per LUT-RAM primitive (Xilinx 7-series), to count distributed RAM in LUTs.
+# The modules the resource model describes one by one.
+KEEP = ["ern_pe_array", "ern_postproc", "ern_layer_engine", "ern_dma_rd", "ern_dma_wr", "ern_controller"]
 LUTRAM_LUTS = {"RAM32X1D": 2, "RAM32X1S": 1, "RAM32M": 4, "RAM32M16": 8, "RAM64X1D": 2, "RAM64X1S": 1,
                "RAM64M": 4, "RAM64M8": 8, "RAM128X1D": 4, "RAM128X1S": 2, "RAM256X1S": 4}
 
@@ -145,16 +149,22 @@ def main():
     parser.add_argument("--top", default="ern_pe_array")
     parser.add_argument("--json", help="write the counts as JSON")
     parser.add_argument("--keep-log", help="write the Yosys log here")
+    parser.add_argument("--modules", action="store_true", help="report the main modules one by one")
     args = parser.parse_args()
 
     config = load_config(args.config)
     if not os.path.exists(os.path.join(RTL, args.top + ".sv")):
         sys.exit(f"synth: no module {args.top} in rtl/")
     params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(args.top)}
-    modules, seconds = synthesize(config, args.top, log_path=args.keep_log)
+    modules, seconds = synthesize(config, args.top, keep=KEEP if args.modules else (), log_path=args.keep_log)
     counts = modules.get(args.top) or next(iter(modules.values()))
+    if args.modules:
+        # The top's own cells plus its kept modules'.
+        counts = {k: sum(m[k] for m in modules.values()) for k in counts}
     result = {"config": config["name"], "top": args.top, "parameters": params, "yosys_seconds": round(seconds, 1),
               **counts}
+    if args.modules:
+        result["modules"] = modules
     print(f"{args.top} on configuration {config['name']} ({', '.join(f'{k}={v}' for k, v in params.items())}):")
     print(f"  LUT {counts['lut']} (logic {counts['lut_logic']}, LUT-RAM {counts['lutram_luts']}), FF {counts['ff']},"
           f" CARRY {counts['carry']}, BRAM18 {counts['bram18']}, DSP {counts['dsp']}  [yosys {seconds:.0f} s]")

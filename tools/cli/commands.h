@@ -10,5 +10,7 @@ int run_layers(int argc, char** argv);
 int run_regress_layers(int argc, char** argv);
 int run_run(int argc, char** argv);
 int run_estimate(int argc, char** argv);
+int run_synth(int argc, char** argv);
+int run_sweep(int argc, char** argv);
 
 }  // namespace ernsim::cli

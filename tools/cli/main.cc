@@ -21,6 +21,8 @@ const Command kCommands[] = {
     {"run", "whole-network inference on the accelerator RTL: latency, FPS, bit-exact check", ernsim::cli::run_run},
     {"estimate", "latency, FPS and resources from the estimators, without simulating the RTL",
      ernsim::cli::run_estimate},
+    {"synth", "Yosys on the accelerator RTL beside the resource estimate", ernsim::cli::run_synth},
+    {"sweep", "estimates over ranges of configurations: CSV and a plot of FPS against LUTs", ernsim::cli::run_sweep},
     {"infer", "golden (bit-exact integer) inference of an ERN model", ernsim::cli::run_infer},
     {"info", "the layers of a model with shapes, scales and value bounds", ernsim::cli::run_info},
     {"layers", "layers of a model on the RTL layer engine, checked bit for bit", ernsim::cli::run_layers},

@@ -1,0 +1,150 @@
+// `ernsim synth`: Yosys on the accelerator RTL (tools/synth.py) beside the resource model's
+// estimate, with the error.
+#include <fmt/core.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "models/error.h"
+#include "sim/resource_model.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/common.h"
+
+namespace ernsim::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ernsim synth [--config HW] [--modules] [--report R.json] [--keep-log LOG]\n\n"
+    "Synthesizes the accelerator RTL (ern_accel) for a configuration with Yosys (synth_xilinx -flatten\n"
+    "-noiopad -noclkbuf, through tools/synth.py) and prints the measured LUT, FF, BRAM18 and DSP beside\n"
+    "the resource model's estimate (`ernsim estimate`), with the error. --modules keeps the main modules\n"
+    "apart and compares each. Takes minutes: about 4 for `small`, 15 for `default`.";
+
+// Runs a program with arguments (no shell) and returns its exit status.
+int run_program(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) fail("cannot start {}", args.front());
+  if (pid == 0) {
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) fail("waiting for {} failed", args.front());
+  if (!WIFEXITED(status)) return 128;
+  return WEXITSTATUS(status);
+}
+
+Resources counts(const nlohmann::json& j) {
+  Resources r;
+  r.lut = j.at("lut").get<double>();
+  r.ff = j.at("ff").get<double>();
+  r.bram18 = j.at("bram18").get<double>();
+  r.dsp = j.at("dsp").get<double>();
+  return r;
+}
+
+std::string error_percent(double estimate, double measured) {
+  if (measured == 0) return estimate == 0 ? "0.0%" : "n/a";
+  return fmt::format("{:+.1f}%", 100.0 * (estimate - measured) / measured);
+}
+
+void print_row(const std::string& what, const Resources& est, const Resources& got) {
+  fmt::print("{:<22} {:>9.0f} {:>9.0f} {:>7} {:>8.0f} {:>8.0f} {:>7} {:>7.0f} {:>7.0f} {:>4.0f} {:>4.0f}\n", what,
+             est.lut, got.lut, error_percent(est.lut, got.lut), est.ff, got.ff, error_percent(est.ff, got.ff),
+             est.bram18, got.bram18, est.dsp, got.dsp);
+}
+
+}  // namespace
+
+int run_synth(int argc, char** argv) {
+  po::options_description options("synth options");
+  options.add_options()
+      ("config", po::value<std::string>()->default_value("default"),
+       "hardware configuration: a name in configs/ or a JSON file")
+      ("modules", "compare the main modules one by one (kept apart in synthesis)")
+      ("report", po::value<std::string>(), "write a JSON report")
+      ("keep-log", po::value<std::string>(), "write the Yosys log here");
+  po::variables_map vm;
+  if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
+  for (const char* path : {"report", "keep-log"}) {
+    if (vm.count(path)) check_output_path(vm[path].as<std::string>(), std::string("--") + path);
+  }
+  const HwConfig config = load_hw_config(vm["config"].as<std::string>());
+  const ResourceEstimate estimate = estimate_resources(config);
+  const bool per_module = vm.count("modules") > 0;
+
+  const std::string script = std::string(ERNSIM_SOURCE_DIR) + "/tools/synth.py";
+  const std::filesystem::path json_path =
+      std::filesystem::temp_directory_path() / fmt::format("ernsim_synth_{}.json", getpid());
+  std::vector<std::string> args = {"python3", script, "--config", config.path, "--top", "ern_accel", "--json",
+                                   json_path.string()};
+  if (per_module) args.push_back("--modules");
+  if (vm.count("keep-log")) {
+    args.push_back("--keep-log");
+    args.push_back(vm["keep-log"].as<std::string>());
+  }
+  fmt::print("synthesizing ern_accel for configuration {} with Yosys (minutes)...\n", config.name);
+  std::fflush(stdout);
+  const int status = run_program(args);
+  nlohmann::json measured;
+  {
+    std::ifstream in(json_path);
+    if (in) measured = nlohmann::json::parse(in, nullptr, false);
+  }
+  std::error_code ec;
+  std::filesystem::remove(json_path, ec);
+  if (measured.is_discarded() || measured.is_null()) {
+    fail("synthesis of configuration {} failed (tools/synth.py exit status {})", config.name, status);
+  }
+
+  const Resources got = counts(measured);
+  fmt::print("\n{:<22} {:>9} {:>9} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>4} {:>4}\n", "", "LUT est", "LUT Yosys",
+             "error", "FF est", "FF Yosys", "error", "BRAM e", "BRAM Y", "DSPe", "DSPY");
+  nlohmann::json report;
+  report["config"] = config.name;
+  report["yosys_seconds"] = measured.value("yosys_seconds", 0.0);
+  if (per_module) {
+    report["modules"] = nlohmann::json::array();
+    for (const ModuleResources& m : estimate.modules) {
+      if (m.module == "flattening") continue;
+      const auto it = measured["modules"].find(m.module);
+      if (it == measured["modules"].end()) continue;
+      const Resources g = counts(*it);
+      print_row(m.module, m.total(), g);
+      report["modules"].push_back({{"module", m.module}, {"estimate", {{"lut", m.total().lut}, {"ff", m.total().ff},
+                                   {"bram18", m.total().bram18}}}, {"yosys", *it}});
+    }
+    Resources kept_estimate;
+    for (const ModuleResources& m : estimate.modules) {
+      if (m.module != "flattening") kept_estimate += m.total();
+    }
+    print_row("all (modules kept)", kept_estimate, got);
+  } else {
+    print_row("ern_accel (flattened)", estimate.total, got);
+  }
+  report["estimate"] = {{"lut", estimate.total.lut}, {"ff", estimate.total.ff}, {"bram18", estimate.total.bram18},
+                        {"dsp", estimate.total.dsp}};
+  report["yosys"] = {{"lut", got.lut}, {"ff", got.ff}, {"bram18", got.bram18}, {"dsp", got.dsp}};
+  report["lut_error_percent"] = got.lut ? 100.0 * (estimate.total.lut - got.lut) / got.lut : 0.0;
+  report["ff_error_percent"] = got.ff ? 100.0 * (estimate.total.ff - got.ff) / got.ff : 0.0;
+  fmt::print("\nYosys took {:.0f} s; the estimate is calibrated on {} (Yosys {})\n", measured.value("yosys_seconds", 0.0),
+             resource_calibration().path, resource_calibration().yosys);
+  if (vm.count("report")) write_text_file(vm["report"].as<std::string>(), report.dump(1) + "\n", "--report");
+  if (got.dsp != 0) {
+    fmt::print(stderr, "ernsim synth: {} DSP blocks: the design must not need multipliers\n", got.dsp);
+    return 1;
+  }
+  return status == 0 ? 0 : 1;
+}
+
+}  // namespace ernsim::cli
