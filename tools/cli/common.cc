@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "models/error.h"
 #include "models/images.h"
 #include "models/npy.h"
@@ -159,6 +161,56 @@ void write_text_file(const std::string& path, const std::string& text, const std
   if (ec) {
     fs::remove(temporary, ec);
     fail("{} {}: cannot write ({})", option, path, ec.message());
+  }
+}
+
+namespace {
+
+std::string file_stem(const std::string& name) {
+  std::string s = name;
+  for (char& c : s) {
+    if (c == '/' || c == ' ' || c == ':') c = '_';
+  }
+  return s;
+}
+
+}  // namespace
+
+void dump_tensors(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs,
+                  const std::string& option) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) fail("{} {}: cannot create the directory ({})", option, dir, ec.message());
+  nlohmann::json index = nlohmann::json::array();
+  for (size_t id = 0; id < net.tensors.size(); ++id) {
+    const TensorInfo& t = net.tensors[id];
+    const std::string file = fmt::format("{:03d}_{}.npy", id, file_stem(t.name));
+    const std::vector<int64_t> shape = {static_cast<int64_t>(runs.size()), t.channels, t.height, t.width};
+    const size_t per_image = static_cast<size_t>(t.elements());
+    if (t.kind == TensorKind::kInt) {
+      std::vector<int32_t> flat(per_image * runs.size());
+      for (size_t i = 0; i < runs.size(); ++i) tensor_to_chw(runs[i].ints[id], &flat[i * per_image]);
+      write_npy(dir + "/" + file, NpyType::kInt32, shape, flat.data());
+    } else {
+      std::vector<uint8_t> flat(per_image * runs.size());
+      for (size_t i = 0; i < runs.size(); ++i) tensor_to_chw(runs[i].act[id], &flat[i * per_image]);
+      write_npy(dir + "/" + file, NpyType::kUint8, shape, flat.data());
+    }
+    index.push_back({{"id", id}, {"name", t.name}, {"file", file}, {"kind", to_string(t.kind)},
+                     {"shape", shape}, {"producer_layer", t.producer}, {"bound", t.bound},
+                     {"scale", t.scale}});
+  }
+  write_text_file(dir + "/index.json", index.dump(1) + "\n", option);
+}
+
+void check_output_dir(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return;
+  if (fs::exists(path, ec)) fail("{} {}: exists and is not a directory", option, path);
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {
+    fail("{} {}: directory {} does not exist", option, path, parent.string());
   }
 }
 

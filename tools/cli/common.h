@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "models/golden.h"
 #include "models/network.h"
 #include "models/tensor.h"
 #include "sim/hw_config.h"
@@ -57,12 +58,20 @@ bool parse_command(int argc, char** argv, const char* usage, po::options_descrip
 // a typo does not cost a whole run.
 void check_output_path(const std::string& path, const std::string& option);
 
+// Fails unless directory `path` exists or can be created (its parent exists).
+void check_output_dir(const std::string& path, const std::string& option);
+
 // The simulation options of add_engine_options.
 SimOptions sim_options(const po::variables_map& vm);
 
 // Writes a whole file or fails naming `option` and the path; never leaves a partial file (it writes
 // a temporary file beside it and renames it).
 void write_text_file(const std::string& path, const std::string& text, const std::string& option);
+
+// Writes every tensor of golden runs into `dir` (created): one .npy per tensor with the images
+// stacked (N x C x H x W) and an index.json.
+void dump_tensors(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs,
+                  const std::string& option);
 
 void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows);
 

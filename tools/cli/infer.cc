@@ -24,43 +24,6 @@ constexpr const char* kUsage =
     "synthetic set is used. Logits are written as float32 N x classes; the top-1 class of each\n"
     "image is printed. --dump-layers writes every tensor (N x C x H x W) and an index.json.";
 
-std::string file_stem(const std::string& name) {
-  std::string s = name;
-  for (char& c : s) {
-    if (c == '/' || c == ' ' || c == ':') c = '_';
-  }
-  return s;
-}
-
-// One .npy per tensor with all images stacked (N x C x H x W, NCHW as numpy users expect).
-void dump_layers(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) fail("--dump-layers {}: cannot create the directory ({})", dir, ec.message());
-  nlohmann::json index = nlohmann::json::array();
-  for (size_t id = 0; id < net.tensors.size(); ++id) {
-    const TensorInfo& t = net.tensors[id];
-    const std::string file = fmt::format("{:03d}_{}.npy", id, file_stem(t.name));
-    const std::vector<int64_t> shape = {static_cast<int64_t>(runs.size()), t.channels, t.height, t.width};
-    const size_t per_image = static_cast<size_t>(t.elements());
-    if (t.kind == TensorKind::kInt) {
-      std::vector<int32_t> flat(per_image * runs.size());
-      for (size_t i = 0; i < runs.size(); ++i) tensor_to_chw(runs[i].ints[id], &flat[i * per_image]);
-      write_npy(dir + "/" + file, NpyType::kInt32, shape, flat.data());
-    } else {
-      std::vector<uint8_t> flat(per_image * runs.size());
-      for (size_t i = 0; i < runs.size(); ++i) tensor_to_chw(runs[i].act[id], &flat[i * per_image]);
-      write_npy(dir + "/" + file, NpyType::kUint8, shape, flat.data());
-    }
-    index.push_back({{"id", id}, {"name", t.name}, {"file", file}, {"kind", to_string(t.kind)},
-                     {"shape", shape}, {"producer_layer", t.producer}, {"bound", t.bound},
-                     {"scale", t.scale}});
-  }
-  std::ofstream out(dir + "/index.json");
-  out << index.dump(1) << "\n";
-  if (!out) fail("--dump-layers {}: cannot write index.json", dir);
-}
-
 }  // namespace
 
 int run_infer(int argc, char** argv) {
@@ -105,7 +68,7 @@ int run_infer(int argc, char** argv) {
     fmt::print("logits written to {}\n", vm["output"].as<std::string>());
   }
   if (vm.count("dump-layers")) {
-    dump_layers(vm["dump-layers"].as<std::string>(), net, runs);
+    dump_tensors(vm["dump-layers"].as<std::string>(), net, runs, "--dump-layers");
     fmt::print("{} tensors written to {}\n", net.tensors.size(), vm["dump-layers"].as<std::string>());
   }
   return 0;

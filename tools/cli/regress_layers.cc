@@ -2,7 +2,12 @@
 // for bit against the reference kernels; failing seeds are printed so that each can be rerun alone.
 #include <fmt/core.h>
 
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
 #include "models/error.h"
+#include "models/npy.h"
 #include "sim/random_layer.h"
 #include "sim/sc_engine.h"
 #include "sim/scoreboard.h"
@@ -11,16 +16,78 @@
 
 namespace ernsim::cli {
 
+namespace {
+
+// A case on disk: inputs (C x H x W), weights (O x I x k x k signs), thresholds, and the expected
+// and actual outputs, for a look without ernsim.
+void save_case(const std::string& dir, const RandomLayerCase& c, const LayerOutputs& got, const Scoreboard& scoreboard) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) fail("--save-case {}: cannot create the directory ({})", dir, ec.message());
+  auto save_act = [&](const std::string& name, const ActTensor& t) {
+    std::vector<uint8_t> flat(static_cast<size_t>(t.channels()) * t.height() * t.width());
+    tensor_to_chw(t, flat.data());
+    write_npy(dir + "/" + name, NpyType::kUint8, {t.channels(), t.height(), t.width()}, flat.data());
+  };
+  auto save_int = [&](const std::string& name, const IntTensor& t) {
+    std::vector<int32_t> flat(static_cast<size_t>(t.channels()) * t.height() * t.width());
+    tensor_to_chw(t, flat.data());
+    write_npy(dir + "/" + name, NpyType::kInt32, {t.channels(), t.height(), t.width()}, flat.data());
+  };
+  const Layer& l = c.layer;
+  save_act("input.npy", c.input);
+  const BinaryWeights& w = l.weights;
+  std::vector<int32_t> signs;
+  for (int o = 0; o < w.out_channels(); ++o) {
+    for (int i = 0; i < w.in_channels(); ++i) {
+      for (int ky = 0; ky < w.kernel(); ++ky) {
+        for (int kx = 0; kx < w.kernel(); ++kx) signs.push_back(w.sign(o, i, ky, kx));
+      }
+    }
+  }
+  write_npy(dir + "/weights.npy", NpyType::kInt32, {w.out_channels(), w.in_channels(), w.kernel(), w.kernel()},
+            signs.data());
+  if (l.residual >= 0) save_int("residual.npy", c.residual);
+  nlohmann::json thresholds = nlohmann::json::array();
+  for (const Quantizer& q : l.quantizers) {
+    thresholds.push_back({{"mode", q.mode == ActMode::kIncreasing ? "increasing"
+                                   : q.mode == ActMode::kDecreasing ? "decreasing" : "constant"},
+                          {"thresholds", q.threshold}, {"level", q.level}});
+  }
+  write_text_file(dir + "/thresholds.json", thresholds.dump(1) + "\n", "--save-case");
+  if (l.out_act >= 0) {
+    save_act("expected_act.npy", c.expected.act);
+    save_act("got_act.npy", got.act);
+  }
+  if (l.out_int >= 0) {
+    save_int("expected_stream.npy", c.expected.stream);
+    save_int("got_stream.npy", got.stream);
+  }
+  if (l.out_sum >= 0) {
+    save_int("expected_sums.npy", c.expected.sums);
+    save_int("got_sums.npy", got.sums);
+  }
+  write_text_file(dir + "/case.txt",
+                  fmt::format("seed {}: {} (stride {}, pad {})\n{}", c.seed, c.description, l.stride, l.pad,
+                              scoreboard.passed() ? "passed\n" : scoreboard.report()),
+                  "--save-case");
+}
+
+}  // namespace
+
 int run_regress_layers(int argc, char** argv) {
   po::options_description options("regress-layers options");
   add_engine_options(options);
   options.add_options()
       ("count", po::value<int>()->default_value(100), "number of random layers")
       ("seed", po::value<uint64_t>()->default_value(1), "seed of the first layer; layer i uses seed + i")
-      ("verbose,v", po::bool_switch(), "print every case, not only failures");
+      ("verbose,v", po::bool_switch(), "print every case, not only failures")
+      ("report", po::value<std::string>(), "write a JSON report of every case")
+      ("save-case", po::value<std::string>(), "write each case's inputs, expected and actual outputs into DIR/seed-S");
   po::variables_map vm;
   if (!parse_command(argc, argv,
-                     "usage: ernsim regress-layers [--count N] [--seed S] [--config HW] [--verbose]\n\n"
+                     "usage: ernsim regress-layers [--count N] [--seed S] [--config HW] [--verbose]\n"
+                     "                             [--report R.json] [--save-case DIR] [--trace FILE]\n\n"
                      "Random layer configurations (shapes, strides, kernels, channel counts, thresholds in every\n"
                      "mode, residual on and off) on the RTL layer engine, checked against the reference kernels.\n"
                      "Each failing seed is printed with the command that reruns it alone.",
@@ -32,8 +99,11 @@ int run_regress_layers(int argc, char** argv) {
   const uint64_t seed = vm["seed"].as<uint64_t>();
   const bool verbose = vm["verbose"].as<bool>();
   const HwConfig config = load_hw_config(vm["config"].as<std::string>());
+  if (vm.count("report")) check_output_path(vm["report"].as<std::string>(), "--report");
+  if (vm.count("save-case")) check_output_dir(vm["save-case"].as<std::string>(), "--save-case");
 
   std::vector<uint64_t> failing;
+  nlohmann::json cases = nlohmann::json::array();
   uint64_t cycles = 0;
   run_sc_engine(config, sim_options(vm), [&](EnginePort& port) {
     check_engine_config(port, config);
@@ -52,6 +122,12 @@ int run_regress_layers(int argc, char** argv) {
         scoreboard.add_error(fmt::format("{} cycles, the timing model says {}", stats.cycles, stats.predicted_cycles));
       }
       cycles += stats.cycles;
+      cases.push_back({{"seed", c.seed}, {"description", c.description}, {"passed", scoreboard.passed()},
+                       {"mismatches", scoreboard.mismatches()}, {"errors", scoreboard.errors()},
+                       {"cycles", stats.cycles}, {"predicted_cycles", stats.predicted_cycles}, {"jobs", stats.jobs}});
+      if (vm.count("save-case")) {
+        save_case(fmt::format("{}/seed-{}", vm["save-case"].as<std::string>(), c.seed), c, got, scoreboard);
+      }
       if (!scoreboard.passed()) {
         failing.push_back(c.seed);
         fmt::print("FAIL seed {}: {}\n{}  rerun: ernsim regress-layers --count 1 --seed {} --config {}\n", c.seed,
@@ -64,6 +140,11 @@ int run_regress_layers(int argc, char** argv) {
   });
   fmt::print("{} random layers on configuration {}: {} passed, {} failed ({} engine cycles)\n", count, config.name,
              count - static_cast<int>(failing.size()), failing.size(), cycles);
+  if (vm.count("report")) {
+    const nlohmann::json report = {{"config", config.name}, {"count", count}, {"seed", seed},
+                                   {"failed", failing.size()}, {"cases", cases}};
+    write_text_file(vm["report"].as<std::string>(), report.dump(1) + "\n", "--report");
+  }
   if (!failing.empty()) {
     std::string seeds;
     for (uint64_t s : failing) seeds += fmt::format("{}{}", seeds.empty() ? "" : " ", s);

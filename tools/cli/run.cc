@@ -3,12 +3,14 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "models/error.h"
 #include "models/golden.h"
+#include "models/npy.h"
 #include "sim/hw_config.h"
 #include "sim/latency_model.h"
 #include "sim/layer_runner.h"
@@ -40,6 +42,22 @@ double relative_error_percent(uint64_t estimate, uint64_t measured) {
   return 100.0 * (static_cast<double>(estimate) - static_cast<double>(measured)) / static_cast<double>(measured);
 }
 
+// What a failing run needs to be looked at without ernsim: the images, the model and every golden
+// tensor (the expected value of every layer's output).
+void save_inputs(const std::string& dir, const po::variables_map& vm, const Network& net,
+                 const std::vector<ActTensor>& images, const std::vector<GoldenResult>& golden) {
+  dump_tensors(dir + "/expected", net, golden, "--save-inputs");
+  const TensorInfo& in = net.tensor(net.input);
+  std::vector<uint8_t> flat(static_cast<size_t>(in.elements()) * images.size());
+  for (size_t i = 0; i < images.size(); ++i) tensor_to_chw(images[i], &flat[i * static_cast<size_t>(in.elements())]);
+  write_npy(dir + "/images.npy", NpyType::kUint8,
+            {static_cast<int64_t>(images.size()), in.channels, in.height, in.width}, flat.data());
+  write_text_file(dir + "/model.txt",
+                  fmt::format("{}\n{} ({} layers, input {}x{}); seed {}\n", vm["model"].as<std::string>(), net.name,
+                              net.layers.size(), in.height, in.width, vm["seed"].as<uint64_t>()),
+                  "--save-inputs");
+}
+
 }  // namespace
 
 int run_run(int argc, char** argv) {
@@ -51,6 +69,8 @@ int run_run(int argc, char** argv) {
       ("images", po::value<int>()->default_value(1), "number of synthetic images without --input")
       ("output", po::value<std::string>(), "write logits, float32 N x classes .npy")
       ("trace-layer", po::value<int>(), "trace the cycles in which layer K is computed")
+      ("check-estimate", "fail unless the latency estimate is within 1% of the RTL per layer and 0.5% in total")
+      ("save-inputs", po::value<std::string>(), "write the images, the model's name and every golden tensor here")
       ("report", po::value<std::string>(), "write a JSON report");
   add_program_options(options);
   po::variables_map vm;
@@ -58,6 +78,7 @@ int run_run(int argc, char** argv) {
   for (const char* path : {"output", "report"}) {
     if (vm.count(path)) check_output_path(vm[path].as<std::string>(), std::string("--") + path);
   }
+  if (vm.count("save-inputs")) check_output_dir(vm["save-inputs"].as<std::string>(), "--save-inputs");
   const double clock_mhz = ernsim::cli::clock_mhz(vm);
   const HwConfig config = program_config(vm);
   const CompileOptions compile = compile_options(vm);
@@ -76,6 +97,7 @@ int run_run(int argc, char** argv) {
   const std::vector<ActTensor> images = load_images(vm, net);
   std::vector<GoldenResult> golden;
   for (const ActTensor& image : images) golden.push_back(run_golden(net, image));
+  if (vm.count("save-inputs")) save_inputs(vm["save-inputs"].as<std::string>(), vm, net, images, golden);
   const Program program = compile_program(net, config, compile);
   Memory memory;
   write_model(memory, program, net, config);
@@ -155,6 +177,21 @@ int run_run(int argc, char** argv) {
     std::ofstream out(vm["report"].as<std::string>());
     out << j.dump(1) << "\n";
     if (!out) fail("--report {}: cannot write", vm["report"].as<std::string>());
+  }
+  if (vm.count("check-estimate")) {
+    // The estimator's promise (docs/PERFORMANCE.md), checked where the regressions run.
+    for (const LayerRunReport& l : report.layers) {
+      const double error = relative_error_percent(estimate.layers.at(static_cast<size_t>(l.index)).cycles, l.cycles);
+      if (std::abs(error) > 1.0) {
+        scoreboard.add_error(fmt::format("latency estimate of layer {} ({}) is off by {:+.2f}% (RTL {} cycles)", l.index,
+                                         l.name, error, l.cycles));
+      }
+    }
+    const double total_error = relative_error_percent(estimate.total_cycles, report.total_cycles);
+    if (std::abs(total_error) > 0.5) {
+      scoreboard.add_error(fmt::format("latency estimate is off by {:+.2f}% in total (RTL {} cycles)", total_error,
+                                       report.total_cycles));
+    }
   }
   if (!scoreboard.passed()) {
     fmt::print(stderr, "{}", scoreboard.report());
