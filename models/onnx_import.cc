@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -75,7 +76,7 @@ std::string shape_string(const std::vector<int64_t>& dims) {
 // A readable layer name from an exporter path such as "/backbone/layer1/layer1.0/conv1/Conv":
 // "layer1.0.conv1".
 std::string layer_name(const NodeProto& node) {
-  std::string path = !node.name().empty() ? node.name() : node.output(0);
+  std::string path = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "unnamed";
   std::vector<std::string> parts;
   std::stringstream ss(path);
   for (std::string part; std::getline(ss, part, '/');) {
@@ -109,7 +110,8 @@ class Importer {
   }
 
   std::string node_label(const NodeProto& node) const {
-    const std::string& name = node.name().empty() ? node.output(0) : node.name();
+    // Named by its name, else its first output; a fuzzed node may have neither.
+    const std::string name = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "(unnamed)";
     return fmt::format("node {} ({})", name, node.op_type());
   }
 
@@ -311,8 +313,12 @@ void Importer::import_input() {
   if (dims.size() != 4) fail("{}: input {} must be N x 3 x H x W", origin_, image->name());
   std::vector<int64_t> chw;
   for (int i = 1; i < 4; ++i) {
-    if (!dims[i].has_dim_value() || dims[i].dim_value() <= 0 || dims[i].dim_value() > 8192) {
+    if (!dims[i].has_dim_value() || dims[i].dim_value() <= 0) {
       fail("{}: input {} dimension {} must be a fixed positive size", origin_, image->name(), i);
+    }
+    if (dims[i].dim_value() > 8192) {
+      fail("{}: input {} dimension {} is {}, more than the supported 8192", origin_, image->name(), i,
+           dims[i].dim_value());
     }
     chw.push_back(dims[i].dim_value());
   }
@@ -632,6 +638,12 @@ Network import_onnx_bytes(const std::string& bytes, const std::string& origin) {
 }
 
 Network import_onnx(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail("{}: is a directory, not an ONNX model", path);
+  // Exported ERNs are tens of MB at most; a file beyond this is not a model to read into memory.
+  constexpr uintmax_t kMaxModelBytes = uintmax_t{2} << 30;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxModelBytes) fail("{}: {} bytes is too large for an ONNX model (limit 2 GiB)", path, size);
   std::ifstream file(path, std::ios::binary);
   if (!file) fail("{}: cannot open ONNX model ({})", path, std::strerror(errno));
   std::ostringstream bytes;

@@ -13,65 +13,13 @@
 #include <unistd.h>
 
 #include "models/npy.h"
+#include "tests/cli_helpers.h"
 #include "tests/fixtures.h"
 
 namespace ernsim {
 namespace {
 
 using ::testing::HasSubstr;
-
-struct CommandResult {
-  int status;
-  std::string output;  // stdout and stderr together
-  std::string errors;  // stderr alone
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-CommandResult run_ernsim(const std::string& args) {
-  char err_path[] = "/tmp/ernsim_cli_stderr_XXXXXX";
-  const int fd = mkstemp(err_path);
-  close(fd);
-  const std::string command = std::string(ERNSIM_BINARY) + " " + args + " 2>" + err_path;
-  FILE* pipe = popen(command.c_str(), "r");
-  CommandResult r{-1, "", ""};
-  if (pipe) {
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  r.errors = slurp(err_path);
-  r.output += r.errors;
-  std::remove(err_path);
-  return r;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/ernsim_cli_XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// The error is one line on stderr, says "error:" and names the problem.
-void expect_error(const std::string& args, const std::string& message) {
-  const CommandResult r = run_ernsim(args);
-  EXPECT_NE(r.status, 0) << args;
-  EXPECT_THAT(r.errors, HasSubstr(message)) << args;
-  EXPECT_THAT(r.errors, HasSubstr("error:")) << args;
-  EXPECT_EQ(std::count(r.errors.begin(), r.errors.end(), '\n'), 1) << r.errors;
-}
 
 class FixtureCli : public ::testing::TestWithParam<const char*> {};
 

@@ -1,0 +1,231 @@
+// The corpus of bad inputs: truncated and corrupted ONNX, unsupported operators, inconsistent
+// shapes, bad configurations and suites, unreadable paths and absurd sizes, each given to the
+// commands that read it. Every one must end in one clear error line and exit status 1 or 2: no
+// crash, no hang, and no output file (not even a partial one) left behind. The inputs are made
+// here from the same small ERN graph the import tests use, so they follow the code.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/error.h"
+#include "models/npy.h"
+#include "models/onnx_import.h"
+#include "tests/cli_helpers.h"
+#include "tests/onnx_graph_writer.h"
+
+namespace ernsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string small_ern(const std::function<void(GraphWriter&)>& mutate = {}) {
+  GraphWriter g;
+  g.build_ern(8);
+  if (mutate) mutate(g);
+  return g.bytes();
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+nlohmann::json small_config() {
+  std::ifstream in(std::string(ERNSIM_SOURCE_DIR) + "/configs/small.json");
+  return nlohmann::json::parse(in);
+}
+
+void write_json(const std::string& path, const nlohmann::json& j) { std::ofstream(path) << j.dump(1); }
+
+// Inputs in in/, every output the commands are asked for in out/, which must stay empty.
+class BadInputs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(dir_.file("in"));
+    fs::create_directories(dir_.file("out"));
+  }
+  std::string in(const std::string& name) const { return dir_.file("in/" + name); }
+  std::string out(const std::string& name) const { return dir_.file("out/" + name); }
+  void TearDown() override {
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(dir_.file("out"))) left.push_back(e.path().filename().string());
+    EXPECT_THAT(left, ::testing::IsEmpty()) << "files left behind by failed commands";
+  }
+  TempDir dir_;
+};
+
+TEST_F(BadInputs, OnnxModels) {
+  const std::string whole = small_ern();
+  write_bytes(in("truncated.onnx"), whole.substr(0, whole.size() * 3 / 5));
+  std::string corrupted = whole;
+  for (size_t i = 16; i < corrupted.size(); i += 41) corrupted[i] = static_cast<char>(corrupted[i] ^ 0x5a);
+  write_bytes(in("corrupted.onnx"), corrupted);
+  write_bytes(in("mul.onnx"), small_ern([](GraphWriter& g) { g.node("block.add")->set_op_type("Mul"); }));
+  write_bytes(in("five_colours.onnx"), small_ern([](GraphWriter& g) {
+                g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(1)->set_dim_value(5);
+              }));
+  write_bytes(in("huge_input.onnx"), small_ern([](GraphWriter& g) {
+                auto* shape = g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
+                shape->mutable_dim(2)->set_dim_value(int64_t{1} << 40);
+                shape->mutable_dim(3)->set_dim_value(int64_t{1} << 40);
+              }));
+  write_bytes(in("negative_input.onnx"), small_ern([](GraphWriter& g) {
+                g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(2)->set_dim_value(-16);
+              }));
+  write_bytes(in("weights_mismatch.onnx"), small_ern([](GraphWriter& g) {
+                // conv1's weights claim twice the input channels its input has (dims and data agree).
+                for (auto& t : *g.graph().mutable_initializer()) {
+                  if (t.name() != "block.conv1.weight") continue;
+                  t.set_dims(1, 16);
+                  const int n = t.float_data_size();
+                  for (int i = 0; i < n; ++i) t.add_float_data(0.5f);
+                }
+              }));
+  write_bytes(in("data_count.onnx"), small_ern([](GraphWriter& g) {
+                for (auto& t : *g.graph().mutable_initializer()) {
+                  if (t.name() == "block.conv2.weight") t.mutable_float_data()->RemoveLast();
+                }
+              }));
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"truncated.onnx", "truncated.onnx: not a valid ONNX model"},
+      {"corrupted.onnx", "corrupted.onnx: not a valid ONNX model"},
+      {"mul.onnx", "mul.onnx: node /block.add/Add (Mul): unsupported operator Mul"},
+      {"five_colours.onnx", "weight has shape (1, 3, 10, 1, 1), expected (1, 5, k, 1, 1)"},
+      {"huge_input.onnx", "input image dimension 2 is 1099511627776, more than the supported 8192"},
+      {"negative_input.onnx", "input image dimension 2 must be a fixed positive size"},
+      {"weights_mismatch.onnx", "weights expect 16 input channels, input block.act0 has 8"},
+      {"data_count.onnx", "block.conv2.weight holds 575 values, its shape (8, 8, 3, 3) needs 576"},
+  };
+  for (const auto& [file, message] : cases) {
+    SCOPED_TRACE(file);
+    expect_error("infer --model " + in(file) + " --output " + out("logits.npy") + " --dump-layers " + out("dump"),
+                 message);
+    expect_error("estimate --model " + in(file) + " --config small --report " + out("estimate.json"), message);
+    expect_error("run --model " + in(file) + " --config small --report " + out("run.json") + " --output " +
+                     out("logits.npy"),
+                 message);
+  }
+}
+
+TEST_F(BadInputs, UnreadablePaths) {
+  expect_error("infer --model " + dir_.file("in"), "is a directory");
+  expect_error("infer --model " + in("absent.onnx"), "absent.onnx: cannot open");
+  expect_error("infer --model zoo:ERNs18 --size 32 --input " + dir_.file("in"), "not a regular file");
+  expect_error("run --model zoo:ERNs18 --size 32 --config " + in("absent.json"), "absent.json");
+  expect_error("regress --suite " + in("absent.json"), "absent.json");
+  // Outputs where they cannot be written.
+  expect_error("infer --model zoo:ERNs18 --size 32 --output " + out("no/such/dir/logits.npy"), "does not exist");
+  expect_error("run --model zoo:ERNs18 --size 32 --config small --report " + out("no/such/dir/r.json"),
+               "does not exist");
+  expect_error("regress --suite smoke --junit " + out("no/such/dir/junit.xml"), "does not exist");
+}
+
+TEST_F(BadInputs, NpyImages) {
+  const std::string infer = "infer --model zoo:ERNs18-0.75x --size 32 --output " + out("logits.npy") + " --input ";
+  // A header that declares 3e20 bytes in a file of a few hundred: rejected before any allocation.
+  std::string header = "{'descr': '|u1', 'fortran_order': False, 'shape': (1000000000, 3, 100000, 100000), }";
+  header.append(118 - header.size(), ' ');
+  header += '\n';
+  write_bytes(in("absurd.npy"), std::string("\x93NUMPY\x01\x00", 8) + std::string(1, static_cast<char>(header.size())) +
+                                    std::string(1, '\0') + header);
+  expect_error(infer + in("absurd.npy"), "shape (1000000000, 3, 100000, 100000) is too large");
+  std::vector<uint8_t> small(1 * 3 * 16 * 16);
+  write_npy(in("wrong_size.npy"), NpyType::kUint8, {1, 3, 16, 16}, small.data());
+  expect_error(infer + in("wrong_size.npy"), "images are 16x16, the model expects 32x32");
+  write_bytes(in("truncated.npy"), slurp(in("wrong_size.npy")).substr(0, 300));
+  expect_error(infer + in("truncated.npy"), "truncated data: uint8 of shape (1, 3, 16, 16) needs 768 bytes");
+  write_npy(in("empty.npy"), NpyType::kUint8, {0, 3, 32, 32}, nullptr);
+  expect_error(infer + in("empty.npy"), "empty.npy: holds no images");
+}
+
+TEST_F(BadInputs, Configurations) {
+  const std::string estimate = "estimate --model zoo:ERNs18 --size 32 --report " + out("r.json") + " --config ";
+  const std::string run = "run --model zoo:ERNs18 --size 32 --report " + out("r.json") + " --config ";
+  std::ofstream(in("not_json.json")) << "{ \"name\": \"x\", rtl: ";
+  expect_error(estimate + in("not_json.json"), "not valid JSON");
+  nlohmann::json c = small_config();
+  c.erase("rtl");
+  write_json(in("no_rtl.json"), c);
+  expect_error(estimate + in("no_rtl.json"), "needs an object \"rtl\"");
+  c = small_config();
+  c["rtl"]["PeOut"] = 0;
+  write_json(in("pe0.json"), c);
+  expect_error(estimate + in("pe0.json"), "rtl.PeOut = 0 is outside");
+  c = small_config();
+  c["rtl"]["ActDepth"] = 1000000000000;
+  write_json(in("huge_depth.json"), c);
+  expect_error(estimate + in("huge_depth.json"), "rtl.ActDepth = 1000000000000 is outside");
+  c = small_config();
+  c["rtl"]["MemBytes"] = "wide";
+  write_json(in("string_param.json"), c);
+  expect_error(estimate + in("string_param.json"), "MemBytes");
+  c = small_config();
+  c["name"] = "uncompiled";
+  c["rtl"]["PeOut"] = 16;
+  write_json(in("uncompiled.json"), c);
+  expect_error(run + in("uncompiled.json"), "its RTL is not compiled into this ernsim");
+  expect_error(run + "nosuch", "unknown hardware configuration 'nosuch'");
+  expect_error(run + "small --mem-bytes-per-cycle -1", "--mem-bytes-per-cycle -1");
+  expect_error(run + "small --mem-latency 99999999", "--mem-latency 99999999");
+  expect_error(run + "small --max-rows -2", "--max-rows -2");
+}
+
+TEST_F(BadInputs, AbsurdSizes) {
+  expect_error("infer --model zoo:ERNs18 --size 1048576 --output " + out("l.npy"), "at most 8192");
+  expect_error("estimate --model zoo:ERNs18 --size -32 --report " + out("r.json"), "input size -32");
+  expect_error("infer --model zoo:ERNs18 --size 32 --images 1000000000", "--images 1000000000");
+  expect_error("regress-layers --count 0 --config small --report " + out("r.json"), "--count 0");
+  expect_error("regress --jobs 0", "--jobs 0");
+  expect_error("regress --shard 4/3", "--shard 4/3");
+  expect_error("sweep --model zoo:ERNs18 --size 32 --pe-out 0 --csv " + out("s.csv") + " --svg " + out("s.svg"), "--pe-out 0");
+}
+
+TEST_F(BadInputs, Suites) {
+  std::ofstream(in("not_json.json")) << "[1, 2";
+  expect_error("regress --suite " + in("not_json.json") + " --report " + out("r.json"), "not valid JSON");
+  write_json(in("unknown_kind.json"), {{"items", {{{"kind", "bogus"}}}}});
+  expect_error("regress --suite " + in("unknown_kind.json") + " --junit " + out("j.xml"), "unknown kind \"bogus\"");
+  write_json(in("no_count.json"), {{"items", {{{"kind", "random-layers"}, {"configs", {"small"}}}}}});
+  expect_error("regress --suite " + in("no_count.json"), "\"count\" and \"batch\" must be positive");
+  write_json(in("no_items.json"), {{"tests", nlohmann::json::array()}});
+  expect_error("regress --suite " + in("no_items.json"), "expected an object with an \"items\" list");
+}
+
+// Inputs the fuzzers found interesting (tests/data/fuzz): each is rejected with an Error or
+// imports; never a crash (this test runs under the sanitizer build too).
+TEST(FuzzRegressions, OnnxInputsAreRejectedCleanly) {
+  const fs::path dir = fs::path(ERNSIM_SOURCE_DIR) / "tests/data/fuzz/onnx";
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path().filename() == "README.md") continue;
+    ++files;
+    try {
+      import_onnx(e.path().string());
+    } catch (const Error& error) {
+      EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << e.path();
+    }
+  }
+  RecordProperty("files", files);
+}
+
+TEST(FuzzRegressions, NpyInputsAreRejectedCleanly) {
+  const fs::path dir = fs::path(ERNSIM_SOURCE_DIR) / "tests/data/fuzz/npy";
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path().filename() == "README.md") continue;
+    try {
+      const NpyArray a = read_npy(e.path().string());
+      EXPECT_EQ(static_cast<int64_t>(a.bytes.size()), a.element_count() * static_cast<int64_t>(npy_item_size(a.type)));
+    } catch (const Error& error) {
+      EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << e.path();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ernsim

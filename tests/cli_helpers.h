@@ -1,0 +1,78 @@
+// Running the ernsim binary from tests: its exit status, output and error lines, and temporary
+// directories for its files.
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace ernsim {
+
+struct CommandResult {
+  int status;
+  std::string output;  // stdout and stderr together
+  std::string errors;  // stderr alone
+};
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline CommandResult run_ernsim(const std::string& args) {
+  char err_path[] = "/tmp/ernsim_cli_stderr_XXXXXX";
+  const int fd = mkstemp(err_path);
+  close(fd);
+  // A hang is a failure too: timeout's status 124 (or 137 after its kill) never passes as an error.
+  const std::string command = "timeout -k 5 300 " + std::string(ERNSIM_BINARY) + " " + args + " 2>" + err_path;
+  FILE* pipe = popen(command.c_str(), "r");
+  CommandResult r{-1, "", ""};
+  if (pipe) {
+    std::array<char, 4096> buffer;
+    size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
+    const int status = pclose(pipe);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  r.errors = slurp(err_path);
+  r.output += r.errors;
+  std::remove(err_path);
+  return r;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/ernsim_cli_XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  // ERNSIM_KEEP_TEST_FILES=1 keeps the files, to look at what a test gave the commands.
+  ~TempDir() {
+    if (!std::getenv("ERNSIM_KEEP_TEST_FILES")) std::filesystem::remove_all(path_);
+  }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The error is one line on stderr, says "error:" and names the problem.
+inline void expect_error(const std::string& args, const std::string& message) {
+  const CommandResult r = run_ernsim(args);
+  EXPECT_TRUE(r.status == 1 || r.status == 2) << args << ": exit status " << r.status << " (a crash or hang?)";
+  EXPECT_THAT(r.errors, ::testing::HasSubstr(message)) << args;
+  EXPECT_THAT(r.errors, ::testing::HasSubstr("error:")) << args;
+  EXPECT_EQ(std::count(r.errors.begin(), r.errors.end(), '\n'), 1) << r.errors;
+}
+
+}  // namespace ernsim

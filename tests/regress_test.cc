@@ -1,0 +1,135 @@
+// `ernsim regress` as CI uses it: shards that partition the suite, failures that fail the run with
+// the command that reproduces them, JUnit and JSON reports that agree, timeouts, and kept failures.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli_helpers.h"
+
+namespace ernsim {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::vector<std::string> listed_items(const std::string& args) {
+  const CommandResult r = run_ernsim("regress --list " + args);
+  EXPECT_EQ(r.status, 0) << r.output;
+  std::vector<std::string> ids;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) ids.push_back(line.substr(0, line.find(' ')));
+  return ids;
+}
+
+TEST(Regress, ShardsPartitionTheSuite) {
+  const std::vector<std::string> all = listed_items("--suite full");
+  ASSERT_GT(all.size(), 100u);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size()) << "item ids are unique";
+  std::multiset<std::string> union_of_shards;
+  for (int i = 1; i <= 3; ++i) {
+    const std::vector<std::string> shard = listed_items("--suite full --shard " + std::to_string(i) + "/3");
+    EXPECT_NEAR(static_cast<double>(shard.size()), all.size() / 3.0, 1.0);
+    union_of_shards.insert(shard.begin(), shard.end());
+  }
+  EXPECT_EQ(union_of_shards, std::multiset<std::string>(all.begin(), all.end()));
+}
+
+TEST(Regress, TheFullSuiteHasTheRandomCasesItPromises) {
+  std::ifstream in(std::string(ERNSIM_SOURCE_DIR) + "/tests/suites/full.json");
+  const nlohmann::json suite = nlohmann::json::parse(in);
+  int layers = 0, networks = 0;
+  for (const auto& item : suite["items"]) {
+    const int configs = static_cast<int>(item.value("configs", nlohmann::json::array()).size());
+    if (item["kind"] == "random-layers") layers += item["count"].get<int>() * configs;
+    if (item["kind"] == "random-networks") networks += item["count"].get<int>();
+  }
+  EXPECT_GE(layers, 2000);
+  EXPECT_GE(networks, 100);
+}
+
+TEST(Regress, SeedAndCountChangeTheRandomItems) {
+  const std::vector<std::string> base = listed_items("--suite smoke --count 2");
+  const std::vector<std::string> shifted = listed_items("--suite smoke --count 2 --seed 1000");
+  EXPECT_EQ(base.size(), shifted.size());
+  EXPECT_NE(base, shifted);
+  int networks = 0;
+  for (const std::string& id : base) networks += id.rfind("random-networks/", 0) == 0;
+  EXPECT_EQ(networks, 2);
+}
+
+class RegressRun : public ::testing::Test {
+ protected:
+  std::string suite(const nlohmann::json& items) {
+    const std::string path = dir_.file("suite.json");
+    std::ofstream(path) << nlohmann::json{{"items", items}}.dump();
+    return path;
+  }
+  TempDir dir_;
+};
+
+TEST_F(RegressRun, PassingItemsPassWithReports) {
+  const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs18-0.75x"}, {"size", 32}, {"configs", {"small"}}},
+                               {{"kind", "random-layers"}, {"count", 6}, {"batch", 4}, {"seed", 7}, {"configs", {"small"}}},
+                               {{"kind", "random-networks"}, {"count", 2}, {"seed", 3}, {"configs", {"small"}}}});
+  const CommandResult r = run_ernsim("regress --suite " + s + " --jobs 2 --junit " + dir_.file("j.xml") +
+                                     " --report " + dir_.file("r.json"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("suite: 5 passed, 0 failed, 0 skipped of 5 items"));
+  const nlohmann::json report = nlohmann::json::parse(slurp(dir_.file("r.json")));
+  EXPECT_EQ(report["passed"], 5);
+  int cases = 0;
+  for (const auto& item : report["items"]) cases += item["cases"].get<int>();
+  EXPECT_EQ(cases, 1 + 6 + 2);
+  const std::string junit = slurp(dir_.file("j.xml"));
+  EXPECT_THAT(junit, HasSubstr("<testsuite name=\"suite\" tests=\"5\" failures=\"0\""));
+  EXPECT_THAT(junit, HasSubstr("name=\"7-10\""));
+  EXPECT_THAT(junit, HasSubstr("name=\"11-12\""));
+}
+
+TEST_F(RegressRun, AFailureFailsTheRunAndSaysHowToReproduceIt) {
+  // ERNs50's widest layer needs more input blocks than configuration wide has: the run errors.
+  const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs50"}, {"size", 32}, {"configs", {"wide"}}},
+                               {{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"small"}}}});
+  const CommandResult r = run_ernsim("regress --suite " + s + " --jobs 1 --junit " + dir_.file("j.xml") +
+                                     " --report " + dir_.file("r.json") + " --keep-failing " + dir_.file("kept"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("suite: 1 passed, 1 failed"));
+  EXPECT_THAT(r.output, HasSubstr("ernsim run --model zoo:ERNs50 --size 32 --config wide --check-estimate"));
+  EXPECT_THAT(r.output, HasSubstr("exceed the engine's"));
+  const std::string junit = slurp(dir_.file("j.xml"));
+  EXPECT_THAT(junit, HasSubstr("failures=\"1\""));
+  EXPECT_THAT(junit, HasSubstr("<failure message=\"exit code 1: ernsim run: error: layer"));
+  const nlohmann::json report = nlohmann::json::parse(slurp(dir_.file("r.json")));
+  EXPECT_EQ(report["failed"], 1);
+  EXPECT_EQ(report["items"][0]["status"], "failed");
+  EXPECT_THAT(report["items"][0]["failures"][0]["reproduce"].get<std::string>(), HasSubstr("--config wide"));
+  const std::string kept = dir_.file("kept/zoo_wide_ERNs50_32");
+  EXPECT_THAT(slurp(kept + "/README.txt"), HasSubstr("reproduce: ernsim run --model zoo:ERNs50"));
+  EXPECT_THAT(slurp(kept + "/output.txt"), HasSubstr("exceed the engine's"));
+}
+
+TEST_F(RegressRun, AnItemPastItsTimeoutIsKilledAndFailed) {
+  const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs101"}, {"size", 256}, {"configs", {"small"}}}});
+  const CommandResult r = run_ernsim("regress --suite " + s + " --timeout 1");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("timed out after 1 s"));
+}
+
+TEST_F(RegressRun, ItemsOnConfigurationsNotCompiledAreSkippedVisibly) {
+  const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"nosuch"}}},
+                               {{"kind", "fixture"}, {"name", "no_such_fixture"}, {"configs", {"small"}}}});
+  const CommandResult r = run_ernsim("regress --suite " + s + " --junit " + dir_.file("j.xml"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("0 passed, 0 failed, 2 skipped"));
+  EXPECT_THAT(slurp(dir_.file("j.xml")), HasSubstr("<skipped message=\"configuration nosuch is not compiled"));
+}
+
+}  // namespace
+}  // namespace ernsim

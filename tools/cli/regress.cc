@@ -1,0 +1,692 @@
+// `ernsim regress`: an RTL regression. A suite (tests/suites/NAME.json) names fixtures, zoo models,
+// batches of random layers and random whole networks; each becomes one item, run as a child ernsim
+// process (so that a crash, hang or SystemC's one-elaboration-per-process rule affects one item only),
+// J at a time, optionally one shard of N. Every failure is printed with the one command that reproduces
+// it; JUnit XML and a JSON report are written for CI.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "models/error.h"
+#include "sim/hw_config.h"
+#include "sim/sc_engine.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/common.h"
+
+namespace ernsim::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+volatile std::sig_atomic_t g_interrupted = 0;  // Ctrl-C: stop the workers (their own process groups)
+void on_interrupt(int) { g_interrupted = 1; }
+
+enum class Status { kPassed, kFailed, kSkipped };
+
+const char* status_name(Status s) {
+  return s == Status::kPassed ? "passed" : s == Status::kFailed ? "failed" : "skipped";
+}
+
+struct Failure {
+  std::string what;
+  std::string repro;  // one command line
+  std::vector<std::string> repro_args;  // the same, as ernsim arguments (for --keep-failing)
+  uint64_t seed = 0;  // random-layers only: the failing layer
+};
+
+struct Item {
+  std::string id;  // unique in the suite, e.g. "random-layers/small/1000-1049"
+  std::string kind;
+  std::string config;
+  std::vector<std::string> args;  // ernsim arguments
+  std::string skip_reason;  // non-empty: not run
+  uint64_t first_seed = 0;
+  int count = 0;
+  // Results.
+  Status status = Status::kSkipped;
+  double seconds = 0;
+  std::string output;
+  std::vector<Failure> failures;
+};
+
+std::string quote(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,") ==
+                          std::string::npos) {
+    return arg;
+  }
+  std::string q = "'";
+  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string command_line(const std::vector<std::string>& args) {
+  std::string line = "ernsim";
+  for (const std::string& a : args) line += " " + quote(a);
+  return line;
+}
+
+std::string shared_dir() {
+  if (const char* env = std::getenv("ERNSIM_SHARED_DIR")) return env;
+  return std::filesystem::weakly_canonical(ERNSIM_SHARED_DIR).string();
+}
+
+std::string suite_path(const std::string& suite) {
+  if (suite.find('/') != std::string::npos || (suite.size() > 5 && suite.substr(suite.size() - 5) == ".json")) return suite;
+  return std::string(ERNSIM_SOURCE_DIR) + "/tests/suites/" + suite + ".json";
+}
+
+template <typename T>
+T field(const nlohmann::json& j, const char* key, const T& fallback, const std::string& where) {
+  if (!j.contains(key)) return fallback;
+  try {
+    return j.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    fail("{}: \"{}\" has the wrong type", where, key);
+  }
+}
+
+std::vector<std::string> string_list(const nlohmann::json& j, const char* key, const std::string& where) {
+  const auto list = field<std::vector<std::string>>(j, key, {}, where);
+  if (list.empty()) fail("{}: \"{}\" must be a non-empty list", where, key);
+  return list;
+}
+
+struct Overrides {
+  int count = 0;  // 0: the suite's counts
+  uint64_t seed_shift = 0;
+  std::vector<std::string> configs;  // empty: every configuration
+};
+
+// A random whole network's run: the network, configuration, tiling and memory all follow from its seed.
+std::vector<std::string> random_network_args(uint64_t seed, const std::vector<std::string>& configs, std::string& config) {
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + 17);
+  config = configs[rng() % configs.size()];
+  const int rows[] = {0, 1, 2, 3, 4, 8};
+  const double bandwidths[] = {4, 8, 16, 32, 64, 128};
+  const uint32_t latencies[] = {1, 8, 30, 100, 250};
+  return {"run", "--model", fmt::format("random:{}", seed), "--seed", fmt::format("{}", seed),
+          "--config", config, "--max-rows", fmt::format("{}", rows[rng() % 6]),
+          "--mem-bytes-per-cycle", fmt::format("{}", bandwidths[rng() % 6]),
+          "--mem-latency", fmt::format("{}", latencies[rng() % 5]), "--check-estimate"};
+}
+
+bool config_selected(const Overrides& o, const std::string& config) {
+  return o.configs.empty() || std::find(o.configs.begin(), o.configs.end(), config) != o.configs.end();
+}
+
+std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& path, const Overrides& o) {
+  if (!suite.is_object() || !suite.contains("items") || !suite["items"].is_array()) {
+    fail("{}: expected an object with an \"items\" list", path);
+  }
+  const std::vector<std::string> compiled = compiled_engine_configs();
+  std::vector<Item> items;
+  auto add = [&](Item item) {
+    if (item.skip_reason.empty() && !item.config.empty() &&
+        std::find(compiled.begin(), compiled.end(), item.config) == compiled.end()) {
+      item.skip_reason = fmt::format("configuration {} is not compiled into this ernsim", item.config);
+    }
+    items.push_back(std::move(item));
+  };
+  int index = 0;
+  for (const nlohmann::json& entry : suite["items"]) {
+    const std::string where = fmt::format("{}: item {}", path, index++);
+    if (!entry.is_object()) fail("{}: expected an object", where);
+    const std::string kind = field<std::string>(entry, "kind", "", where);
+    if (kind == "fixture") {
+      const std::string name = field<std::string>(entry, "name", "", where);
+      if (name.empty()) fail("{}: a fixture needs a \"name\"", where);
+      const std::string base = shared_dir() + "/fixtures/ern/" + name;
+      for (const std::string& config : string_list(entry, "configs", where)) {
+        if (!config_selected(o, config)) continue;
+        Item item;
+        item.id = fmt::format("fixture/{}/{}", config, name);
+        item.kind = kind;
+        item.config = config;
+        item.args = {"run", "--model", base + ".onnx", "--input", base + ".input.npy", "--config", config,
+                     "--check-estimate"};
+        if (!std::filesystem::exists(base + ".onnx")) {
+          item.skip_reason = fmt::format("{}.onnx not found (../shared absent?)", base);
+        }
+        add(std::move(item));
+      }
+    } else if (kind == "zoo") {
+      const std::string model = field<std::string>(entry, "model", "", where);
+      const int size = field<int>(entry, "size", 0, where);
+      if (model.empty() || size <= 0) fail("{}: a zoo item needs \"model\" and \"size\"", where);
+      for (const std::string& config : string_list(entry, "configs", where)) {
+        if (!config_selected(o, config)) continue;
+        Item item;
+        item.id = fmt::format("zoo/{}/{}@{}", config, model, size);
+        item.kind = kind;
+        item.config = config;
+        item.args = {"run", "--model", "zoo:" + model, "--size", std::to_string(size), "--config", config,
+                     "--check-estimate"};
+        add(std::move(item));
+      }
+    } else if (kind == "random-layers") {
+      const int count = o.count ? o.count : field<int>(entry, "count", 0, where);
+      const int batch = field<int>(entry, "batch", 50, where);
+      const uint64_t seed = field<uint64_t>(entry, "seed", 1, where) + o.seed_shift;
+      if (count <= 0 || batch <= 0) fail("{}: \"count\" and \"batch\" must be positive", where);
+      for (const std::string& config : string_list(entry, "configs", where)) {
+        if (!config_selected(o, config)) continue;
+        for (int first = 0; first < count; first += batch) {
+          Item item;
+          item.kind = kind;
+          item.config = config;
+          item.first_seed = seed + static_cast<uint64_t>(first);
+          item.count = std::min(batch, count - first);
+          item.id = fmt::format("random-layers/{}/{}-{}", config, item.first_seed, item.first_seed + item.count - 1);
+          item.args = {"regress-layers", "--count", std::to_string(item.count), "--seed",
+                       std::to_string(item.first_seed), "--config", config};
+          add(std::move(item));
+        }
+      }
+    } else if (kind == "random-networks") {
+      const int count = o.count ? o.count : field<int>(entry, "count", 0, where);
+      const uint64_t seed = field<uint64_t>(entry, "seed", 1, where) + o.seed_shift;
+      if (count <= 0) fail("{}: \"count\" must be positive", where);
+      std::vector<std::string> configs;
+      for (const std::string& c : string_list(entry, "configs", where)) {
+        if (config_selected(o, c)) configs.push_back(c);
+      }
+      if (configs.empty()) continue;
+      for (int i = 0; i < count; ++i) {
+        Item item;
+        item.kind = kind;
+        item.first_seed = seed + static_cast<uint64_t>(i);
+        item.count = 1;
+        item.args = random_network_args(item.first_seed, configs, item.config);
+        item.id = fmt::format("random-networks/{}/{}", item.config, item.first_seed);
+        add(std::move(item));
+      }
+    } else {
+      fail("{}: unknown kind \"{}\" (expected fixture, zoo, random-layers or random-networks)", where, kind);
+    }
+  }
+  return items;
+}
+
+// A running child: ernsim with `args`, stdout and stderr into `log`.
+struct Child {
+  pid_t pid = -1;
+  size_t item = 0;
+  Clock::time_point start;
+  std::string log;
+  std::string report;
+};
+
+pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<char*> argv;
+  static char self[] = "ernsim";
+  argv.push_back(self);
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) fail("cannot start a worker process: {}", std::strerror(errno));
+  if (pid == 0) {
+    setpgid(0, 0);  // its own group, so that a timeout kills everything it started
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+      close(fd);
+    }
+    const int null_fd = open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) dup2(null_fd, 0);
+    execv("/proc/self/exe", argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string tail_lines(const std::string& text, int lines) {
+  size_t pos = text.size();
+  if (pos && text[pos - 1] == '\n') --pos;
+  for (int n = 0; n < lines && pos != std::string::npos && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
+  return pos == std::string::npos || pos == 0 ? text : text.substr(pos + 1);
+}
+
+// What failed, from the child's exit and report.
+void judge(Item& item, int wait_status, bool timed_out, double timeout, const std::string& report_path) {
+  if (!timed_out && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) {
+    item.status = Status::kPassed;
+    return;
+  }
+  item.status = Status::kFailed;
+  std::string why = timed_out ? fmt::format("timed out after {:g} s", timeout)
+                    : WIFSIGNALED(wait_status) ? fmt::format("killed by signal {} ({})", WTERMSIG(wait_status),
+                                                             strsignal(WTERMSIG(wait_status)))
+                                               : fmt::format("exit code {}", WEXITSTATUS(wait_status));
+  if (item.kind == "random-layers" && !timed_out && WIFEXITED(wait_status)) {
+    // The batch's report names the failing layers; each gets its own one-layer command.
+    try {
+      const nlohmann::json report = nlohmann::json::parse(read_file(report_path));
+      for (const nlohmann::json& c : report.at("cases")) {
+        if (c.at("passed").get<bool>()) continue;
+        Failure f;
+        f.seed = c.at("seed").get<uint64_t>();
+        std::string detail;
+        for (const auto& e : c.at("errors")) detail += "; " + e.get<std::string>();
+        f.what = fmt::format("layer seed {} ({}): {} mismatches{}", f.seed, c.at("description").get<std::string>(),
+                             c.at("mismatches").get<int64_t>(), detail);
+        f.repro_args = {"regress-layers", "--count", "1", "--seed", std::to_string(f.seed), "--config", item.config};
+        f.repro = command_line(f.repro_args);
+        item.failures.push_back(std::move(f));
+      }
+    } catch (const std::exception&) {
+      // No usable report (the batch died early): the batch's own command reproduces it.
+    }
+    if (!item.failures.empty()) return;
+  }
+  std::string last = tail_lines(item.output, 1);
+  while (!last.empty() && last.back() == '\n') last.pop_back();
+  Failure f;
+  f.what = last.empty() ? why : fmt::format("{}: {}", why, last);
+  f.repro_args = item.args;
+  f.repro = command_line(item.args);
+  item.failures.push_back(std::move(f));
+}
+
+std::string format_duration(double seconds) {
+  const int s = static_cast<int>(seconds + 0.5);
+  return s >= 3600 ? fmt::format("{}h{:02}m", s / 3600, s / 60 % 60)
+         : s >= 60 ? fmt::format("{}m{:02}s", s / 60, s % 60) : fmt::format("{}s", s);
+}
+
+class Progress {
+ public:
+  Progress(size_t total, bool tty) : total_(total), tty_(tty), start_(Clock::now()) {}
+  void update(size_t done, int passed, int failed, int skipped, size_t running) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double eta = done ? elapsed / static_cast<double>(done) * static_cast<double>(total_ - done) : 0;
+    const int width = 30;
+    const int filled = total_ ? static_cast<int>(width * done / total_) : width;
+    std::string line = fmt::format("[{}{}] {}/{}  pass {}  fail {}  skip {}  running {}  {} elapsed, ETA {}",
+                                   std::string(static_cast<size_t>(filled), '#'),
+                                   std::string(static_cast<size_t>(width - filled), '.'), done, total_, passed,
+                                   failed, skipped, running, format_duration(elapsed),
+                                   done ? format_duration(eta) : std::string("?"));
+    if (tty_) {
+      fmt::print(stderr, "\r{}\033[K", line);
+    } else if (done != last_printed_ && (done == total_ || done * 10 / total_ != last_printed_ * 10 / total_)) {
+      fmt::print(stderr, "{}\n", line);  // logs get a line per tenth, not a carriage-return stream
+      last_printed_ = done;
+    }
+    std::fflush(stderr);
+  }
+  // A line above the bar (a failure), keeping the bar last on a terminal.
+  void message(const std::string& text) {
+    if (tty_) fmt::print(stderr, "\r\033[K");
+    fmt::print(stderr, "{}", text);
+  }
+  void finish() {
+    if (tty_) fmt::print(stderr, "\n");
+  }
+
+ private:
+  size_t total_;
+  bool tty_;
+  Clock::time_point start_;
+  size_t last_printed_ = 0;
+};
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\n': case '\t': out += static_cast<char>(c); break;
+      default:
+        if (c < 0x20) out += fmt::format("&#x{:x};", c == 0 ? ' ' : c);  // XML 1.0 forbids most controls
+        else out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string junit_xml(const std::string& suite_name, const std::vector<Item>& items, double seconds) {
+  int failed = 0, skipped = 0;
+  for (const Item& i : items) {
+    failed += i.status == Status::kFailed;
+    skipped += i.status == Status::kSkipped;
+  }
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += fmt::format("<testsuites name=\"ernsim\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
+                     items.size(), failed, skipped, seconds);
+  xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{:.3f}\">\n",
+                     xml_escape(suite_name), items.size(), failed, skipped, seconds);
+  for (const Item& i : items) {
+    const size_t slash = i.id.rfind('/');
+    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",
+                       xml_escape(suite_name + "." + i.id.substr(0, slash)), xml_escape(i.id.substr(slash + 1)),
+                       i.seconds);
+    if (i.status == Status::kSkipped) {
+      xml += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(i.skip_reason));
+    } else if (i.status == Status::kFailed) {
+      std::string body;
+      for (const Failure& f : i.failures) body += f.what + "\n  reproduce: " + f.repro + "\n";
+      xml += fmt::format("      <failure message=\"{}\" type=\"mismatch\">{}\n{}</failure>\n",
+                         xml_escape(i.failures.front().what), xml_escape(body), xml_escape(tail_lines(i.output, 40)));
+    }
+    xml += "    </testcase>\n";
+  }
+  xml += "  </testsuite>\n</testsuites>\n";
+  return xml;
+}
+
+// Reruns a failure with everything saved: inputs, report, and a waveform of the first mismatching layer.
+void keep_failure(const std::string& dir, const Item& item, const Failure& f) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) fail("--keep-failing {}: cannot create the directory ({})", dir, ec.message());
+  std::string notes = fmt::format("{}\n{}\nreproduce: {}\n", item.id, f.what, f.repro);
+  auto rerun = [&](std::vector<std::string> args, const std::string& log) {
+    const pid_t pid = spawn(args, dir + "/" + log);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    notes += fmt::format("ran: {}  (log: {}, exit {})\n", command_line(args), log,
+                         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  };
+  if (item.kind == "random-layers") {
+    std::vector<std::string> args = f.repro_args;
+    args.insert(args.end(), {"--save-case", dir, "--report", dir + "/report.json", "--trace", dir + "/layer.fst"});
+    rerun(args, "output.txt");
+  } else {
+    std::vector<std::string> args = f.repro_args;
+    args.insert(args.end(), {"--save-inputs", dir + "/inputs", "--report", dir + "/report.json"});
+    rerun(args, "output.txt");
+    int first_bad = -1;
+    try {
+      const nlohmann::json report = nlohmann::json::parse(read_file(dir + "/report.json"));
+      for (const nlohmann::json& l : report.at("layers")) {
+        if (l.at("mismatches").get<int64_t>() > 0) {
+          first_bad = l.at("index").get<int>();
+          break;
+        }
+      }
+    } catch (const std::exception&) {
+      notes += "no report was written (the run stopped early): no layer to trace\n";
+    }
+    if (first_bad >= 0) {
+      std::vector<std::string> trace_args = f.repro_args;
+      trace_args.insert(trace_args.end(), {"--trace", fmt::format("{}/layer{}.fst", dir, first_bad), "--trace-layer",
+                                           std::to_string(first_bad)});
+      rerun(trace_args, "trace_output.txt");
+      notes += fmt::format("first mismatching layer: {} (waveform layer{}.fst)\n", first_bad, first_bad);
+    } else {
+      notes += "no layer mismatched (the failure is not a data mismatch): no waveform\n";
+    }
+  }
+  write_text_file(dir + "/README.txt", notes, "--keep-failing");
+}
+
+std::string safe_name(const std::string& id) {
+  std::string s = id;
+  for (char& c : s) {
+    if (c == '/' || c == '@' || c == ':') c = '_';
+  }
+  return s;
+}
+
+}  // namespace
+
+int run_regress(int argc, char** argv) {
+  po::options_description options("regress options");
+  options.add_options()
+      ("suite", po::value<std::string>()->default_value("smoke"), "a suite in tests/suites (smoke, full) or a JSON file")
+      ("count", po::value<int>(), "override the count of every random item (layers and networks)")
+      ("seed", po::value<uint64_t>()->default_value(0), "shift every random item's seeds by S (a new regression)")
+      ("jobs,j", po::value<int>(), "parallel worker processes (default: the number of cores)")
+      ("shard", po::value<std::string>(), "run shard I of N (I/N, 1-based): items I, I+N, I+2N, ...")
+      ("configs", po::value<std::string>(), "run only items on these configurations (comma-separated)")
+      ("timeout", po::value<double>()->default_value(1800), "seconds after which an item is killed and failed")
+      ("junit", po::value<std::string>(), "write JUnit XML")
+      ("report", po::value<std::string>(), "write a JSON report")
+      ("keep-failing", po::value<std::string>(), "for each failure, save its inputs, report and a waveform of the "
+                                                 "first mismatching layer in DIR")
+      ("list", po::bool_switch(), "print the items and their commands without running them");
+  po::variables_map vm;
+  if (!parse_command(argc, argv,
+                     "usage: ernsim regress [--suite smoke|full|NAME] [--count N] [--seed S] [--jobs J] [--shard I/N]\n"
+                     "                      [--configs C1,C2] [--junit FILE.xml] [--report R.json] [--keep-failing DIR]\n\n"
+                     "Runs a regression suite on the RTL: fixtures, zoo models, random layers and random whole\n"
+                     "networks on random memory systems, each item in its own process. Every failure is printed\n"
+                     "with the command that reproduces it. Exit code 0 when every item that ran passed.",
+                     options, vm)) {
+    return 0;
+  }
+  Overrides overrides;
+  if (vm.count("count")) {
+    overrides.count = vm["count"].as<int>();
+    if (overrides.count < 1) fail("--count {}: expected at least 1", overrides.count);
+  }
+  overrides.seed_shift = vm["seed"].as<uint64_t>();
+  if (vm.count("configs")) {
+    std::stringstream list(vm["configs"].as<std::string>());
+    for (std::string c; std::getline(list, c, ',');) {
+      if (!c.empty()) overrides.configs.push_back(c);
+    }
+    if (overrides.configs.empty()) fail("--configs: expected configuration names");
+  }
+  int jobs = vm.count("jobs") ? vm["jobs"].as<int>() : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (jobs < 1 || jobs > 1024) fail("--jobs {}: expected 1 to 1024", jobs);
+  int shard = 1, shards = 1;
+  if (vm.count("shard")) {
+    const std::string s = vm["shard"].as<std::string>();
+    char tail = 0;
+    if (std::sscanf(s.c_str(), "%d/%d%c", &shard, &shards, &tail) != 2 || shards < 1 || shard < 1 || shard > shards) {
+      fail("--shard {}: expected I/N with 1 <= I <= N", s);
+    }
+  }
+  const double timeout = vm["timeout"].as<double>();
+  if (!(timeout > 0)) fail("--timeout {}: expected a positive number of seconds", timeout);
+  for (const char* path : {"junit", "report"}) {
+    if (vm.count(path)) check_output_path(vm[path].as<std::string>(), std::string("--") + path);
+  }
+  if (vm.count("keep-failing")) check_output_dir(vm["keep-failing"].as<std::string>(), "--keep-failing");
+
+  const std::string path = suite_path(vm["suite"].as<std::string>());
+  std::ifstream in(path);
+  if (!in) fail("--suite {}: cannot open {}", vm["suite"].as<std::string>(), path);
+  nlohmann::json suite;
+  try {
+    suite = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: not valid JSON ({})", path, e.what());
+  }
+  const std::string suite_name = std::filesystem::path(path).stem().string();
+  std::vector<Item> all = expand_suite(suite, path, overrides);
+  std::vector<Item> items;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (static_cast<int>(i % static_cast<size_t>(shards)) == shard - 1) items.push_back(std::move(all[i]));
+  }
+  const std::string run_name = shards > 1 ? fmt::format("{}.shard{}of{}", suite_name, shard, shards) : suite_name;
+  if (vm["list"].as<bool>()) {
+    for (const Item& i : items) {
+      fmt::print("{:<44} {}{}\n", i.id, command_line(i.args), i.skip_reason.empty() ? "" : "  [skip: " + i.skip_reason + "]");
+    }
+    return 0;
+  }
+
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  char temp_template[] = "/tmp/ernsim-regress-XXXXXX";
+  if (!mkdtemp(temp_template)) fail("cannot create a temporary directory: {}", std::strerror(errno));
+  const std::string temp = temp_template;
+
+  fmt::print("suite {} ({}): {} items{}, {} jobs\n", run_name, path, items.size(),
+             shards > 1 ? fmt::format(" (shard {} of {}, {} in the suite)", shard, shards, all.size()) : "", jobs);
+  std::fflush(stdout);
+  const auto start = Clock::now();
+  Progress progress(items.size(), isatty(2));
+  std::vector<Child> running;
+  size_t next = 0, done = 0;
+  int passed = 0, failed = 0, skipped = 0;
+  auto report_done = [&](Item& item) {
+    ++done;
+    if (item.status == Status::kPassed) ++passed;
+    if (item.status == Status::kSkipped) ++skipped;
+    if (item.status == Status::kFailed) {
+      ++failed;
+      std::string text = fmt::format("FAIL {} ({:.1f} s)\n", item.id, item.seconds);
+      for (const Failure& f : item.failures) text += fmt::format("  {}\n  reproduce: {}\n", f.what, f.repro);
+      progress.message(text);
+    }
+  };
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  while (done < items.size()) {
+    if (g_interrupted) {
+      for (const Child& c : running) {
+        kill(-c.pid, SIGKILL);
+        waitpid(c.pid, nullptr, 0);
+      }
+      std::filesystem::remove_all(temp);
+      progress.finish();
+      fail("interrupted after {} of {} items ({} failed)", done, items.size(), failed);
+    }
+    while (running.size() < static_cast<size_t>(jobs) && next < items.size()) {
+      Item& item = items[next];
+      if (!item.skip_reason.empty()) {
+        item.status = Status::kSkipped;
+        report_done(item);
+        ++next;
+        continue;
+      }
+      Child c;
+      c.item = next++;
+      c.log = fmt::format("{}/{}.log", temp, c.item);
+      std::vector<std::string> args = item.args;
+      if (item.kind == "random-layers") {
+        c.report = fmt::format("{}/{}.json", temp, c.item);
+        args.insert(args.end(), {"--report", c.report});
+      }
+      c.start = Clock::now();
+      c.pid = spawn(args, c.log);
+      running.push_back(c);
+    }
+    progress.update(done, passed, failed, skipped, running.size());
+    if (running.empty()) continue;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (size_t r = 0; r < running.size();) {
+      Child& c = running[r];
+      Item& item = items[c.item];
+      int status = 0;
+      const double elapsed = std::chrono::duration<double>(Clock::now() - c.start).count();
+      pid_t got = waitpid(c.pid, &status, WNOHANG);
+      bool timed_out = false;
+      if (got == 0 && elapsed > timeout) {
+        kill(-c.pid, SIGKILL);
+        waitpid(c.pid, &status, 0);
+        timed_out = true;
+        got = c.pid;
+      }
+      if (got != c.pid) {
+        ++r;
+        continue;
+      }
+      item.seconds = elapsed;
+      item.output = read_file(c.log);
+      judge(item, status, timed_out, timeout, c.report);
+      report_done(item);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(r));
+    }
+  }
+  progress.update(done, passed, failed, skipped, 0);
+  progress.finish();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+  // Summary by kind and configuration.
+  struct Row { int items = 0, passed = 0, failed = 0, skipped = 0, cases = 0; double seconds = 0; };
+  std::map<std::pair<std::string, std::string>, Row> rows;
+  for (const Item& i : items) {
+    Row& row = rows[{i.kind, i.config}];
+    ++row.items;
+    row.passed += i.status == Status::kPassed;
+    row.failed += i.status == Status::kFailed;
+    row.skipped += i.status == Status::kSkipped;
+    row.cases += i.kind == "random-layers" ? i.count : 1;
+    row.seconds += i.seconds;
+  }
+  fmt::print("\n{:<16} {:<9} {:>6} {:>6} {:>7} {:>6} {:>6} {:>10}\n", "kind", "config", "items", "cases", "passed",
+             "failed", "skip", "cpu time");
+  for (const auto& [key, row] : rows) {
+    fmt::print("{:<16} {:<9} {:>6} {:>6} {:>7} {:>6} {:>6} {:>9.1f}s\n", key.first, key.second, row.items, row.cases,
+               row.passed, row.failed, row.skipped, row.seconds);
+  }
+  fmt::print("\n{}: {} passed, {} failed, {} skipped of {} items in {} ({} jobs)\n", run_name, passed, failed, skipped,
+             items.size(), format_duration(seconds), jobs);
+  if (failed) {
+    fmt::print("\nfailures, each with the command that reproduces it:\n");
+    for (const Item& i : items) {
+      for (const Failure& f : i.failures) fmt::print("  {}: {}\n    {}\n", i.id, f.what, f.repro);
+    }
+  }
+
+  if (vm.count("keep-failing") && failed) {
+    const std::string dir = vm["keep-failing"].as<std::string>();
+    int kept = 0;
+    for (const Item& i : items) {
+      for (const Failure& f : i.failures) {
+        if (kept == 20) break;  // enough to debug; the rest have their commands
+        const std::string sub = fmt::format("{}/{}{}", dir, safe_name(i.id), f.seed ? fmt::format("_seed{}", f.seed) : "");
+        keep_failure(sub, i, f);
+        ++kept;
+      }
+    }
+    fmt::print("kept {} failure(s) in {} (inputs, report, waveform of the first mismatching layer)\n", kept, dir);
+  }
+  if (vm.count("junit")) write_text_file(vm["junit"].as<std::string>(), junit_xml(run_name, items, seconds), "--junit");
+  if (vm.count("report")) {
+    nlohmann::json j;
+    j["suite"] = suite_name;
+    j["suite_file"] = path;
+    j["shard"] = {shard, shards};
+    j["jobs"] = jobs;
+    j["seed_shift"] = overrides.seed_shift;
+    j["seconds"] = seconds;
+    j["passed"] = passed;
+    j["failed"] = failed;
+    j["skipped"] = skipped;
+    j["items"] = nlohmann::json::array();
+    for (const Item& i : items) {
+      nlohmann::json fj = nlohmann::json::array();
+      for (const Failure& f : i.failures) fj.push_back({{"what", f.what}, {"reproduce", f.repro}});
+      j["items"].push_back({{"id", i.id}, {"kind", i.kind}, {"config", i.config}, {"command", command_line(i.args)},
+                            {"status", status_name(i.status)}, {"seconds", i.seconds}, {"cases", i.kind == "random-layers" ? i.count : 1},
+                            {"skip_reason", i.skip_reason}, {"failures", fj}});
+    }
+    write_text_file(vm["report"].as<std::string>(), j.dump(1) + "\n", "--report");
+  }
+  std::filesystem::remove_all(temp);
+  return failed ? 1 : 0;
+}
+
+}  // namespace ernsim::cli
