@@ -10,6 +10,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -271,6 +272,32 @@ std::string tail_lines(const std::string& text, int lines) {
   return pos == std::string::npos || pos == 0 ? text : text.substr(pos + 1);
 }
 
+// Why a child failed, in one line: its first error line, or its FAILED summary with the first
+// mismatching element (the row under the scoreboard's table header), else its last line.
+std::string failure_reason(const std::string& output) {
+  std::vector<std::string> lines;
+  std::istringstream in(output);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  std::string error, summary, first_mismatch;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.find(": FAILED") != std::string::npos) {
+      summary = line;
+    } else if (error.empty() && line.find("error:") != std::string::npos) {
+      error = line;
+    } else if (first_mismatch.empty() && line.find(" mismatches in ") != std::string::npos && i + 2 < lines.size()) {
+      // "layer tensor channel y x expected got", its column padding squeezed.
+      std::istringstream row(lines[i + 2]);
+      for (std::string word; row >> word;) first_mismatch += (first_mismatch.empty() ? "" : " ") + word;
+    }
+  }
+  if (!error.empty()) return error;
+  if (!summary.empty()) return first_mismatch.empty() ? summary : summary + "; first: " + first_mismatch;
+  return lines.empty() ? "" : lines.back();
+}
+
 // What failed, from the child's exit and report.
 void judge(Item& item, int wait_status, bool timed_out, double timeout, const std::string& report_path) {
   if (!timed_out && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) {
@@ -303,10 +330,9 @@ void judge(Item& item, int wait_status, bool timed_out, double timeout, const st
     }
     if (!item.failures.empty()) return;
   }
-  std::string last = tail_lines(item.output, 1);
-  while (!last.empty() && last.back() == '\n') last.pop_back();
   Failure f;
-  f.what = last.empty() ? why : fmt::format("{}: {}", why, last);
+  const std::string reason = failure_reason(item.output);
+  f.what = reason.empty() ? why : fmt::format("{}: {}", why, reason);
   f.repro_args = item.args;
   f.repro = command_line(item.args);
   item.failures.push_back(std::move(f));
@@ -372,7 +398,10 @@ std::string xml_escape(const std::string& text) {
   return out;
 }
 
-std::string junit_xml(const std::string& suite_name, const std::vector<Item>& items, double seconds) {
+// One <testsuite> per run (a shard's is named SUITE.shardIofN, so that merged shards stay apart);
+// test cases are classed by suite, kind and configuration (smoke.random-layers.small).
+std::string junit_xml(const std::string& suite_name, const std::string& run_name, const std::vector<Item>& items,
+                      double seconds) {
   int failed = 0, skipped = 0;
   for (const Item& i : items) {
     failed += i.status == Status::kFailed;
@@ -382,12 +411,13 @@ std::string junit_xml(const std::string& suite_name, const std::vector<Item>& it
   xml += fmt::format("<testsuites name=\"ernsim\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
                      items.size(), failed, skipped, seconds);
   xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{:.3f}\">\n",
-                     xml_escape(suite_name), items.size(), failed, skipped, seconds);
+                     xml_escape(run_name), items.size(), failed, skipped, seconds);
   for (const Item& i : items) {
     const size_t slash = i.id.rfind('/');
-    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",
-                       xml_escape(suite_name + "." + i.id.substr(0, slash)), xml_escape(i.id.substr(slash + 1)),
-                       i.seconds);
+    std::string classname = suite_name + "." + i.id.substr(0, slash);
+    std::replace(classname.begin(), classname.end(), '/', '.');
+    xml += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n", xml_escape(classname),
+                       xml_escape(i.id.substr(slash + 1)), i.seconds);
     if (i.status == Status::kSkipped) {
       xml += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(i.skip_reason));
     } else if (i.status == Status::kFailed) {
@@ -663,7 +693,7 @@ int run_regress(int argc, char** argv) {
     }
     fmt::print("kept {} failure(s) in {} (inputs, report, waveform of the first mismatching layer)\n", kept, dir);
   }
-  if (vm.count("junit")) write_text_file(vm["junit"].as<std::string>(), junit_xml(run_name, items, seconds), "--junit");
+  if (vm.count("junit")) write_text_file(vm["junit"].as<std::string>(), junit_xml(suite_name, run_name, items, seconds), "--junit");
   if (vm.count("report")) {
     nlohmann::json j;
     j["suite"] = suite_name;
