@@ -35,8 +35,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import synth  # noqa: E402
 
 ROOT = synth.ROOT
-CALIBRATION = ["cal-a", "cal-b", "cal-c", "cal-d", "cal-e", "cal-f"]
-VALIDATION = ["small", "default", "val-a", "val-b"]
+CALIBRATION = ["cal-a", "cal-b", "cal-c", "cal-d", "cal-f"]
+VALIDATION = ["small", "val-a", "val-b"]
 KEEP = synth.KEEP
 RAM_WIDTHS = [20, 32, 36, 64, 128, 256, 512, 1024]
 RAM_DEPTHS = [32, 64, 128, 256, 512, 576, 1024, 1152, 2048, 4096, 8192, 16384]

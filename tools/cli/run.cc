@@ -154,6 +154,7 @@ int run_run(int argc, char** argv) {
     j["total_cycles"] = report.total_cycles;
     j["estimated_cycles"] = estimate.total_cycles;
     j["estimate_error_percent"] = relative_error_percent(estimate.total_cycles, report.total_cycles);
+    j["estimate_seconds"] = estimate_seconds;
     j["mismatches"] = scoreboard.mismatches();
     j["errors"] = scoreboard.errors();
     j["clock_mhz"] = clock_mhz;
@@ -174,9 +175,7 @@ int run_run(int argc, char** argv) {
                              {"bytes_written", l.bytes_written}, {"macs", l.macs}, {"utilization", l.utilization},
                              {"mismatches", l.mismatches}});
     }
-    std::ofstream out(vm["report"].as<std::string>());
-    out << j.dump(1) << "\n";
-    if (!out) fail("--report {}: cannot write", vm["report"].as<std::string>());
+    write_text_file(vm["report"].as<std::string>(), j.dump(1) + "\n", "--report");
   }
   if (vm.count("check-estimate")) {
     // The estimator's promise (docs/PERFORMANCE.md), checked where the regressions run.
