@@ -255,6 +255,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
     execv("/proc/self/exe", argv.data());
     _exit(127);
   }
+  setpgid(pid, pid);  // also here, so that a kill right after the fork finds the group
   return pid;
 }
 
@@ -634,6 +635,7 @@ int run_regress(int argc, char** argv) {
       bool timed_out = false;
       if (got == 0 && elapsed > timeout) {
         kill(-c.pid, SIGKILL);
+        kill(c.pid, SIGKILL);
         waitpid(c.pid, &status, 0);
         timed_out = true;
         got = c.pid;
@@ -673,6 +675,11 @@ int run_regress(int argc, char** argv) {
   }
   fmt::print("\n{}: {} passed, {} failed, {} skipped of {} items in {} ({} jobs)\n", run_name, passed, failed, skipped,
              items.size(), format_duration(seconds), jobs);
+  std::map<std::string, int> skip_reasons;
+  for (const Item& i : items) {
+    if (i.status == Status::kSkipped) ++skip_reasons[i.skip_reason];
+  }
+  for (const auto& [reason, n] : skip_reasons) fmt::print("skipped {} item(s): {}\n", n, reason);
   if (failed) {
     fmt::print("\nfailures, each with the command that reproduces it:\n");
     for (const Item& i : items) {
