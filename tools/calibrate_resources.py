@@ -18,8 +18,8 @@ Also: the block-RAM mapping of ern_ram for a grid of widths and depths, against 
 model's BRAM rule is tested.
 
 Results are cached in build/calibration/ by configuration and RTL digest, so an interrupted run
-resumes where it stopped. The whole run takes about two hours on one core (--jobs runs several
-syntheses at once).
+resumes where it stopped. The whole run takes about three hours of CPU (--jobs runs several syntheses
+at once).
 """
 import argparse
 import concurrent.futures
