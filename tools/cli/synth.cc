@@ -137,7 +137,7 @@ int run_synth(int argc, char** argv) {
   report["yosys"] = {{"lut", got.lut}, {"ff", got.ff}, {"bram18", got.bram18}, {"dsp", got.dsp}};
   report["lut_error_percent"] = got.lut ? 100.0 * (estimate.total.lut - got.lut) / got.lut : 0.0;
   report["ff_error_percent"] = got.ff ? 100.0 * (estimate.total.ff - got.ff) / got.ff : 0.0;
-  fmt::print("\nYosys took {:.0f} s; the estimate is calibrated on {} (Yosys {})\n", measured.value("yosys_seconds", 0.0),
+  fmt::print("\nYosys took {:.0f} s; the estimate is calibrated on {} ({})\n", measured.value("yosys_seconds", 0.0),
              resource_calibration().path, resource_calibration().yosys);
   if (vm.count("report")) write_text_file(vm["report"].as<std::string>(), report.dump(1) + "\n", "--report");
   if (got.dsp != 0) {
