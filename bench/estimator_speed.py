@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 
+import perf_doc
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["ERNs18-0.75x", "ERNs18", "ERNs34", "ERNs50", "ERNs101"]
 START, END = "<!-- estimator-table:start -->", "<!-- estimator-table:end -->"
@@ -77,17 +79,7 @@ def main():
     text = "\n".join(table)
     print("\n" + text)
     if args.write_doc:
-        path = os.path.join(ROOT, "docs", "PERFORMANCE.md")
-        doc = open(path).read()
-        if START not in doc or END not in doc:
-            sys.exit(f"estimator_speed: {path} has no {START} ... {END} markers")
-        head, rest = doc.split(START, 1)
-        doc = head + START + "\n" + text + "\n" + END + rest.split(END, 1)[1]
-        with open(path + ".tmp", "w") as f:
-            f.write(doc)
-        os.replace(path + ".tmp", path)
-        print(f"wrote {path}")
-
+        perf_doc.replace_between(START, END, text, "estimator_speed")
 
 if __name__ == "__main__":
     main()

@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+import perf_doc
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAPER_FPS = {"ERNs18-0.75x": 298.5, "ERNs18": 277.8, "ERNs34": 188.0, "ERNs50": 103.7, "ERNs101": 63.4}
 BASIC = {"ERNs18-0.75x", "ERNs18", "ERNs34"}
@@ -98,16 +100,7 @@ def main():
     print()
     print("\n".join(notes))
     if args.write_doc:
-        path = os.path.join(ROOT, "docs", "PERFORMANCE.md")
-        text = open(path).read()
-        if START not in text or END not in text:
-            sys.exit(f"zoo_fps: {path} has no {START} ... {END} markers")
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        with open(path, "w") as f:
-            f.write(head + START + "\n" + table + "\n" + END + tail)
-        print(f"\ntable written to {path}")
-
+        perf_doc.replace_between(START, END, table, "zoo_fps")
 
 if __name__ == "__main__":
     main()

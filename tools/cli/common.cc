@@ -164,17 +164,13 @@ void write_text_file(const std::string& path, const std::string& text, const std
   }
 }
 
-namespace {
-
 std::string file_stem(const std::string& name) {
   std::string s = name;
   for (char& c : s) {
-    if (c == '/' || c == ' ' || c == ':') c = '_';
+    if (c == '/' || c == ' ' || c == ':' || c == '@') c = '_';
   }
   return s;
 }
-
-}  // namespace
 
 void dump_tensors(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs,
                   const std::string& option) {

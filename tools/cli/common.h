@@ -73,6 +73,9 @@ void write_text_file(const std::string& path, const std::string& text, const std
 void dump_tensors(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs,
                   const std::string& option);
 
+// `name` (a layer, a regression item) as one file or directory name: separators become '_'.
+std::string file_stem(const std::string& name);
+
 void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows);
 
 }  // namespace ernsim::cli

@@ -479,14 +479,6 @@ void keep_failure(const std::string& dir, const Item& item, const Failure& f) {
   write_text_file(dir + "/README.txt", notes, "--keep-failing");
 }
 
-std::string safe_name(const std::string& id) {
-  std::string s = id;
-  for (char& c : s) {
-    if (c == '/' || c == '@' || c == ':') c = '_';
-  }
-  return s;
-}
-
 }  // namespace
 
 int run_regress(int argc, char** argv) {
@@ -693,7 +685,7 @@ int run_regress(int argc, char** argv) {
     for (const Item& i : items) {
       for (const Failure& f : i.failures) {
         if (kept == 20) break;  // enough to debug; the rest have their commands
-        const std::string sub = fmt::format("{}/{}{}", dir, safe_name(i.id), f.seed ? fmt::format("_seed{}", f.seed) : "");
+        const std::string sub = fmt::format("{}/{}{}", dir, file_stem(i.id), f.seed ? fmt::format("_seed{}", f.seed) : "");
         keep_failure(sub, i, f);
         ++kept;
       }
