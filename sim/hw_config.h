@@ -46,6 +46,10 @@ struct HwConfig {
 
   int banks() const { return 2 * pe_pix; }
   int64_t macs_per_cycle() const { return int64_t{kLanes} * pe_out * pe_pix; }
+  // PE utilization: `macs` over what the array could do in `cycles` (0 for no cycles).
+  double utilization(int64_t macs, uint64_t cycles) const {
+    return cycles ? static_cast<double>(macs) / (static_cast<double>(cycles) * static_cast<double>(macs_per_cycle())) : 0;
+  }
   // The accumulator holds +/- 3 * 9 * 64 * max_in_blocks.
   int acc_width() const;
   // acc + residual: one bit more than the wider of the two.

@@ -681,7 +681,7 @@ LatencyEstimate estimate_latency(const Network& net, const Program& program, con
     r.bytes_read = c.bytes_read;
     r.bytes_written = c.bytes_written;
     r.macs = net.layer_macs(layer);
-    r.utilization = r.cycles ? static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * config.macs_per_cycle()) : 0;
+    r.utilization = config.utilization(r.macs, r.cycles);
     e.layers.push_back(r);
 
     LayerBounds b;

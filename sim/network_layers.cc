@@ -47,7 +47,7 @@ std::vector<LayerReport> run_network_layers(EnginePort& port, const HwConfig& co
     r.kind = layer.is_conv() ? fmt::format("{}x{}/s{}", layer.kernel(), layer.kernel(), layer.stride) : "embed";
     const LayerOutputs outputs = run_layer(port, config, network_layer_case(net, index, golden), r.stats);
     r.macs = net.layer_macs(layer);
-    r.utilization = r.stats.cycles ? static_cast<double>(r.macs) / (static_cast<double>(r.stats.cycles) * config.macs_per_cycle()) : 0;
+    r.utilization = config.utilization(r.macs, r.stats.cycles);
     r.mismatches = score_layer(scoreboard, net, index, golden, outputs, r.stats);
     reports.push_back(r);
   }

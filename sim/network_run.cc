@@ -47,7 +47,7 @@ NetworkRunReport run_network(AccelPort& accel, const HwConfig& config, const Net
       r.bytes_read = accel.reg_read(AccelReg::kCntBytesRead);
       r.bytes_written = accel.reg_read(AccelReg::kCntBytesWritten);
       r.macs = net.layer_macs(layer);
-      r.utilization = r.cycles ? static_cast<double>(r.macs) / (static_cast<double>(r.cycles) * config.macs_per_cycle()) : 0;
+      r.utilization = config.utilization(r.macs, r.cycles);
       const std::string name = images.size() > 1 ? fmt::format("{} (image {})", layer.name, i) : layer.name;
       for (int id : layer.outputs()) {
         const TensorInfo& t = net.tensor(id);

@@ -168,7 +168,9 @@ std::vector<double> least_squares(const std::vector<std::vector<double>>& x, con
   return b;
 }
 
-Resources parse_counts(const nlohmann::json& j) {
+}  // namespace
+
+Resources resources_from_json(const nlohmann::json& j) {
   Resources r;
   r.lut = j.at("lut").get<double>();
   r.ff = j.at("ff").get<double>();
@@ -176,6 +178,8 @@ Resources parse_counts(const nlohmann::json& j) {
   r.dsp = j.at("dsp").get<double>();
   return r;
 }
+
+namespace {
 
 ResourceCalibration load_calibration(const std::string& path) {
   std::ifstream in(path);
@@ -191,10 +195,10 @@ ResourceCalibration load_calibration(const std::string& path) {
       entry.name = e.at("name").get<std::string>();
       entry.role = e.at("role").get<std::string>();
       entry.config = hw_config_from_json(e.at("config"), path + ": " + entry.name);
-      entry.whole = parse_counts(e.at("whole").at("counts"));
+      entry.whole = resources_from_json(e.at("whole").at("counts"));
       if (e.contains("modules")) {
         for (const auto& [module, counts] : e.at("modules").at("counts").items()) {
-          entry.modules[module] = parse_counts(counts);
+          entry.modules[module] = resources_from_json(counts);
         }
       }
       cal.entries.push_back(std::move(entry));

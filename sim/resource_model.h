@@ -54,6 +54,9 @@ struct ResourceEstimate {
 
 ResourceEstimate estimate_resources(const HwConfig& config);
 
+// Counts {"lut", "ff", "bram18", "dsp"} as tools/synth.py and the calibration write them.
+Resources resources_from_json(const nlohmann::json& j);
+
 // One RAM of Width x Depth with SliceW-bit write slices (rtl/ern_ram.sv) as synth_xilinx maps
 // it: block RAM for deep memories (RAMB36 counted as two RAMB18), LUT-RAM for shallow ones.
 Resources ram_cost(int width, int depth, int slice);

@@ -66,8 +66,7 @@ int run_estimate(int argc, char** argv) {
   }
   const double latency_ms = static_cast<double>(latency.total_cycles) / (mhz * 1e3);
   const double fps = 1e3 / latency_ms;
-  const double utilization =
-      static_cast<double>(macs) / (static_cast<double>(latency.total_cycles) * config.macs_per_cycle());
+  const double utilization = config.utilization(macs, latency.total_cycles);
   fmt::print("\ntotal: {} cycles, {:.1f}% PE utilization; at {:.0f} MHz (assumed): {:.3f} ms latency, {:.1f} FPS\n",
              latency.total_cycles, 100 * utilization, mhz, latency_ms, fps);
   fmt::print("resources: {}\n", resources.summary());

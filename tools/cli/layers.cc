@@ -85,7 +85,7 @@ int run_layers(int argc, char** argv) {
     predicted += r.stats.predicted_cycles;
     macs += r.macs;
   }
-  const double utilization = cycles ? static_cast<double>(macs) / (static_cast<double>(cycles) * config.macs_per_cycle()) : 0;
+  const double utilization = config.utilization(macs, cycles);
   fmt::print("\ntotal: {} cycles (timing model: {}), {} MACs, {:.1f}% PE utilization, {} mismatches\n", cycles,
              predicted, macs, 100 * utilization, scoreboard.mismatches());
   if (!sim.trace_path.empty()) fmt::print("trace written to {}\n", sim.trace_path);

@@ -132,7 +132,7 @@ int run_run(int argc, char** argv) {
   }
   const double latency_ms = report.total_cycles / (clock_mhz * 1e3);
   const double fps = 1e3 / latency_ms;
-  const double utilization = static_cast<double>(macs) / (static_cast<double>(report.total_cycles) * config.macs_per_cycle());
+  const double utilization = config.utilization(macs, report.total_cycles);
   fmt::print("\ntotal: {} cycles, {:.1f}% PE utilization; at {:.0f} MHz (assumed): {:.3f} ms latency, {:.1f} FPS\n",
              report.total_cycles, 100 * utilization, clock_mhz, latency_ms, fps);
   fmt::print("estimate (ernsim estimate): {} cycles, {:+.2f}% error, in {:.3f} s\n", estimate.total_cycles,

@@ -219,8 +219,7 @@ int run_sweep(int argc, char** argv) {
             p.resources = estimate_resources(config).total;
             p.cycles = latency.total_cycles;
             p.fps = mhz * 1e6 / static_cast<double>(p.cycles);
-            p.utilization = static_cast<double>(net.macs()) /
-                            (static_cast<double>(p.cycles) * static_cast<double>(config.macs_per_cycle()));
+            p.utilization = config.utilization(net.macs(), p.cycles);
             p.fits = true;
           } catch (const Error& e) {
             p.reason = e.what();

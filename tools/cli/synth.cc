@@ -44,15 +44,6 @@ int run_program(const std::vector<std::string>& args) {
   return WEXITSTATUS(status);
 }
 
-Resources counts(const nlohmann::json& j) {
-  Resources r;
-  r.lut = j.at("lut").get<double>();
-  r.ff = j.at("ff").get<double>();
-  r.bram18 = j.at("bram18").get<double>();
-  r.dsp = j.at("dsp").get<double>();
-  return r;
-}
-
 std::string error_percent(double estimate, double measured) {
   if (measured == 0) return estimate == 0 ? "0.0%" : "n/a";
   return fmt::format("{:+.1f}%", 100.0 * (estimate - measured) / measured);
@@ -107,7 +98,7 @@ int run_synth(int argc, char** argv) {
     fail("synthesis of configuration {} failed (tools/synth.py exit status {})", config.name, status);
   }
 
-  const Resources got = counts(measured);
+  const Resources got = resources_from_json(measured);
   fmt::print("\n{:<22} {:>9} {:>9} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>4} {:>4}\n", "", "LUT est", "LUT Yosys",
              "error", "FF est", "FF Yosys", "error", "BRAM e", "BRAM Y", "DSPe", "DSPY");
   nlohmann::json report;
@@ -119,7 +110,7 @@ int run_synth(int argc, char** argv) {
       if (m.module == "flattening") continue;
       const auto it = measured["modules"].find(m.module);
       if (it == measured["modules"].end()) continue;
-      const Resources g = counts(*it);
+      const Resources g = resources_from_json(*it);
       print_row(m.module, m.total(), g);
       report["modules"].push_back({{"module", m.module}, {"estimate", {{"lut", m.total().lut}, {"ff", m.total().ff},
                                    {"bram18", m.total().bram18}}}, {"yosys", *it}});
