@@ -317,13 +317,13 @@ int NetworkBuilder::add_conv(const std::string& name, int input, CodeWeights wei
   return index;
 }
 
-int NetworkBuilder::add_activation(int index, TensorKind kind, std::vector<Quantizer> thresholds) {
+int NetworkBuilder::add_activation(int index, TensorKind kind, std::vector<Quantizer> thresholds, double scale) {
   Layer& l = net_.layers.at(index);
   if (l.kind != LayerKind::kConv || l.output >= 0) fail("layer {}: already has an activation", l.name);
   if (kind != TensorKind::kBinary && kind != TensorKind::kAct2) fail("layer {}: activation must be 1 or 2 bits", l.name);
   const TensorInfo& in = tensor(l.input);
   const int channels = l.weights.out_channels();
-  const double scale = kind == TensorKind::kBinary ? 1.0 : 1.0 / 3;
+  if (scale == 0) scale = kind == TensorKind::kBinary ? 1.0 : 1.0 / 3;
   const int id = add_tensor(l.name, kind, channels, in.height, in.width, std::vector<double>(channels, scale),
                             max_value(kind), index);
   net_.layers[index].output = id;

@@ -152,8 +152,9 @@ class NetworkBuilder {
   // Scale (real value of one unit of acc, per channel) and bound of a conv's accumulator.
   const std::vector<double>& acc_scale(int layer) const { return acc_scale_.at(layer); }
   int64_t acc_bound(int layer) const { return acc_bound_.at(layer); }
-  // Thresholds the conv's accumulator to `kind` (kBinary or kAct2); returns the tensor.
-  int add_activation(int layer, TensorKind kind, std::vector<Quantizer> thresholds);
+  // Thresholds the conv's accumulator to `kind` (kBinary or kAct2) whose real value is
+  // scale * integer (0 for the default: 1 binary, 1/3 2-bit); returns the tensor.
+  int add_activation(int layer, TensorKind kind, std::vector<Quantizer> thresholds, double scale = 0);
   int add_or(const std::string& name, int a, int b);
   int add_mux_or(const std::string& name, int x3, int x1);
   int add_max_pool(const std::string& name, int input);

@@ -115,13 +115,18 @@ Network load_model(const po::variables_map& vm, ModelDetail detail) {
 
 std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& net) {
   const TensorInfo& in = net.tensor(net.input);
+  return load_images(vm, net.name, in.channels, in.height, in.width);
+}
+
+std::vector<ActTensor> load_images(const po::variables_map& vm, const std::string& model, int channels, int height,
+                                   int width) {
   if (!vm.count("input")) {
-    if (in.height != in.width) fail("synthetic images are square; {} needs --input", net.name);
+    if (height != width) fail("synthetic images are square; {} needs --input", model);
     const int count = vm.count("images") ? vm["images"].as<int>() : kDefaultImages;
     if (count <= 0 || count > 10000) fail("--images {}: expected 1 to 10000", count);
-    return zoo_images(count, in.height, vm["seed"].as<uint64_t>());
+    return zoo_images(count, height, vm["seed"].as<uint64_t>());
   }
-  return read_images(vm["input"].as<std::string>(), in.channels, in.height, in.width);
+  return read_images(vm["input"].as<std::string>(), channels, height, width);
 }
 
 bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
@@ -172,31 +177,49 @@ std::string file_stem(const std::string& name) {
   return s;
 }
 
-void dump_tensors(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs,
-                  const std::string& option) {
+void write_tensor_dump(const std::string& dir, const std::vector<DumpedTensor>& tensors, size_t images,
+                       const std::string& option) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) fail("{} {}: cannot create the directory ({})", option, dir, ec.message());
   nlohmann::json index = nlohmann::json::array();
-  for (size_t id = 0; id < net.tensors.size(); ++id) {
-    const TensorInfo& t = net.tensors[id];
+  for (size_t id = 0; id < tensors.size(); ++id) {
+    const DumpedTensor& t = tensors[id];
     const std::string file = fmt::format("{:03d}_{}.npy", id, file_stem(t.name));
-    const std::vector<int64_t> shape = {static_cast<int64_t>(runs.size()), t.channels, t.height, t.width};
-    const size_t per_image = static_cast<size_t>(t.elements());
-    if (t.kind == TensorKind::kInt) {
-      std::vector<int32_t> flat(per_image * runs.size());
-      for (size_t i = 0; i < runs.size(); ++i) tensor_to_chw(runs[i].ints[id], &flat[i * per_image]);
+    const std::vector<int64_t> shape = {static_cast<int64_t>(images), t.channels, t.height, t.width};
+    const size_t per_image = static_cast<size_t>(t.channels) * t.height * t.width;
+    if (!t.ints.empty()) {
+      std::vector<int32_t> flat(per_image * images);
+      for (size_t i = 0; i < images; ++i) tensor_to_chw(*t.ints[i], &flat[i * per_image]);
       write_npy(dir + "/" + file, NpyType::kInt32, shape, flat.data());
     } else {
-      std::vector<uint8_t> flat(per_image * runs.size());
-      for (size_t i = 0; i < runs.size(); ++i) tensor_to_chw(runs[i].act[id], &flat[i * per_image]);
+      std::vector<uint8_t> flat(per_image * images);
+      for (size_t i = 0; i < images; ++i) tensor_to_chw(*t.act[i], &flat[i * per_image]);
       write_npy(dir + "/" + file, NpyType::kUint8, shape, flat.data());
     }
-    index.push_back({{"id", id}, {"name", t.name}, {"file", file}, {"kind", to_string(t.kind)},
+    index.push_back({{"id", id}, {"name", t.name}, {"file", file}, {"kind", t.kind},
                      {"shape", shape}, {"producer_layer", t.producer}, {"bound", t.bound},
                      {"scale", t.scale}});
   }
   write_text_file(dir + "/index.json", index.dump(1) + "\n", option);
+}
+
+void dump_tensors(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs,
+                  const std::string& option) {
+  std::vector<DumpedTensor> tensors;
+  for (size_t id = 0; id < net.tensors.size(); ++id) {
+    const TensorInfo& t = net.tensors[id];
+    DumpedTensor d{t.name, to_string(t.kind), t.channels, t.height, t.width, t.producer, t.bound, t.scale, {}, {}};
+    for (const GoldenResult& r : runs) {
+      if (t.kind == TensorKind::kInt) {
+        d.ints.push_back(&r.ints[id]);
+      } else {
+        d.act.push_back(&r.act[id]);
+      }
+    }
+    tensors.push_back(std::move(d));
+  }
+  write_tensor_dump(dir, tensors, runs.size(), option);
 }
 
 void check_output_dir(const std::string& path, const std::string& option) {

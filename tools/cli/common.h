@@ -49,6 +49,9 @@ Network load_model(const po::variables_map& vm, ModelDetail detail = ModelDetail
 // Images of the network's input size: from --input (uint8 N x 3 x H x W .npy) or, without it,
 // `count` seeded synthetic images.
 std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& net);
+// The same for any model with a channels x height x width uint8 input (HEQ networks too).
+std::vector<ActTensor> load_images(const po::variables_map& vm, const std::string& model, int channels, int height,
+                                   int width);
 
 // Parses a command's options; prints help and returns false for --help.
 bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
@@ -68,8 +71,24 @@ SimOptions sim_options(const po::variables_map& vm);
 // a temporary file beside it and renames it).
 void write_text_file(const std::string& path, const std::string& text, const std::string& option);
 
-// Writes every tensor of golden runs into `dir` (created): one .npy per tensor with the images
-// stacked (N x C x H x W) and an index.json.
+// One tensor of golden runs to dump: its description and, per image, its value (act for uint8
+// maps, ints for int32 tensors; one of the two is empty).
+struct DumpedTensor {
+  std::string name;
+  std::string kind;
+  int channels, height, width;
+  int producer;
+  int64_t bound;
+  std::vector<double> scale;
+  std::vector<const ActTensor*> act;
+  std::vector<const IntTensor*> ints;
+};
+// Writes the tensors into `dir` (created): one .npy per tensor with the images stacked
+// (N x C x H x W) and an index.json.
+void write_tensor_dump(const std::string& dir, const std::vector<DumpedTensor>& tensors, size_t images,
+                       const std::string& option);
+
+// Writes every tensor of golden runs into `dir` (created), as write_tensor_dump.
 void dump_tensors(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs,
                   const std::string& option);
 

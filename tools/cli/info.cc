@@ -9,6 +9,7 @@
 #include "models/golden.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/heq_model.h"
 
 namespace ernsim::cli {
 
@@ -21,7 +22,54 @@ int signed_bits(int64_t bound) {
   return bits;
 }
 
-std::string shape(const TensorInfo& t) { return fmt::format("{}x{}x{}", t.channels, t.height, t.width); }
+template <typename T>
+std::string shape(const T& t) {
+  return fmt::format("{}x{}x{}", t.channels, t.height, t.width);
+}
+
+// HEQ networks: per layer the operator, shapes, weight codes, the worst-case accumulator bound
+// and its bits, the observed accumulator range, and the bits of the output.
+int info_heq(const po::variables_map& vm) {
+  const heq::Network net = load_heq_model(vm);
+  const std::vector<ActTensor> images = load_heq_images(vm, net);
+  std::vector<int32_t> lo(net.layers.size(), std::numeric_limits<int32_t>::max());
+  std::vector<int32_t> hi(net.layers.size(), std::numeric_limits<int32_t>::min());
+  GoldenOptions golden;
+  golden.keep_tensors = false;
+  for (const ActTensor& image : images) {
+    const heq::GoldenResult r = heq::run_golden(net, image, golden);
+    for (size_t index = 0; index < net.layers.size(); ++index) {
+      lo[index] = std::min(lo[index], r.acc_range[index].first);
+      hi[index] = std::max(hi[index], r.acc_range[index].second);
+    }
+  }
+  fmt::print("{}: {}x{} input, {} classes, {} layers, {} MACs, {} conv weights, {} FC weights\n\n", net.name,
+             net.input_height(), net.input_width(), net.num_classes(), net.layers.size(), net.macs(),
+             net.conv_params(), net.fc_params());
+  fmt::print("{:>3} {:<18} {:<9} {:<12} {:<12} {:<8} {:>9} {:>4} {:>17} {:<6}\n", "#", "layer", "op", "input",
+             "output", "weights", "|acc|<=", "bits", "observed acc", "out");
+  for (size_t index = 0; index < net.layers.size(); ++index) {
+    const heq::Layer& l = net.layers[index];
+    const heq::TensorInfo& out = net.tensor(l.output);
+    std::string input = shape(net.tensor(l.input));
+    if (l.input2 >= 0) input += "," + net.tensor(l.input2).name;
+    const bool weighted = l.kind == heq::LayerKind::kConv || l.kind == heq::LayerKind::kFc;
+    std::string codes, bound, bits, observed;
+    if (weighted) {
+      codes = fmt::format("[{},{}]", l.weights.min_code(), l.weights.max_code());
+      const int64_t b = net.accumulator_bound(l);
+      bound = std::to_string(b);
+      bits = std::to_string(signed_bits(b));
+      observed = fmt::format("[{}, {}]", lo[index], hi[index]);
+    }
+    fmt::print("{:>3} {:<18} {:<9} {:<12} {:<12} {:<8} {:>9} {:>4} {:>17} {:<6}\n", index, l.name,
+               to_string(l.kind), input, shape(out), codes, bound, bits, observed, to_string(out.kind));
+  }
+  fmt::print("\nBounds are worst cases over every input (|acc| <= max|code| * max input * fan-in);\n"
+             "'observed' is the accumulator range on {} image(s). Logits = scale * sum + bias (host).\n",
+             images.size());
+  return 0;
+}
 
 }  // namespace
 
@@ -34,12 +82,14 @@ int run_info(int argc, char** argv) {
   po::variables_map vm;
   if (!parse_command(argc, argv,
                      "usage: ernsim info [--model FILE.onnx|zoo:NAME] [--size N] [--input IMAGES.npy]\n\n"
+                     "ERN and HEQ models (HEQ: per layer the operator, codes, accumulator bound and bits).\n"
                      "Layers with shapes, kernels, the residual structure, and per layer the worst-case\n"
                      "bound of the accumulator and of the residual stream (and the bits they need),\n"
                      "beside the range observed on the images.",
                      options, vm)) {
     return 0;
   }
+  if (is_heq_model(vm)) return info_heq(vm);
   const Network net = load_model(vm);
   const std::vector<ActTensor> images = load_images(vm, net);
 

@@ -23,13 +23,13 @@ const Command kCommands[] = {
      ernsim::cli::run_estimate},
     {"synth", "Yosys on the accelerator RTL beside the resource estimate", ernsim::cli::run_synth},
     {"sweep", "estimates over ranges of configurations: CSV and a plot of FPS against LUTs", ernsim::cli::run_sweep},
-    {"infer", "golden (bit-exact integer) inference of an ERN model", ernsim::cli::run_infer},
+    {"infer", "golden (bit-exact integer) inference of an ERN or HEQ model", ernsim::cli::run_infer},
     {"info", "the layers of a model with shapes, scales and value bounds", ernsim::cli::run_info},
     {"layers", "layers of a model on the RTL layer engine, checked bit for bit", ernsim::cli::run_layers},
     {"regress", "an RTL regression suite: fixtures, zoo, random layers and networks; parallel, sharded, JUnit",
      ernsim::cli::run_regress},
     {"regress-layers", "random layer configurations on the RTL layer engine", ernsim::cli::run_regress_layers},
-    {"zoo", "the built-in ERN model zoo", ernsim::cli::run_zoo},
+    {"zoo", "the built-in ERN and HEQ model zoos", ernsim::cli::run_zoo},
 };
 
 void print_usage() {

@@ -1,0 +1,61 @@
+#include "tools/cli/heq_model.h"
+
+#include "models/error.h"
+#include "models/heq/qonnx_import.h"
+#include "models/heq/zoo.h"
+
+namespace ernsim::cli {
+
+namespace {
+const heq::ZooModel* zoo_model(const std::string& spec) {
+  return spec.rfind("zoo:", 0) == 0 ? heq::find_zoo_model(spec.substr(4)) : nullptr;
+}
+}  // namespace
+
+bool is_heq_model(const po::variables_map& vm) {
+  const std::string spec = vm["model"].as<std::string>();
+  if (spec.rfind("zoo:", 0) == 0) return zoo_model(spec) != nullptr;
+  if (spec.rfind("random:", 0) == 0) return false;
+  return heq::is_qonnx_file(spec);
+}
+
+heq::Network load_heq_model(const po::variables_map& vm) {
+  const std::string spec = vm["model"].as<std::string>();
+  if (const heq::ZooModel* model = zoo_model(spec)) {
+    const int size = vm.count("size") ? vm["size"].as<int>() : model->default_size;
+    return heq::build_zoo_network(*model, size, vm["seed"].as<uint64_t>());
+  }
+  heq::Network net = heq::import_qonnx(spec);
+  if (vm.count("size")) {
+    const int size = vm["size"].as<int>();
+    if (size != net.input_height() || size != net.input_width()) {
+      fail("--size {}: {} has a fixed {}x{} input", size, spec, net.input_height(), net.input_width());
+    }
+  }
+  return net;
+}
+
+std::vector<ActTensor> load_heq_images(const po::variables_map& vm, const heq::Network& net) {
+  const heq::TensorInfo& in = net.tensor(net.input);
+  return load_images(vm, net.name, in.channels, in.height, in.width);
+}
+
+void dump_heq_tensors(const std::string& dir, const heq::Network& net, const std::vector<heq::GoldenResult>& runs,
+                      const std::string& option) {
+  std::vector<DumpedTensor> tensors;
+  for (size_t id = 0; id < net.tensors.size(); ++id) {
+    const heq::TensorInfo& t = net.tensors[id];
+    DumpedTensor d{t.name, to_string(t.kind), t.channels, t.height, t.width, t.producer, t.bound, t.scale, {}, {}};
+    for (const heq::GoldenResult& r : runs) {
+      if (t.kind == heq::TensorKind::kInt) {
+        d.ints.push_back(&r.ints[id]);
+      } else {
+        d.act.push_back(&r.act[id]);
+      }
+    }
+    tensors.push_back(std::move(d));
+  }
+  write_tensor_dump(dir, tensors, runs.size(), option);
+}
+
+}  // namespace ernsim::cli
