@@ -129,6 +129,7 @@ class Importer {
   void import_input();
   void import_node(const NodeProto& node);
   void pixel_embedding(const NodeProto& node);
+  void pixel_embedding_lut(const NodeProto& node);
   void weight_quantizer(const NodeProto& node, bool power_of_two);
   void conv(const NodeProto& node);
   void batchnorm(const NodeProto& node);
@@ -293,6 +294,40 @@ void Importer::pixel_embedding(const NodeProto& node) {
   v.kind = Value::Kind::kAct;
   v.tensor = builder_.add_pixel_embedding(layer_name(node), image.tensor, std::move(source),
                                           std::move(tables));
+  define(node, v);
+}
+
+// A learned lookup table (the Pixel Embedding paper): table[colour, j, value] is the 2-bit level
+// of output channel colour * k + j for pixel value `value`, any level for any value.
+void Importer::pixel_embedding_lut(const NodeProto& node) {
+  expect_inputs(node, 2, 2);
+  check_attributes(node, {});
+  const Value& image = value(node, 0, Value::Kind::kImage);
+  const Constant& table = constant(node, 1);
+  const TensorInfo& in = builder_.tensor(image.tensor);
+  if (table.dims.size() != 3 || table.dims[0] != in.channels || table.dims[1] < 1 || table.dims[1] > 64 ||
+      table.dims[2] != 256) {
+    node_fail(node, "table has shape {}, expected ({}, k, 256) with k in 1..64", shape_string(table.dims), in.channels);
+  }
+  const int per_colour = static_cast<int>(table.dims[1]);
+  std::vector<int> source;
+  std::vector<std::array<uint8_t, 256>> tables;
+  for (int colour = 0; colour < in.channels; ++colour) {
+    for (int j = 0; j < per_colour; ++j) {
+      source.push_back(colour);
+      std::array<uint8_t, 256>& levels = tables.emplace_back();
+      for (int x = 0; x < 256; ++x) {
+        const double q = table.values[(static_cast<size_t>(colour) * per_colour + j) * 256 + x];
+        if (!(q == 0 || q == 1 || q == 2 || q == 3)) {
+          node_fail(node, "table entry ({}, {}, {}) is {}, expected a 2-bit level 0, 1, 2 or 3", colour, j, x, q);
+        }
+        levels[static_cast<size_t>(x)] = static_cast<uint8_t>(q);
+      }
+    }
+  }
+  Value v;
+  v.kind = Value::Kind::kAct;
+  v.tensor = builder_.add_pixel_embedding(layer_name(node), image.tensor, std::move(source), std::move(tables));
   define(node, v);
 }
 
@@ -518,6 +553,7 @@ void Importer::import_node(const NodeProto& node) {
     if (op == "Flatten") return flatten(node);
   } else if (domain == "lm") {
     if (op == "PixelEmbeddingV3") return pixel_embedding(node);
+    if (op == "PixelEmbeddingLUT") return pixel_embedding_lut(node);
     if (op == "BinaryChannelWiseMeanScalingQuantizer") return weight_quantizer(node, false);
     if (op == "BinaryPower2ScalingQuantizer") return weight_quantizer(node, true);
     if (op == "LinearMidTreadHalfV2") return activation(node);

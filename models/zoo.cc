@@ -425,23 +425,31 @@ ZooStats zoo_stats(const ZooModel& model, int size, int num_classes) {
 
 namespace {
 
-// The network of a plan: seeded weights, the thermometer embedding, thresholds calibrated on
-// two zoo_images of its size.
-Network build_network(const std::string& name, const Plan& plan, int size, uint64_t seed, const ModeMix& mix,
-                      ZooDetail detail = ZooDetail::kCalibrated) {
-  NetworkBuilder builder(name);
-  const int image = builder.add_image(kColours, size, size);
-
-  std::vector<int> source;
+// ERN's thermometer tables: k = 10 channels per colour.
+std::vector<std::array<uint8_t, 256>> thermometer_tables() {
   std::vector<std::array<uint8_t, 256>> tables;
   for (int colour = 0; colour < kColours; ++colour) {
     for (int j = 0; j < kEmbeddingChannels; ++j) {
-      source.push_back(colour);
-      tables.push_back(thermometer_table(thermometer_weight(kEmbeddingChannels),
-                                         thermometer_bias(kEmbeddingChannels, j)));
+      tables.push_back(thermometer_table(thermometer_weight(kEmbeddingChannels), thermometer_bias(kEmbeddingChannels, j)));
     }
   }
-  const int embedded = builder.add_pixel_embedding("pixel_embedding", image, std::move(source), std::move(tables));
+  return tables;
+}
+
+std::vector<int> embedding_sources() {
+  std::vector<int> source;
+  for (int colour = 0; colour < kColours; ++colour) source.insert(source.end(), kEmbeddingChannels, colour);
+  return source;
+}
+
+// The network of a plan: seeded weights, the given embedding tables (ERN's thermometer by
+// default), thresholds calibrated on two zoo_images of its size.
+Network build_network(const std::string& name, const Plan& plan, int size, uint64_t seed, const ModeMix& mix,
+                      ZooDetail detail = ZooDetail::kCalibrated,
+                      std::vector<std::array<uint8_t, 256>> tables = thermometer_tables()) {
+  NetworkBuilder builder(name);
+  const int image = builder.add_image(kColours, size, size);
+  const int embedded = builder.add_pixel_embedding("pixel_embedding", image, embedding_sources(), std::move(tables));
 
   const std::vector<ConvSpec>& convs = plan.convs;
   std::vector<int> layer_of(convs.size(), -1);
@@ -570,9 +578,81 @@ RandomNetwork make_random_network(uint64_t seed) {
   ModeMix mix;
   mix.constant = 8;
   mix.decreasing = 25;
-  r.net = build_network(fmt::format("random#{}", seed), plan, r.size, seed, mix);
-  r.description = fmt::format("{}x{} input; {}; stages {}; {} classes; {} layers", r.size, r.size, stem, stages,
-                              classes, r.net.layers.size());
+  // Half the networks embed with learned tables (the Pixel Embedding paper's form): arbitrary
+  // levels, pixel value 0 included, so the zero pairs at the stem's edges differ from embedded pixels.
+  const bool learned = chance(50);
+  r.net = build_network(fmt::format("random#{}", seed), plan, r.size, seed, mix, ZooDetail::kCalibrated,
+                        learned ? random_embedding_tables(derive_seed(seed, kStructurePurpose, 1)) : thermometer_tables());
+  r.description = fmt::format("{}x{} input; {} embedding; {}; stages {}; {} classes; {} layers", r.size, r.size,
+                              learned ? "learned" : "thermometer", stem, stages, classes, r.net.layers.size());
+  return r;
+}
+
+std::vector<std::array<uint8_t, 256>> random_embedding_tables(uint64_t seed) {
+  std::mt19937_64 engine(seed);
+  std::vector<std::array<uint8_t, 256>> tables(kColours * kEmbeddingChannels);
+  for (auto& table : tables) {
+    // A smooth table (a random walk over the pixel values, as a trained one tends to be) or noise.
+    const bool smooth = below(engine, 2) == 0;
+    int level = below(engine, 4);
+    for (auto& q : table) {
+      if (smooth) {
+        if (below(engine, 16) == 0) level = std::clamp(level + (below(engine, 2) ? 1 : -1), 0, 3);
+        q = static_cast<uint8_t>(level);
+      } else {
+        q = static_cast<uint8_t>(below(engine, 4));
+      }
+    }
+  }
+  // Pixel value 0 maps to a non-zero level in at least one channel of every colour.
+  for (int colour = 0; colour < kColours; ++colour) {
+    tables[static_cast<size_t>(colour * kEmbeddingChannels + below(engine, kEmbeddingChannels))][0] =
+        static_cast<uint8_t>(1 + below(engine, 3));
+  }
+  return tables;
+}
+
+OverflowNetwork make_overflow_network(uint64_t seed) {
+  std::mt19937_64 engine(derive_seed(seed, kStructurePurpose, 2));
+  OverflowNetwork r;
+  // At most 8 pixels wide: three rows of 2,048 channels then fit half of the small configuration's
+  // activation buffer.
+  r.size = 5 + below(engine, 4);
+  const int wide_channels = below(engine, 2) ? 2048 : 1792;
+  const int flip_percent = below(engine, 6);
+  NetworkBuilder b(fmt::format("overflow#{}", seed));
+  const int image = b.add_image(kColours, r.size, r.size);
+  const int embedded = b.add_pixel_embedding("pixel_embedding", image, embedding_sources(),
+                                             random_embedding_tables(derive_seed(seed, kStructurePurpose, 3)));
+  auto signs = [&](int out, int in, int kernel, int minus_percent) {
+    BinaryWeights w(out, in, kernel);
+    for (int o = 0; o < out; ++o) {
+      for (int i = 0; i < in; ++i) {
+        for (int t = 0; t < kernel * kernel; ++t) {
+          w.set_sign(o, i, t / kernel, t % kernel, below(engine, 100) < minus_percent ? -1 : 1);
+        }
+      }
+    }
+    return w;
+  };
+  // The projection's small stream is the residual of the big conv.
+  const int proj = b.add_conv("projection", embedded, signs(64, 30, 1, 50), 1, 0, std::vector<double>(64, kPower2Scale));
+  // Every channel of the wide activation is level 3, so the big conv's sums approach 27 x 3 x C.
+  const int wide = b.add_conv("wide", embedded, signs(wide_channels, 30, 1, 50), 1, 0,
+                              std::vector<double>(static_cast<size_t>(wide_channels), 0.01));
+  const int wide_act = b.add_activation(
+      wide, std::vector<Quantizer>(static_cast<size_t>(wide_channels), Quantizer{ActMode::kConstant, {}, 3}), kInteger);
+  const int big = b.add_conv("big", wide_act, signs(64, wide_channels, 3, flip_percent), 1, 1,
+                             std::vector<double>(64, kPower2Scale));
+  b.add_residual(big, proj);
+  const int act = b.add_activation(big, std::vector<Quantizer>(64, Quantizer{ActMode::kIncreasing, {0, 20000, 40000}, 0}),
+                                   kPostScaled);
+  b.add_int_output(big);
+  const int cls = b.add_conv("classifier", act, signs(10, 64, 1, 50), 1, 0, std::vector<double>(10, 0.01));
+  r.net = b.finish(b.add_class_sum(cls));
+  r.net.validate();
+  r.description = fmt::format("{}x{} input; a 3x3 conv over {} channels of level 3 ({}% of its weights -1) whose "
+                              "stream outgrows 16 bits", r.size, r.size, wide_channels, flip_percent);
   return r;
 }
 

@@ -74,6 +74,24 @@ struct RandomNetwork {
 };
 RandomNetwork make_random_network(uint64_t seed);
 
+// 30 seeded embedding tables (3 colours x 10 channels) as a learned lookup table may hold them:
+// smooth random walks or noise over the levels 0..3, with pixel value 0 mapped to a non-zero level
+// in at least one channel of every colour. Deterministic for a seed.
+std::vector<std::array<uint8_t, 256>> random_embedding_tables(uint64_t seed);
+
+// A network whose residual stream outgrows 16 bits in exactly one layer (named "big", the last one
+// that writes a stream), for regressions of the overflow check: a learned embedding, a 1x1
+// projection, 1,792 or 2,048 channels of constant level 3, and a 3x3 conv over them with mostly +1
+// weights (its interior sums pass 32,767; at the edges, depending on the seed, some do not), its
+// stream added to the projection's and written out; then a classifier of 10 classes. Input 5..8
+// pixels square. Deterministic for a seed.
+struct OverflowNetwork {
+  Network net;
+  int size = 0;
+  std::string description;
+};
+OverflowNetwork make_overflow_network(uint64_t seed);
+
 // `count` seeded synthetic uint8 images, 3 x size x size: image 0 is smooth colour gradients (one
 // linear ramp over the full 0..255 range per colour, in a seeded direction), the others uniform
 // noise. Deterministic for a seed.

@@ -6,6 +6,27 @@
 
 namespace ernsim {
 
+std::string stream_overflow_error(const HwConfig& config, const Network& net, size_t image, uint64_t count, int layer) {
+  return fmt::format("image {}: {} residual-stream values do not fit the configured {}-bit stream (first in layer {}, "
+                     "{}); use a wider stream_width (StreamW)", image, count, config.stream_width, layer,
+                     net.layers.at(static_cast<size_t>(layer)).name);
+}
+
+StreamOverflows golden_stream_overflows(const HwConfig& config, const Network& net, const GoldenResult& golden) {
+  const int64_t limit = int64_t{1} << (config.stream_width - 1);
+  StreamOverflows r;
+  for (size_t l = 0; l < net.layers.size(); ++l) {
+    const int id = net.layers[l].out_int;
+    if (id < 0) continue;
+    for (const int32_t v : golden.ints.at(static_cast<size_t>(id)).data()) {
+      if (v >= -limit && v < limit) continue;
+      ++r.count;
+      if (r.first_layer < 0) r.first_layer = static_cast<int>(l);
+    }
+  }
+  return r;
+}
+
 NetworkRunReport run_network(AccelPort& accel, const HwConfig& config, const Network& net, const Program& program,
                              const std::vector<ActTensor>& images, const std::vector<GoldenResult>& golden,
                              Scoreboard& scoreboard) {
@@ -22,9 +43,7 @@ NetworkRunReport run_network(AccelPort& accel, const HwConfig& config, const Net
     report.overflows += overflows;
     if (overflows > 0) {
       const int layer = static_cast<int>(accel.reg_read(AccelReg::kOverflowLayer));
-      scoreboard.add_error(fmt::format("image {}: {} residual-stream values do not fit the configured {}-bit stream "
-                                       "(first in layer {}, {}); use a wider stream_width (StreamW)", i, overflows,
-                                       config.stream_width, layer, net.layers.at(static_cast<size_t>(layer)).name));
+      scoreboard.add_error(stream_overflow_error(config, net, i, overflows, layer));
     }
     if (errors & 1) scoreboard.add_error(fmt::format("image {}: the engine read outside an input tile", i));
     if (errors & 6) scoreboard.add_error(fmt::format("image {}: a memory transfer was not aligned to the port", i));

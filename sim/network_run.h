@@ -38,6 +38,19 @@ struct NetworkRunReport {
   uint64_t overflows = 0;
 };
 
+// The error of a run in which `count` residual-stream values of image `image` did not fit the
+// stream width, the first of them in layer `layer`.
+std::string stream_overflow_error(const HwConfig& config, const Network& net, size_t image, uint64_t count, int layer);
+
+// The same as the golden model predicts it: values of the streams the network writes (out_int)
+// outside the configured width, and the first layer holding one (-1: none). Exact as long as no
+// later layer reads an overflowing stream.
+struct StreamOverflows {
+  uint64_t count = 0;
+  int first_layer = -1;
+};
+StreamOverflows golden_stream_overflows(const HwConfig& config, const Network& net, const GoldenResult& golden);
+
 // Runs the program for each image (memory must hold the model: write_model).
 NetworkRunReport run_network(AccelPort& accel, const HwConfig& config, const Network& net, const Program& program,
                              const std::vector<ActTensor>& images, const std::vector<GoldenResult>& golden,

@@ -7,6 +7,7 @@
 
 #include "models/kernels/binary_conv.h"
 #include "models/kernels/class_sum.h"
+#include "models/kernels/pixel_embedding.h"
 #include "models/kernels/residual_add.h"
 #include "models/kernels/threshold_activation.h"
 
@@ -37,7 +38,42 @@ LayerCase RandomLayerCase::view() const {
   return lc;
 }
 
+namespace {
+
+// A pixel embedding with arbitrary (learned) tables: any level for any pixel value, 0 included.
+RandomLayerCase make_random_embedding(uint64_t seed, const HwConfig& cfg) {
+  Rng rng(seed * 0x9e3779b97f4a7c15ULL + 3);
+  RandomLayerCase c;
+  c.seed = seed;
+  Layer& l = c.layer;
+  l.kind = LayerKind::kPixelEmbedding;
+  const int channels = cfg.embed_colours * cfg.embed_per_colour;
+  for (int ch = 0; ch < channels; ++ch) l.source_channel.push_back(ch / cfg.embed_per_colour);
+  l.table.resize(static_cast<size_t>(channels));
+  for (auto& table : l.table) {
+    for (auto& q : table) q = static_cast<uint8_t>(rng.bits() & 3);
+  }
+  l.input = 0;
+  l.out_act = 2;
+  const bool large = rng.chance(15);
+  const int h = large ? rng.range(24, 48) : rng.range(1, 14);
+  const int w = large ? rng.range(24, 48) : rng.range(1, 14);
+  c.input = ActTensor(cfg.embed_colours, h, w);
+  // Often dark images: pixel value 0, whose levels the tables make non-zero, at many places.
+  const int zeros = rng.range(0, 60);
+  for (auto& v : c.input.data()) v = rng.range(0, 99) < zeros ? 0 : static_cast<uint8_t>(rng.bits());
+  c.expected.act = pixel_embedding(c.input, l.source_channel, l.table);
+  c.description = fmt::format("embedding {} colours -> {} ch {}x{}, learned table, {}% zero pixels", cfg.embed_colours,
+                              channels, h, w, zeros);
+  return c;
+}
+
+}  // namespace
+
 RandomLayerCase make_random_layer(uint64_t seed, const HwConfig& cfg) {
+  // One case in ten is a pixel embedding; the others are convolutions (their own draws, so that a
+  // seed's convolution stays the same whatever the embedding cases do).
+  if (Rng(seed * 0x9e3779b97f4a7c15ULL + 2).chance(10)) return make_random_embedding(seed, cfg);
   Rng rng(seed * 0x9e3779b97f4a7c15ULL + 1);
   RandomLayerCase c;
   c.seed = seed;

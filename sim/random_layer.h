@@ -1,4 +1,5 @@
-// Random layer cases for RTL regressions: shapes, strides, kernels, channel counts (including
+// Random layer cases for RTL regressions: one in ten a pixel embedding with arbitrary (learned)
+// tables over images with many zero pixels; the others convolutions: shapes, strides, kernels, channel counts (including
 // the 30-channel embedding output and counts that are not multiples of 64), residual on or off,
 // every output kind, and thresholds in every mode, calibrated on the case's own values so that all
 // four levels occur. Expected outputs come from the reference kernels. Deterministic for a seed.

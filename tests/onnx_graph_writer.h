@@ -133,19 +133,37 @@ class GraphWriter {
         ->output(0);
   }
 
+  // The level of learned_table(): arbitrary, and non-zero for pixel value 0 in most channels.
+  static int learned_level(int colour, int j, int value) { return (colour * 7 + j * 3 + 1 + value * 5 / 17) % 4; }
+
   // Embedding -> stem conv -> one basic block with projection -> classifier, `width` channels wide.
-  void build_ern(int width = 64) {
-    std::vector<float> w(30), b(30);
-    for (int j = 0; j < 30; ++j) {
-      w[j] = 0.0125f;
-      b[j] = (j % 10 + 1) * 0.1f - 1 + 1e-4f;
+  // The embedding is ERN's thermometer (PixelEmbeddingV3) or, `learned`, a lookup table
+  // (PixelEmbeddingLUT) of learned_level() as a (3, 10, 256) int32 initializer.
+  void build_ern(int width = 64, bool learned = false) {
+    if (learned) {
+      auto* t = graph_->add_initializer();
+      t->set_name("pe.table");
+      t->set_data_type(onnx::TensorProto::INT32);
+      for (int d : {3, 10, 256}) t->add_dims(d);
+      for (int c = 0; c < 3; ++c) {
+        for (int j = 0; j < 10; ++j) {
+          for (int x = 0; x < 256; ++x) t->add_int32_data(learned_level(c, j, x));
+        }
+      }
+      add("PixelEmbeddingLUT", "lm", {"image", "pe.table"}, "pixel_embedding");
+    } else {
+      std::vector<float> w(30), b(30);
+      for (int j = 0; j < 30; ++j) {
+        w[j] = 0.0125f;
+        b[j] = (j % 10 + 1) * 0.1f - 1 + 1e-4f;
+      }
+      auto* pe = add("PixelEmbeddingV3", "lm",
+                     {"image", initializer("pe.w", {1, 3, 10, 1, 1}, w), initializer("pe.b", {1, 3, 10, 1, 1}, b)},
+                     "pixel_embedding");
+      int_attr(pe, "k", 2);
+      int_attr(pe, "max_val", 255);
+      ints(pe, "out_channels_list", {10, 10, 10});
     }
-    auto* pe = add("PixelEmbeddingV3", "lm",
-                   {"image", initializer("pe.w", {1, 3, 10, 1, 1}, w), initializer("pe.b", {1, 3, 10, 1, 1}, b)},
-                   "pixel_embedding");
-    int_attr(pe, "k", 2);
-    int_attr(pe, "max_val", 255);
-    ints(pe, "out_channels_list", {10, 10, 10});
     const std::string stem = conv("stem", "pixel_embedding", 30, width, 3, 2, false);
     const std::string a0 = bn_act("block.act0", stem, width, true);
     const std::string proj = conv("block.downsample", a0, width, width, 1, 1, true);

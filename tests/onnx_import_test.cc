@@ -119,6 +119,79 @@ TEST(OnnxImport, SmallErnGraphImportsAndRuns) {
   EXPECT_EQ(run_golden(net, image).class_sums, run_golden(net, image, reference).class_sums);
 }
 
+// A learned lookup table (PixelEmbeddingLUT) becomes the embedding's tables as given, pixel value
+// 0's non-zero levels included, and the network runs like the thermometer one.
+TEST(OnnxImport, LearnedEmbeddingTableImports) {
+  GraphWriter g;
+  g.build_ern(64, true);
+  const Network net = import_onnx_bytes(g.bytes(), "lut.onnx");
+  ASSERT_EQ(net.layers.size(), 6u);
+  const Layer& embed = net.layers[0];
+  ASSERT_EQ(embed.kind, LayerKind::kPixelEmbedding);
+  ASSERT_EQ(embed.table.size(), 30u);
+  int nonzero_at_zero = 0;
+  for (int c = 0; c < 30; ++c) {
+    EXPECT_EQ(embed.source_channel[static_cast<size_t>(c)], c / 10);
+    for (int x = 0; x < 256; ++x) {
+      ASSERT_EQ(embed.table[static_cast<size_t>(c)][static_cast<size_t>(x)], GraphWriter::learned_level(c / 10, c % 10, x))
+          << "channel " << c << " value " << x;
+    }
+    nonzero_at_zero += embed.table[static_cast<size_t>(c)][0] != 0;
+  }
+  EXPECT_GT(nonzero_at_zero, 20);
+  ActTensor image(3, 16, 16);
+  for (size_t i = 0; i < image.size(); ++i) image.data()[i] = static_cast<uint8_t>(i % 3 == 0 ? 0 : i * 37);
+  GoldenOptions reference;
+  reference.path = KernelPath::kReference;
+  const GoldenResult got = run_golden(net, image, reference);
+  EXPECT_EQ(got.act[static_cast<size_t>(embed.out_act)].at(4, 0, 0), GraphWriter::learned_level(0, 4, 0));
+  EXPECT_EQ(run_golden(net, image).class_sums, got.class_sums);
+}
+
+TEST(OnnxImport, RejectsABadLearnedEmbeddingTable) {
+  auto lut_error = [](const std::function<void(onnx::TensorProto&)>& change) {
+    GraphWriter g;
+    g.build_ern(64, true);
+    change(*g.graph().mutable_initializer(0));
+    try {
+      import_onnx_bytes(g.bytes(), "lut.onnx");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << "the import did not fail";
+    return std::string();
+  };
+  EXPECT_THAT(lut_error([](onnx::TensorProto& t) { t.set_int32_data(5, 4); }),
+              HasSubstr("node /pixel_embedding/PixelEmbeddingLUT (PixelEmbeddingLUT): table entry (0, 0, 5) is 4, "
+                        "expected a 2-bit level"));
+  EXPECT_THAT(lut_error([](onnx::TensorProto& t) { t.set_int32_data(300, -1); }),
+              HasSubstr("table entry (0, 1, 44) is -1"));
+  EXPECT_THAT(lut_error([](onnx::TensorProto& t) {
+                // (3, 20, 128): as many values, the wrong shape.
+                t.set_dims(1, 20);
+                t.set_dims(2, 128);
+              }),
+              HasSubstr("table has shape (3, 20, 128), expected (3, k, 256)"));
+  EXPECT_THAT(lut_error([](onnx::TensorProto& t) {
+                // A fractional level, as an unquantized float table would hold.
+                std::vector<float> values(t.int32_data().begin(), t.int32_data().end());
+                t.clear_int32_data();
+                t.set_data_type(onnx::TensorProto::FLOAT);
+                values[7] = 1.5f;
+                for (float v : values) t.add_float_data(v);
+              }),
+              HasSubstr("table entry (0, 0, 7) is 1.5"));
+  GraphWriter g;
+  g.build_ern(64, true);
+  GraphWriter::int_attr(g.node("pixel_embedding"), "k", 2);
+  try {
+    import_onnx_bytes(g.bytes(), "lut.onnx");
+    ADD_FAILURE() << "an attribute of PixelEmbeddingLUT was accepted";
+  } catch (const Error& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("PixelEmbeddingLUT"));
+  }
+}
+
 TEST(OnnxImport, RejectsMalformedBytes) {
   std::string bytes(200, '\xff');
   try {

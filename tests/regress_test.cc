@@ -122,6 +122,28 @@ TEST_F(RegressRun, AnItemPastItsTimeoutIsKilledAndFailed) {
   EXPECT_THAT(r.output, HasSubstr("timed out after 1 s"));
 }
 
+// A stream-overflow item passes only when its run fails with exactly the overflow error the golden
+// model predicts (count and layer), and fails otherwise, here on a timeout and on a configuration
+// whose wider stream does not overflow.
+TEST_F(RegressRun, OverflowItemsPassOnlyOnTheirExactError) {
+  const std::string s = suite({{{"kind", "stream-overflow"}, {"count", 2}, {"seed", 7}, {"configs", {"small"}}}});
+  const CommandResult r = run_ernsim("regress --suite " + s + " --jobs 2 --report " + dir_.file("r.json"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("suite: 2 passed, 0 failed, 0 skipped of 2 items"));
+  EXPECT_THAT(slurp(dir_.file("r.json")), HasSubstr("ernsim run --model overflow:8 --seed 8 --config small"));
+
+  const CommandResult slow = run_ernsim("regress --suite " + s + " --timeout 0.001");
+  EXPECT_EQ(slow.status, 1) << slow.output;
+  EXPECT_THAT(slow.output, HasSubstr("expected exit code 1 with \"image 0: "));
+  EXPECT_THAT(slow.output, HasSubstr("(first in layer 3, big)"));
+  EXPECT_THAT(slow.output, HasSubstr("; got a timeout"));
+
+  const std::string wide = suite({{{"kind", "stream-overflow"}, {"count", 1}, {"seed", 7}, {"configs", {"wide"}}}});
+  const CommandResult w = run_ernsim("regress --suite " + wide);
+  EXPECT_EQ(w.status, 1) << w.output;
+  EXPECT_THAT(w.output, HasSubstr("predicts no overflow of the 18-bit stream of configuration wide"));
+}
+
 TEST_F(RegressRun, ItemsOnConfigurationsNotCompiledAreSkippedVisibly) {
   const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"nosuch"}}},
                                {{"kind", "fixture"}, {"name", "no_such_fixture"}, {"configs", {"small"}}}});

@@ -391,5 +391,48 @@ TEST(Zoo, RejectsBadSizesAndUnknownModels) {
   EXPECT_THROW(zoo_images(-1, 32, 1), Error);
 }
 
+// Half the random networks embed with learned tables, which map pixel value 0 to a non-zero
+// level in some channel of every colour (so that the paired stem's zero edges differ from pixel 0).
+TEST(Zoo, RandomNetworksDrawLearnedEmbeddingTables) {
+  const std::vector<std::array<uint8_t, 256>> thermometer = build_zoo_network(find_zoo_model("ERNs18"), 32).layers[0].table;
+  int learned = 0;
+  for (uint64_t seed = 1; seed <= 24; ++seed) {
+    const RandomNetwork r = make_random_network(seed);
+    const Layer& embed = r.net.layers[0];
+    ASSERT_EQ(embed.kind, LayerKind::kPixelEmbedding);
+    if (embed.table == thermometer) {
+      EXPECT_THAT(r.description, HasSubstr("thermometer embedding"));
+      continue;
+    }
+    ++learned;
+    EXPECT_THAT(r.description, HasSubstr("learned embedding"));
+    for (int colour = 0; colour < 3; ++colour) {
+      int nonzero = 0;
+      for (int j = 0; j < 10; ++j) nonzero += embed.table[static_cast<size_t>(colour * 10 + j)][0] != 0;
+      EXPECT_GT(nonzero, 0) << "seed " << seed << " colour " << colour;
+    }
+  }
+  EXPECT_GT(learned, 6);
+  EXPECT_LT(learned, 18);
+}
+
+TEST(Zoo, OverflowNetworksOverflowInTheirBigLayerOnly) {
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    const OverflowNetwork o = make_overflow_network(seed);
+    const GoldenResult g = run_golden(o.net, zoo_images(1, o.size, seed).front());
+    for (size_t l = 0; l < o.net.layers.size(); ++l) {
+      const Layer& layer = o.net.layers[l];
+      if (layer.out_int < 0) continue;
+      int64_t outside = 0;
+      for (int32_t v : g.ints[static_cast<size_t>(layer.out_int)].data()) outside += v < -32768 || v > 32767;
+      if (layer.name == "big") {
+        EXPECT_GT(outside, 0) << "seed " << seed;
+      } else {
+        EXPECT_EQ(outside, 0) << layer.name << ", seed " << seed;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ernsim

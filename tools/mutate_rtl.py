@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""Mutation check: applies small known bugs to the RTL one at a time and shows that the smoke
-regression catches every one (a regression that passes a broken design proves nothing).
+"""Mutation check: applies small known bugs to the RTL one at a time and shows that the RTL unit
+tests or the smoke regression catch every one (a check that passes a broken design proves nothing).
 
 usage: tools/mutate_rtl.py [--workdir DIR] [--jobs N] [--only NAME ...] [--list]
 
 The source tree is copied into WORKDIR/src (default build/mutation) and built there with only the
-`small` configuration Verilated; the copy is then built and `ernsim regress --suite smoke --configs
-small` run once unmutated (it must pass) and once per mutation (it must fail). Each mutant's
-regression output and its kept failures (inputs, reports, waveforms: --keep-failing) are in
-WORKDIR/NAME/. Exit code 0 when every mutation was caught, 1 when one survived, 2 on a usage or
+`small` configuration Verilated; the copy is then built (ernsim and the RTL unit tests), and the
+unit tests of the PE, post-processing, pixel embedding, span walker and DMAs (ctest -R UNIT_TESTS)
+and `ernsim regress --suite smoke --configs small` run once unmutated (both must pass) and once per
+mutation (one of them must fail). Each mutant's build log, unit test output, regression output and
+kept failures (inputs, reports, waveforms: --keep-failing) are in WORKDIR/NAME/. Exit code 0 when every mutation was caught, 1 when one survived, 2 on a usage or
 set-up error (a mutation whose text is not found in the RTL is an error, not a pass).
 
-Takes about 15 minutes on 2 cores (one Verilator build of the `small` configuration per mutation).
+Takes about an hour on 2 cores (one Verilator build of the `small` configuration per mutation).
 """
 import argparse
 import os
@@ -30,6 +31,7 @@ class Mutation:
 
 
 MUTATIONS = [
+    # The datapath: PE, post-processing, layer engine.
     Mutation("threshold-off-by-one", "rtl/ern_postproc.sv",
              "2'(v >= t1)", "2'(v > t1)",
              "the middle threshold of an increasing quantizer compares with > instead of >="),
@@ -45,7 +47,68 @@ MUTATIONS = [
              "(d_stride2 ? 34'({d_act_row_stride, 1'b0}) : 34'(d_act_row_stride))",
              "34'(d_act_row_stride)",
              "a stride-2 convolution steps one input row per output row instead of two"),
+    # The overflow path: invisible to items that pass only when nothing overflows.
+    Mutation("overflow-bit-short", "rtl/ern_postproc.sv",
+             "(v_q[l][ValueW-1:StreamW-1] != {(ValueW-StreamW+1){v_q[l][StreamW-1]}})",
+             "(v_q[l][ValueW-1:StreamW] != {(ValueW-StreamW){v_q[l][StreamW]}})",
+             "the overflow check compares one bit too few: values of 2^15 to 2^16 - 1 wrap unreported"),
+    Mutation("overflow-count-reset", "rtl/ern_controller.sv",
+             "overflows_q  <= overflows_q + eng_overflows_i;",
+             "overflows_q  <= eng_overflows_i;",
+             "the controller keeps the overflow count of the last job instead of the sum over the run"),
+    # The pixel embedding and the paired stem's left edge.
+    Mutation("embed-left-edge", "rtl/ern_layer_engine.sv",
+             "assign emb_act0 = d_paired ? ((e2_a_in ? emb_a0 : '0) |",
+             "assign emb_act0 = d_paired ? (emb_a0 |",
+             "the paired embedding does not zero plane 0 of pixel -1 (the left edge), which is the embedding "
+             "of pixel value 0"),
+    Mutation("embed-zero-as-one", "rtl/ern_pixel_embed.sv",
+             ".raddr_i(pix_i[8*c +: 8]),",
+             ".raddr_i(pix_i[8*c +: 8] == 8'd0 ? 8'd1 : pix_i[8*c +: 8]),",
+             "the embedding looks pixel value 0 up as value 1 (equal in every thermometer table)"),
+    # The controller and the memory system.
+    Mutation("early-load", "rtl/ern_controller.sv",
+             "LBarrier: if (stored_q >= `ERN_JOB_WAIT_STORED_FLAT(d_l_q))",
+             "LBarrier: if (stored_q + 32'd1 >= `ERN_JOB_WAIT_STORED_FLAT(d_l_q))",
+             "a job's activation loads wait for one store fewer than they read (a read-after-write race)"),
+    Mutation("extra-read-in-flight", "rtl/ern_dma_rd.sv",
+             "(32'(inflight_q) < 32'(MaxReads))",
+             "(32'(inflight_q) <= 32'(MaxReads))",
+             "the read DMA allows MaxReads + 1 bursts in flight"),
+    Mutation("long-read-burst", "rtl/ern_dma_rd.sv",
+             "assign burst    = (a_rem_q > 32'(MaxBurst)) ? 32'(MaxBurst) : a_rem_q;",
+             "assign burst    = (a_rem_q > 32'(2 * MaxBurst)) ? 32'(2 * MaxBurst) : a_rem_q;",
+             "the read DMA issues bursts of up to 2 x MaxBurst beats"),
+    Mutation("store-all-lanes", "rtl/ern_dma_wr.sv",
+             "entry_strb[b] = got_lanes_q ? got_strb_q[b % 16] : 1'b1;",
+             "entry_strb[b] = 1'b1;",
+             "the write DMA strobes every byte of a 2-bit output word, overwriting other jobs' channels"),
+    Mutation("late-w-last", "rtl/ern_dma_wr.sv",
+             "& 32'(MaxBurst - 1)) == 0",
+             "& 32'(2 * MaxBurst - 1)) == 0",
+             "the write DMA marks w_last after 2 x MaxBurst beats instead of at the end of each MaxBurst burst"),
+    Mutation("walker-outer-from-inner", "rtl/ern_span_walker.sv",
+             "addr_q  <= outer_q + stride1_q;",
+             "addr_q  <= addr_q + stride1_q;",
+             "the span walker starts the next outer span from the last inner span instead of the outer start"),
+    Mutation("store-strobe-first-block", "rtl/ern_store_xfer.sv",
+             "lo = (i1_i == 16'd0) ? {1'b0, lane_first[5:0]} : 7'd0;",
+             "lo = {1'b0, lane_first[5:0]};",
+             "the store strobes skip the lanes below the job's first lane in every 64-lane block, not only the first"),
+    Mutation("residual-row-stride", "rtl/ern_load_xfer.sv",
+             "kstride_o    = 32'(`ERN_JOB_OUT_PGS_FLAT(desc_i));",
+             "kstride_o    = 32'(`ERN_JOB_OUT_WIDTH_FLAT(desc_i));",
+             "the residual load steps out_width buffer entries per row instead of out_pgs (pixel groups)"),
+    Mutation("ram-mask-ignored", "rtl/ern_ram.sv",
+             "if (wmask_i[i]) mem_q[waddr_i][i*SliceW +: SliceW]",
+             "mem_q[waddr_i][i*SliceW +: SliceW]",
+             "a sliced RAM writes every slice of an entry, not only the masked ones"),
 ]
+
+# The RTL unit tests the check runs besides the smoke regression (fast, one Verilated model each).
+UNIT_TESTS = r"^Rtl(Pe|Postproc|PixelEmbed|SpanWalker|DmaRead|DmaWrite)\."
+UNIT_TARGET = "ernsim_rtl_unit_tests"
+
 
 
 def log(message):
@@ -91,7 +154,7 @@ def main():
         mutations = [m for m in MUTATIONS if m.name in args.only]
     if args.list:
         for m in mutations:
-            print(f"{m.name:<22} {m.path}: {m.what}")
+            print(f"{m.name:<26} {m.path}: {m.what}")
         return 0
 
     src = os.path.join(args.workdir, "src")
@@ -107,36 +170,52 @@ def main():
             return 2
     shared = os.path.normpath(os.path.join(ROOT, "..", "shared"))
     if run(["cmake", "-S", src, "-B", build, "-G", "Ninja", "-DERNSIM_CONFIGS=small",
-            "-DERNSIM_BUILD_TESTS=OFF", "-DERNSIM_BUILD_BENCH=OFF", f"-DERNSIM_SHARED_DIR={shared}"],
+            "-DERNSIM_BUILD_TESTS=ON", "-DERNSIM_BUILD_BENCH=OFF", f"-DERNSIM_SHARED_DIR={shared}"],
            cwd=src, out_path=os.path.join(args.workdir, "configure.log")):
         print(f"mutate_rtl: error: cmake failed (see {args.workdir}/configure.log)", file=sys.stderr)
         return 2
     env_cmd = ["env", "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1"]
 
-    def build_and_regress(name):
+    def build_and_check(name):
+        """Builds the copy and runs the unit tests and the smoke regression: (unit, smoke, times), where
+        unit and smoke are (failed, summary line)."""
         outdir = os.path.join(args.workdir, name)
         shutil.rmtree(outdir, ignore_errors=True)
         os.makedirs(outdir)
         started = time.time()
-        if run(["cmake", "--build", build, "-j", str(args.jobs), "--target", "ernsim"], cwd=src,
+        if run(["cmake", "--build", build, "-j", str(args.jobs), "--target", "ernsim", UNIT_TARGET], cwd=src,
                out_path=os.path.join(outdir, "build.log")):
             print(f"mutate_rtl: error: {name}: the build failed (see {outdir}/build.log)", file=sys.stderr)
             sys.exit(2)
         built = time.time()
+        unit_out = os.path.join(outdir, "unit_tests.txt")
+        code = run(env_cmd + ["ctest", "--test-dir", build, "-R", UNIT_TESTS, "-j", str(args.jobs),
+                              "--no-tests=error"], cwd=src, out_path=unit_out)
+        tested = re.findall(r"tests passed, (\d+) tests failed out of (\d+)", open(unit_out).read())
+        if not tested:
+            print(f"mutate_rtl: error: {name}: no unit test ran (see {unit_out})", file=sys.stderr)
+            sys.exit(2)
+        unit = (code != 0 and int(tested[-1][0]) > 0, f"{tested[-1][0]} of {tested[-1][1]} unit tests failed")
+        unit_done = time.time()
         code = run(env_cmd + [os.path.join(build, "ernsim"), "regress", "--suite", "smoke", "--configs", "small",
                               "--jobs", str(args.jobs), "--junit", os.path.join(outdir, "junit.xml"),
                               "--keep-failing", os.path.join(outdir, "kept")],
                    cwd=src, out_path=os.path.join(outdir, "regress.txt"))
         summary = [line for line in open(os.path.join(outdir, "regress.txt")) if line.startswith("smoke:")]
-        return code, (summary[-1].strip() if summary else "no summary (see regress.txt)"), built - started, \
-            time.time() - built
+        summary = summary[-1].strip() if summary else "no summary (see regress.txt)"
+        failed = re.search(r"(\d+) failed", summary)
+        smoke = (code == 1 and failed is not None and int(failed.group(1)) > 0, summary)
+        return unit, smoke, (built - started, unit_done - built, time.time() - unit_done)
 
-    log(f"mutation check in {args.workdir} ({len(mutations)} mutations, smoke suite on configuration small)")
-    code, summary, build_s, run_s = build_and_regress("unmutated")
-    log(f"  {'unmutated':<22} {'passes' if code == 0 else 'FAILS'}: {summary} "
-        f"[build {build_s:.0f} s, regress {run_s:.0f} s]")
-    if code != 0:
-        print("mutate_rtl: error: the unmutated RTL fails the smoke suite; fix that first", file=sys.stderr)
+    def times(t):
+        return f"[build {t[0]:.0f} s, unit tests {t[1]:.0f} s, regress {t[2]:.0f} s]"
+
+    log(f"mutation check in {args.workdir} ({len(mutations)} mutations; RTL unit tests and the smoke suite on "
+        f"configuration small)")
+    unit, smoke, t = build_and_check("unmutated")
+    log(f"  {'unmutated':<26} {'FAILS' if unit[0] or smoke[0] else 'passes'}: {unit[1]}; {smoke[1]} {times(t)}")
+    if unit[0] or smoke[0]:
+        print("mutate_rtl: error: the unmutated RTL fails its checks; fix that first", file=sys.stderr)
         return 2
 
     survivors = []
@@ -146,20 +225,19 @@ def main():
         try:
             with open(path, "w") as f:
                 f.write(original.replace(m.original, m.mutant))
-            code, summary, build_s, run_s = build_and_regress(m.name)
+            unit, smoke, t = build_and_check(m.name)
         finally:
             with open(path, "w") as f:
                 f.write(original)
-        failed = re.search(r"(\d+) failed", summary)
-        caught = code == 1 and failed is not None and int(failed.group(1)) > 0
-        log(f"  {m.name:<22} {'caught' if caught else 'SURVIVED'}: {summary} [build {build_s:.0f} s, "
-            f"regress {run_s:.0f} s]  ({m.what})")
-        if not caught:
+        by = [what for what, (caught, _) in (("unit tests", unit), ("smoke", smoke)) if caught]
+        log(f"  {m.name:<26} {'caught by ' + ' and '.join(by) if by else 'SURVIVED'}: {unit[1]}; {smoke[1]} "
+            f"{times(t)}  ({m.what})")
+        if not by:
             survivors.append(m.name)
     if survivors:
-        log(f"FAILED: the smoke suite misses {len(survivors)} mutation(s): {', '.join(survivors)}")
+        log(f"FAILED: {len(survivors)} mutation(s) survived: {', '.join(survivors)}")
         return 1
-    log(f"every mutation ({len(mutations)}) was caught by the smoke suite")
+    log(f"every mutation ({len(mutations)}) was caught")
     return 0
 
 

@@ -18,9 +18,12 @@ int main(int argc, char** argv) {
   }
   const std::string onnx_dir = argv[1], npy_dir = argv[2];
   for (int width : {4, 8, 16}) {
-    ernsim::GraphWriter g;
-    g.build_ern(width);
-    std::ofstream(fmt::format("{}/ern_w{}.onnx", onnx_dir, width), std::ios::binary) << g.bytes();
+    for (bool learned : {false, true}) {
+      ernsim::GraphWriter g;
+      g.build_ern(width, learned);
+      std::ofstream(fmt::format("{}/ern_w{}{}.onnx", onnx_dir, width, learned ? "_lut" : ""), std::ios::binary)
+          << g.bytes();
+    }
   }
   std::vector<uint8_t> pixels(2 * 3 * 4 * 5);
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 7);

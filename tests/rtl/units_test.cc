@@ -14,6 +14,7 @@
 #include "models/kernels/residual_add.h"
 #include "models/kernels/threshold_activation.h"
 #include "models/network.h"
+#include "tests/rtl/unit_clock.h"
 
 namespace ernsim {
 namespace {
@@ -21,22 +22,6 @@ namespace {
 template <std::size_t N>
 void clear(VlWide<N>& wide) {
   for (std::size_t i = 0; i < N; ++i) wide[i] = 0;
-}
-
-template <class Model>
-void tick(Model& m) {
-  m.clk_i = 0;
-  m.eval();
-  m.clk_i = 1;
-  m.eval();
-}
-
-template <class Model>
-void reset(Model& m) {
-  m.rst_ni = 0;
-  tick(m);
-  m.rst_ni = 1;
-  tick(m);
 }
 
 // A 64-lane pixel of 2-bit activations and 64 weight signs as one 1x1 "layer" of the golden kernel.

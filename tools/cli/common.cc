@@ -19,8 +19,9 @@ namespace ernsim::cli {
 void add_model_options(po::options_description& options) {
   options.add_options()
       ("model", po::value<std::string>()->default_value(kDefaultModel),
-       "FILE.onnx (exported by the official ERN library), zoo:NAME (see `ernsim zoo`) or random:SEED (a random "
-       "network of the zoo's family, as `ernsim regress` makes them)")
+       "FILE.onnx (exported by the official ERN library), zoo:NAME (see `ernsim zoo`) , random:SEED (a random "
+       "network of the zoo's family, as `ernsim regress` makes them) or overflow:SEED (a network whose residual "
+       "stream outgrows 16 bits in its layer \"big\": `ernsim run` must fail naming it)")
       ("size", po::value<int>(), "input size of a zoo model, a multiple of 32 (default 256)")
       ("seed", po::value<uint64_t>()->default_value(1), "seed of zoo weights and synthetic images");
 }
@@ -95,13 +96,15 @@ Network load_model(const po::variables_map& vm, ModelDetail detail) {
     return build_zoo_network(find_zoo_model(spec.substr(4)), size, seed, 1000,
                              detail == ModelDetail::kFull ? ZooDetail::kCalibrated : ZooDetail::kStructure);
   }
-  if (spec.rfind("random:", 0) == 0) {
-    const std::string number = spec.substr(7);
+  for (const std::string prefix : {"random:", "overflow:"}) {
+    if (spec.rfind(prefix, 0) != 0) continue;
+    const std::string number = spec.substr(prefix.size());
     if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 19) {
-      fail("--model {}: expected random:SEED with a decimal seed", spec);
+      fail("--model {}: expected {}SEED with a decimal seed", spec, prefix);
     }
-    if (vm.count("size")) fail("--size: a random network has its own input size");
-    return make_random_network(std::stoull(number)).net;
+    if (vm.count("size")) fail("--size: a {} network has its own input size", prefix.substr(0, prefix.size() - 1));
+    const uint64_t seed = std::stoull(number);
+    return prefix == "random:" ? make_random_network(seed).net : make_overflow_network(seed).net;
   }
   Network net = import_onnx(spec);
   if (vm.count("size")) {

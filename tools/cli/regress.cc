@@ -25,7 +25,10 @@
 #include <nlohmann/json.hpp>
 
 #include "models/error.h"
+#include "models/golden.h"
+#include "models/zoo.h"
 #include "sim/hw_config.h"
+#include "sim/network_run.h"
 #include "sim/sc_engine.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
@@ -218,8 +221,27 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
         item.id = fmt::format("random-networks/{}/{}", item.config, item.first_seed);
         add(std::move(item));
       }
+    } else if (kind == "stream-overflow") {
+      const int count = o.count ? o.count : field<int>(entry, "count", 0, where);
+      const uint64_t seed = field<uint64_t>(entry, "seed", 1, where) + o.seed_shift;
+      if (count <= 0) fail("{}: \"count\" must be positive", where);
+      for (const std::string& config : string_list(entry, "configs", where)) {
+        if (!config_selected(o, config)) continue;
+        for (int i = 0; i < count; ++i) {
+          Item item;
+          item.kind = kind;
+          item.config = config;
+          item.first_seed = seed + static_cast<uint64_t>(i);
+          item.count = 1;
+          item.id = fmt::format("stream-overflow/{}/{}", config, item.first_seed);
+          item.args = {"run", "--model", fmt::format("overflow:{}", item.first_seed), "--seed",
+                       std::to_string(item.first_seed), "--config", config, "--check-estimate"};
+          add(std::move(item));
+        }
+      }
     } else {
-      fail("{}: unknown kind \"{}\" (expected fixture, zoo, random-layers or random-networks)", where, kind);
+      fail("{}: unknown kind \"{}\" (expected fixture, zoo, random-layers, random-networks or stream-overflow)", where,
+           kind);
     }
   }
   return items;
@@ -299,8 +321,60 @@ std::string failure_reason(const std::string& output) {
   return lines.empty() ? "" : lines.back();
 }
 
+// A stream-overflow item passes only when its run fails for exactly the overflow the golden model
+// predicts: exit code 1, the one error naming the count and the layer, and mismatches only in the
+// overflowing values of that layer's stream (they wrap). Returns "" or what differed.
+std::string overflow_difference(const Item& item, int wait_status, bool timed_out, const std::string& report_path) {
+  const HwConfig config = load_hw_config(item.config);
+  const OverflowNetwork o = make_overflow_network(item.first_seed);
+  const GoldenResult golden = run_golden(o.net, zoo_images(1, o.size, item.first_seed).front());
+  const StreamOverflows expected = golden_stream_overflows(config, o.net, golden);
+  if (expected.count == 0) {
+    return fmt::format("the golden model predicts no overflow of the {}-bit stream of configuration {}: the item "
+                       "cannot test the check there", config.stream_width, config.name);
+  }
+  const std::string error = stream_overflow_error(config, o.net, 0, expected.count, expected.first_layer);
+  if (timed_out || !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 1) {
+    return fmt::format("expected exit code 1 with \"{}\"; got {}", error,
+                       timed_out ? "a timeout" : WIFEXITED(wait_status) ? fmt::format("exit code {}", WEXITSTATUS(wait_status))
+                                                                        : "a signal");
+  }
+  try {
+    const nlohmann::json report = nlohmann::json::parse(read_file(report_path));
+    const auto errors = report.at("errors").get<std::vector<std::string>>();
+    if (errors != std::vector<std::string>{error}) {
+      std::string got;
+      for (const std::string& e : errors) got += (got.empty() ? "" : " | ") + e;
+      return fmt::format("expected exactly the error \"{}\"; got \"{}\"", error, got);
+    }
+    for (const nlohmann::json& l : report.at("layers")) {
+      const int index = l.at("index").get<int>();
+      const int64_t want = index == expected.first_layer ? static_cast<int64_t>(expected.count) : 0;
+      if (l.at("mismatches").get<int64_t>() != want) {
+        return fmt::format("layer {} ({}): {} mismatches, expected {} (the wrapped stream values only)", index,
+                           l.at("name").get<std::string>(), l.at("mismatches").get<int64_t>(), want);
+      }
+    }
+  } catch (const std::exception& e) {
+    return fmt::format("no usable run report ({})", e.what());
+  }
+  return "";
+}
+
 // What failed, from the child's exit and report.
 void judge(Item& item, int wait_status, bool timed_out, double timeout, const std::string& report_path) {
+  if (item.kind == "stream-overflow") {
+    const std::string difference = overflow_difference(item, wait_status, timed_out, report_path);
+    item.status = difference.empty() ? Status::kPassed : Status::kFailed;
+    if (!difference.empty()) {
+      Failure f;
+      f.what = difference;
+      f.repro_args = item.args;
+      f.repro = command_line(item.args);
+      item.failures.push_back(std::move(f));
+    }
+    return;
+  }
   if (!timed_out && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) {
     item.status = Status::kPassed;
     return;
@@ -607,7 +681,7 @@ int run_regress(int argc, char** argv) {
       c.item = next++;
       c.log = fmt::format("{}/{}.log", temp, c.item);
       std::vector<std::string> args = item.args;
-      if (item.kind == "random-layers") {
+      if (item.kind == "random-layers" || item.kind == "stream-overflow") {
         c.report = fmt::format("{}/{}.json", temp, c.item);
         args.insert(args.end(), {"--report", c.report});
       }

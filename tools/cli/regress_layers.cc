@@ -36,6 +36,18 @@ void save_case(const std::string& dir, const RandomLayerCase& c, const LayerOutp
   };
   const Layer& l = c.layer;
   save_act("input.npy", c.input);
+  if (!l.is_conv()) {
+    // A pixel embedding: its tables (channel x pixel value) instead of weights and thresholds.
+    std::vector<uint8_t> levels;
+    for (const auto& table : l.table) levels.insert(levels.end(), table.begin(), table.end());
+    write_npy(dir + "/tables.npy", NpyType::kUint8, {static_cast<int>(l.table.size()), 256}, levels.data());
+    save_act("expected_act.npy", c.expected.act);
+    save_act("got_act.npy", got.act);
+    write_text_file(dir + "/case.txt",
+                    fmt::format("seed {}: {}\n{}", c.seed, c.description, scoreboard.passed() ? "passed\n" : scoreboard.report()),
+                    "--save-case");
+    return;
+  }
   const BinaryWeights& w = l.weights;
   std::vector<int32_t> signs;
   for (int o = 0; o < w.out_channels(); ++o) {
