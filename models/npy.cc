@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "models/error.h"
+#include "models/output_file.h"
 
 namespace ernsim {
 namespace {
@@ -466,26 +467,7 @@ void write_npy(const std::string& path, NpyType type, const std::vector<int64_t>
   header.append(header_length - dict.size() - 1, ' ');
   header += '\n';
 
-  const std::string temporary_path = path + ".tmp";
-  FilePtr file(std::fopen(temporary_path.c_str(), "wb"));
-  if (!file) fail("{}: cannot create '{}': {}", path, temporary_path, errno_text(errno));
-  bool written = std::fwrite(header.data(), 1, header.size(), file.get()) == header.size() &&
-                 (data_bytes == 0 || std::fwrite(data, 1, data_bytes, file.get()) == data_bytes);
-  int error = errno;
-  // fclose flushes, so it can be the call that fails (a full disk, say).
-  if (std::fclose(file.release()) != 0 && written) {
-    written = false;
-    error = errno;
-  }
-  if (!written) {
-    std::remove(temporary_path.c_str());
-    fail("{}: cannot write '{}': {}", path, temporary_path, errno_text(error));
-  }
-  if (std::rename(temporary_path.c_str(), path.c_str()) != 0) {
-    error = errno;
-    std::remove(temporary_path.c_str());
-    fail("{}: cannot rename '{}' into place: {}", path, temporary_path, errno_text(error));
-  }
+  write_output_file(path, {header, std::string_view(static_cast<const char*>(data), data_bytes)});
 }
 
 }  // namespace ernsim

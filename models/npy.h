@@ -69,8 +69,8 @@ NpyArray read_npy_checked(const std::string& path, NpyType type,
                           const std::vector<int64_t>& expected_shape, const std::string& what);
 
 // Writes `data` (element_count(shape) elements of `type`, little-endian, C order) as `path`,
-// byte-for-byte as numpy.save would. Writes `path + ".tmp"` and renames it over `path`, so a
-// failed write leaves no partial file behind.
+// byte-for-byte as numpy.save would, with write_output_file (models/output_file.h): "-", symlinks and
+// special files as it describes, and a failed write leaves no partial file behind.
 void write_npy(const std::string& path, NpyType type, const std::vector<int64_t>& shape,
                const void* data);
 

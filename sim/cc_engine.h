@@ -64,7 +64,7 @@ class CcEngine : public EnginePort {
       quiet = model_.eng_steps_o == last_steps ? quiet + 1 : 0;
       last_steps = model_.eng_steps_o;
       if (quiet > watchdog_cycles_ && model_.eng_state_o != 3) {
-        fail("watchdog: the engine made no progress for {} cycles (state {})", watchdog_cycles_,
+        fail_check("watchdog: the engine made no progress for {} cycles (state {})", watchdog_cycles_,
              engine_state_name(model_.eng_state_o));
       }
     }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/closest_name.h"
 #include "models/error.h"
 
 namespace ernsim {
@@ -65,44 +66,85 @@ HwConfig load_hw_config(const std::string& name_or_path) {
   return c;
 }
 
+namespace {
+
+// The schema of a configuration file: its keys (docs/accelerator.md lists them with their meaning).
+// RTL parameters with their ranges, and the HwConfig field each sets.
+struct RtlParameter {
+  const char* key;
+  int64_t lo, hi;
+  int HwConfig::*field;
+};
+const RtlParameter kRtlParameters[] = {
+    {"PeOut", 8, 64, &HwConfig::pe_out},
+    {"PePix", 1, 64, &HwConfig::pe_pix},
+    {"StreamW", 2, 31, &HwConfig::stream_width},
+    {"MaxInBlocks", 1, 255, &HwConfig::max_in_blocks},
+    {"ActDepth", 2, 1 << 24, &HwConfig::act_depth},
+    {"WgtDepth", 2, 1 << 24, &HwConfig::wgt_depth},
+    {"ThrDepth", 2, 1 << 24, &HwConfig::thr_depth},
+    {"StrDepth", 2, 1 << 24, &HwConfig::str_depth},
+    {"OutDepth", 2, 1 << 24, &HwConfig::out_depth},
+    {"SumDepth", 2, 1 << 24, &HwConfig::sum_depth},
+    {"ImgDepth", 2, 1 << 24, &HwConfig::img_depth},
+    {"EmbColours", 1, 8, &HwConfig::embed_colours},
+    {"EmbPerColour", 1, 32, &HwConfig::embed_per_colour},
+    {"MemBytes", 8, 256, &HwConfig::mem_bytes},
+    {"MaxBurst", 1, 256, &HwConfig::max_burst},
+    {"MaxReads", 1, 64, &HwConfig::max_reads},
+    {"MaxLayers", 2, 1 << 16, &HwConfig::max_layers},
+};
+const std::vector<std::string> kTopKeys = {"name", "description", "rtl", "memory"};
+const std::vector<std::string> kMemoryKeys = {"bytes_per_cycle", "latency_cycles"};
+
+// Unknown keys are errors: a misspelt key would otherwise silently mean its default.
+void check_keys(const nlohmann::json& object, const std::vector<std::string>& keys, const std::string& prefix,
+                const std::string& path) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      std::string valid;
+      for (const std::string& k : keys) valid += (valid.empty() ? "" : ", ") + k;
+      fail("{}: unknown key \"{}{}\"{} (valid: {})", path, prefix, key, did_you_mean(key, keys), valid);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> hw_config_rtl_keys() {
+  std::vector<std::string> keys;
+  for (const RtlParameter& p : kRtlParameters) keys.push_back(p.key);
+  return keys;
+}
+
 HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& path) {
   HwConfig c;
-  if (!j.is_object() || !j.contains("name") || !j["name"].is_string()) fail("{}: needs a string \"name\"", path);
+  if (!j.is_object()) fail("{}: a configuration is a JSON object", path);
+  check_keys(j, kTopKeys, "", path);
+  if (!j.contains("name") || !j["name"].is_string()) fail("{}: needs a string \"name\"", path);
   c.name = j["name"].get<std::string>();
-  c.description = j.value("description", "");
+  if (j.contains("description")) {
+    if (!j["description"].is_string()) fail("{}: \"description\" must be a string", path);
+    c.description = j["description"].get<std::string>();
+  }
   if (!j.contains("rtl") || !j["rtl"].is_object()) fail("{}: needs an object \"rtl\" of RTL parameters", path);
+  check_keys(j["rtl"], hw_config_rtl_keys(), "rtl.", path);
   for (const auto& [key, value] : j["rtl"].items()) {
     if (!value.is_number_integer()) fail("{}: rtl.{} must be an integer", path, key);
     c.rtl[key] = value.get<int64_t>();
   }
-  auto param = [&](const char* key, int64_t lo, int64_t hi) {
-    auto it = c.rtl.find(key);
-    if (it == c.rtl.end()) fail("{}: rtl.{} is missing", path, key);
-    if (it->second < lo || it->second > hi) fail("{}: rtl.{} = {} is outside {}..{}", path, key, it->second, lo, hi);
-    return static_cast<int>(it->second);
-  };
-  c.pe_out = param("PeOut", 8, 64);
-  c.pe_pix = param("PePix", 1, 64);
-  c.stream_width = param("StreamW", 2, 31);
-  c.max_in_blocks = param("MaxInBlocks", 1, 255);
-  c.act_depth = param("ActDepth", 2, 1 << 24);
-  c.wgt_depth = param("WgtDepth", 2, 1 << 24);
-  c.thr_depth = param("ThrDepth", 2, 1 << 24);
-  c.str_depth = param("StrDepth", 2, 1 << 24);
-  c.out_depth = param("OutDepth", 2, 1 << 24);
-  c.sum_depth = param("SumDepth", 2, 1 << 24);
-  c.img_depth = param("ImgDepth", 2, 1 << 24);
-  c.embed_colours = param("EmbColours", 1, 8);
-  c.embed_per_colour = param("EmbPerColour", 1, 32);
-  c.mem_bytes = param("MemBytes", 8, 256);
-  c.max_burst = param("MaxBurst", 1, 256);
-  c.max_reads = param("MaxReads", 1, 64);
-  c.max_layers = param("MaxLayers", 2, 1 << 16);
+  for (const RtlParameter& p : kRtlParameters) {
+    auto it = c.rtl.find(p.key);
+    if (it == c.rtl.end()) fail("{}: rtl.{} is missing", path, p.key);
+    if (it->second < p.lo || it->second > p.hi) fail("{}: rtl.{} = {} is outside {}..{}", path, p.key, it->second, p.lo, p.hi);
+    c.*p.field = static_cast<int>(it->second);
+  }
   if (!is_power_of_two(c.mem_bytes)) fail("{}: rtl.MemBytes = {} must be a power of two", path, c.mem_bytes);
   if (!is_power_of_two(c.max_burst)) fail("{}: rtl.MaxBurst = {} must be a power of two", path, c.max_burst);
   if (j.contains("memory")) {
     const auto& m = j["memory"];
     if (!m.is_object()) fail("{}: \"memory\" must be an object", path);
+    check_keys(m, kMemoryKeys, "memory.", path);
     if (m.contains("bytes_per_cycle")) {
       if (!m["bytes_per_cycle"].is_number() || !(m["bytes_per_cycle"].get<double>() > 0)) {
         fail("{}: memory.bytes_per_cycle must be a positive number", path);

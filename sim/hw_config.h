@@ -71,8 +71,13 @@ struct HwConfig {
 // file and the problem (missing key, bad value, unknown name with the list of known ones).
 HwConfig load_hw_config(const std::string& name_or_path);
 
-// A configuration from its JSON (as in configs/*.json); `origin` names it in errors.
+// A configuration from its JSON (as in configs/*.json); `origin` names it in errors. Strict: an
+// unknown key, a wrong type or a value out of range is an error naming the key (and the closest
+// valid key for an unknown one).
 HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& origin);
+
+// The RTL parameters a configuration sets (every one, no other).
+std::vector<std::string> hw_config_rtl_keys();
 
 // Names of the configurations in configs/, sorted.
 std::vector<std::string> hw_config_names();

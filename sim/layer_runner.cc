@@ -281,7 +281,7 @@ void load_residual(EnginePort& port, const HwConfig& cfg, const LayerCase& lc, c
             if (c >= res.channels()) continue;
             const int32_t v = res.at(c, j.out_y0 + r, x);
             if (!fits_signed(v, sw)) {
-              fail("layer {}: residual value {} at channel {} ({}, {}) does not fit the {}-bit stream", lc.name, v,
+              fail_check("layer {}: residual value {} at channel {} ({}, {}) does not fit the {}-bit stream", lc.name, v,
                    c, j.out_y0 + r, x, sw);
             }
             put_bits(words, o * sw, sw, to_twos(v, sw));

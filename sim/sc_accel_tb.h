@@ -151,7 +151,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
       sc_core::wait(kPeriod * static_cast<double>(options_.watchdog_cycles), done_.posedge_event());
       if (done_.read()) break;
       if (steps_.read() == last_steps && state_.read() == last_state) {
-        fail("watchdog: the engine made no progress for {} cycles (state {}, {} steps issued, cycle {})",
+        fail_check("watchdog: the engine made no progress for {} cycles (state {}, {} steps issued, cycle {})",
              options_.watchdog_cycles, engine_state_name(state_.read()), steps_.read(), cycle());
       }
       last_steps = steps_.read();
@@ -204,7 +204,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
                                             "loading activations", "holding a loaded job", "loading weights", "?", "?"};
         static const char* const kCompute[] = {"waiting for a load", "starting the engine", "computing",
                                                "waiting for the store stage"};
-        fail("watchdog: the accelerator made no progress for {} cycles (load stage {}, compute stage {}, "
+        fail_check("watchdog: the accelerator made no progress for {} cycles (load stage {}, compute stage {}, "
              "store stage {}; {} jobs loaded, {} computed, {} stored; engine {})",
              options_.watchdog_cycles, kLoad[(debug >> 2) & 7], kCompute[(debug >> 5) & 3],
              (debug >> 7) & 1 ? "storing" : "idle", reg_read(AccelReg::kJobsLoaded),
@@ -228,7 +228,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
   }
 
   void check_memory() {
-    if (!mem_model_.error().empty()) fail("memory: {}", mem_model_.error());
+    if (!mem_model_.error().empty()) fail_check("memory: {}", mem_model_.error());
   }
 
   void address(EngineBuffer buffer, int bank, uint32_t entry, int word) {

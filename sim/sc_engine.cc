@@ -41,6 +41,34 @@ void parse_trace_window(const std::string& text, SimOptions& options) {
   if (options.trace_to <= options.trace_from) fail("--trace-window {}: the window is empty", text);
 }
 
+const CompiledEngine& matching_engine(const HwConfig& config) {
+  static const std::vector<CompiledEngine> engines = compiled_engines();
+  const CompiledEngine* closest = nullptr;
+  std::string closest_difference;
+  size_t closest_count = SIZE_MAX;
+  for (const CompiledEngine& e : engines) {
+    if (e.rtl == config.rtl) return e;
+    std::string difference;
+    size_t count = 0;
+    for (const auto& [key, value] : config.rtl) {
+      const auto it = e.rtl.find(key);
+      if (it != e.rtl.end() && it->second == value) continue;
+      ++count;
+      difference += fmt::format("{}{} = {} there, {} here", difference.empty() ? "" : ", ", key,
+                                it == e.rtl.end() ? std::string("absent") : std::to_string(it->second), value);
+    }
+    if (count < closest_count) {
+      closest = &e;
+      closest_count = count;
+      closest_difference = difference;
+    }
+  }
+  if (!closest) fail("configuration {}: this ernsim has no compiled RTL", config.name);
+  fail("configuration {}: no RTL compiled into this ernsim has its parameters (closest: {}, where {}); "
+       "add it to configs/ and rebuild",
+       config.name, closest->name, closest_difference);
+}
+
 void run_sc_engine(const HwConfig& config, const SimOptions& options, const std::function<void(EnginePort&)>& body) {
   Memory no_memory;
   run_sc_sim(config, options, no_memory, [&](SimPorts& ports) { body(ports); });
@@ -49,13 +77,7 @@ void run_sc_engine(const HwConfig& config, const SimOptions& options, const std:
 void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memory,
                 const std::function<void(SimPorts&)>& body) {
   if (g_elaborated) fail("the SystemC testbench can be elaborated once per process");
-  const std::vector<std::string> compiled = compiled_engine_configs();
-  if (std::find(compiled.begin(), compiled.end(), config.name) == compiled.end()) {
-    std::string names;
-    for (const std::string& n : compiled) names += (names.empty() ? "" : ", ") + n;
-    fail("configuration {}: its RTL is not compiled into this ernsim (compiled: {}); add it to configs/ and rebuild",
-         config.name, names);
-  }
+  const CompiledEngine& engine = matching_engine(config);
   SimOptions sim_options = options;
   const bool vcd = ends_with(options.trace_path, ".vcd");
   if (!options.trace_path.empty()) {
@@ -71,7 +93,7 @@ void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memor
   std::exception_ptr error;
   g_sc_body = [&]() {
     try {
-      run_registered_engine(config.name, sim_options, memory, config.memory, body);
+      run_registered_engine(engine.name, sim_options, memory, config.memory, body);
     } catch (...) {
       error = std::current_exception();
     }
@@ -83,6 +105,13 @@ void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memor
   char* argv[] = {arg0, nullptr};
   sc_core::sc_elab_and_sim(1, argv);
   g_sc_body = nullptr;
+  // A trace request that recorded nothing is not a trace: a window past the end, a layer never
+  // computed, or a file that could not be created.
+  if (!options.trace_path.empty() && !error && !std::filesystem::exists(sim_options.trace_path)) {
+    fail("--trace {}: nothing was recorded (the trace window or layer lies outside the run, or the file could not "
+         "be created)",
+         options.trace_path);
+  }
   // The trace of a failed run is the one most wanted: convert it before reporting the failure.
   if (vcd && std::filesystem::exists(sim_options.trace_path)) {
     const std::string command = "fst2vcd -f '" + sim_options.trace_path + "' -o '" + options.trace_path + "' > /dev/null 2>&1";

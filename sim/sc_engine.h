@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <string>
 
 #include "sim/accel_port.h"
@@ -31,7 +32,7 @@ class SimPorts : public EnginePort, public AccelPort {};
 // Elaborates the SystemC testbench for the configuration's compiled RTL with `memory` behind the
 // memory model (timing from the configuration), runs `body` in its driver thread and returns when
 // the body has finished; rethrows what the body threw. SystemC elaborates once per process, so
-// this can be called once. Throws Error when the configuration's RTL is not compiled in.
+// this can be called once. Throws Error when no compiled RTL has the configuration's parameters.
 void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memory,
                 const std::function<void(SimPorts&)>& body);
 
@@ -40,6 +41,17 @@ void run_sc_engine(const HwConfig& config, const SimOptions& options, const std:
 
 // Configurations whose RTL this program contains.
 std::vector<std::string> compiled_engine_configs();
+
+// A compiled RTL model: the configuration it was made from and its Verilog parameters.
+struct CompiledEngine {
+  std::string name;
+  std::map<std::string, int64_t> rtl;
+};
+std::vector<CompiledEngine> compiled_engines();
+
+// The compiled model whose RTL parameters are exactly the configuration's (its name may differ);
+// throws Error naming the closest model's differing parameters when there is none.
+const CompiledEngine& matching_engine(const HwConfig& config);
 
 // Parses "A:B" (cycles, B exclusive, either side may be empty) for --trace-window.
 void parse_trace_window(const std::string& text, SimOptions& options);

@@ -169,7 +169,8 @@ TEST_F(BadInputs, Configurations) {
   c["name"] = "uncompiled";
   c["rtl"]["PeOut"] = 16;
   write_json(in("uncompiled.json"), c);
-  expect_error(run + in("uncompiled.json"), "its RTL is not compiled into this ernsim");
+  expect_error(run + in("uncompiled.json"),
+               "no RTL compiled into this ernsim has its parameters (closest: small, where PeOut = 8 there, 16 here)");
   expect_error(run + "nosuch", "unknown hardware configuration 'nosuch'");
   expect_error(run + "small --mem-bytes-per-cycle -1", "--mem-bytes-per-cycle -1");
   expect_error(run + "small --mem-latency 99999999", "--mem-latency 99999999");

@@ -21,6 +21,7 @@ struct CommandResult {
   int status;
   std::string output;  // stdout and stderr together
   std::string errors;  // stderr alone
+  std::string printed;  // stdout alone
 };
 
 inline std::string slurp(const std::string& path) {
@@ -28,12 +29,18 @@ inline std::string slurp(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-inline CommandResult run_ernsim(const std::string& args) {
+// ernsim's exit statuses (models/error.h), as a script sees them.
+constexpr int kStatusFailed = 1;
+constexpr int kStatusUsage = 2;
+
+// `prefix` runs ernsim under another program, such as `prlimit --fsize=N` or `setpriv ...`.
+inline CommandResult run_ernsim_under(const std::string& prefix, const std::string& args) {
   char err_path[] = "/tmp/ernsim_cli_stderr_XXXXXX";
   const int fd = mkstemp(err_path);
   close(fd);
   // A hang is a failure too: timeout's status 124 (or 137 after its kill) never passes as an error.
-  const std::string command = "timeout -k 5 300 " + std::string(ERNSIM_BINARY) + " " + args + " 2>" + err_path;
+  const std::string command =
+      "timeout -k 5 300 " + prefix + " " + std::string(ERNSIM_BINARY) + " " + args + " 2>" + err_path;
   FILE* pipe = popen(command.c_str(), "r");
   CommandResult r{-1, "", ""};
   if (pipe) {
@@ -44,10 +51,13 @@ inline CommandResult run_ernsim(const std::string& args) {
     r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   r.errors = slurp(err_path);
+  r.printed = r.output;
   r.output += r.errors;
   std::remove(err_path);
   return r;
 }
+
+inline CommandResult run_ernsim(const std::string& args) { return run_ernsim_under("", args); }
 
 class TempDir {
  public:
@@ -66,10 +76,11 @@ class TempDir {
   std::string path_;
 };
 
-// The error is one line on stderr, says "error:" and names the problem.
+// The error is one line on stderr, says "error:" and names the problem; the exit status is the
+// one of usage and input errors.
 inline void expect_error(const std::string& args, const std::string& message) {
   const CommandResult r = run_ernsim(args);
-  EXPECT_TRUE(r.status == 1 || r.status == 2) << args << ": exit status " << r.status << " (a crash or hang?)";
+  EXPECT_EQ(r.status, kStatusUsage) << args << ": exit status " << r.status << " (a crash or hang?)";
   EXPECT_THAT(r.errors, ::testing::HasSubstr(message)) << args;
   EXPECT_THAT(r.errors, ::testing::HasSubstr("error:")) << args;
   EXPECT_EQ(std::count(r.errors.begin(), r.errors.end(), '\n'), 1) << r.errors;

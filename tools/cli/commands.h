@@ -13,5 +13,6 @@ int run_estimate(int argc, char** argv);
 int run_synth(int argc, char** argv);
 int run_sweep(int argc, char** argv);
 int run_regress(int argc, char** argv);
+int run_config(int argc, char** argv);
 
 }  // namespace ernsim::cli

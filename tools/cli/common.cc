@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 
@@ -12,9 +13,20 @@
 #include "models/images.h"
 #include "models/npy.h"
 #include "models/onnx_import.h"
+#include "models/output_file.h"
 #include "models/zoo.h"
 
 namespace ernsim::cli {
+
+namespace {
+
+std::vector<std::string> g_invocation;
+
+}  // namespace
+
+void set_invocation(int argc, char** argv) { g_invocation.assign(argv, argv + argc); }
+
+const std::vector<std::string>& invocation() { return g_invocation; }
 
 void add_model_options(po::options_description& options) {
   options.add_options()
@@ -77,6 +89,7 @@ SimOptions sim_options(const po::variables_map& vm) {
   SimOptions options;
   if (vm.count("trace")) {
     options.trace_path = vm["trace"].as<std::string>();
+    if (options.trace_path == "-") fail("--trace -: a waveform needs a file name (FILE.fst or FILE.vcd)");
     check_output_path(options.trace_path, "--trace");
   }
   if (vm.count("trace-window")) {
@@ -132,6 +145,13 @@ std::vector<ActTensor> load_images(const po::variables_map& vm, const std::strin
   return read_images(vm["input"].as<std::string>(), channels, height, width);
 }
 
+namespace {
+
+// Options whose value is a file ernsim writes: "-" there means standard output.
+constexpr const char* kFileOutputs[] = {"report", "output", "junit", "csv", "plot", "svg", "keep-log"};
+
+}  // namespace
+
 bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
                    po::variables_map& vm, const po::positional_options_description* positional) {
   options.add_options()("help,h", "show this help");
@@ -139,7 +159,15 @@ bool parse_command(int argc, char** argv, const char* usage, po::options_descrip
   parser.options(options);
   if (positional) parser.positional(*positional);
   try {
-    po::store(parser.run(), vm);
+    const po::parsed_options parsed = parser.run();
+    // Without a positional description boost drops stray arguments; a typo must not run defaults.
+    for (const po::option& o : parsed.options) {
+      if (o.position_key >= 0 && !positional) {
+        fail("unexpected argument '{}': every input is given by an option, such as --model FILE (see --help)",
+             o.original_tokens.empty() ? o.value.front() : o.original_tokens.front());
+      }
+    }
+    po::store(parsed, vm);
     if (vm.count("help")) {
       std::cout << usage << "\n\n" << options << "\n";
       return false;
@@ -148,27 +176,21 @@ bool parse_command(int argc, char** argv, const char* usage, po::options_descrip
   } catch (const po::error& e) {
     fail("{} (see --help)", e.what());
   }
+  std::string to_stdout;
+  for (const char* name : kFileOutputs) {
+    if (!vm.count(name) || vm[name].as<std::string>() != "-") continue;
+    if (!to_stdout.empty()) fail("--{} - and --{} -: only one output can go to standard output", to_stdout, name);
+    to_stdout = name;
+  }
+  if (!to_stdout.empty()) reserve_stdout_for_output();
   return true;
 }
 
 void write_text_file(const std::string& path, const std::string& text, const std::string& option) {
-  namespace fs = std::filesystem;
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(temporary, ec);
-      fail("{} {}: cannot write", option, path);
-    }
-  }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
-    fail("{} {}: cannot write ({})", option, path, ec.message());
+  try {
+    write_output_file(path, text);
+  } catch (const Error& e) {
+    fail("{} {}", option, e.what());
   }
 }
 
@@ -182,9 +204,16 @@ std::string file_stem(const std::string& name) {
 
 void write_tensor_dump(const std::string& dir, const std::vector<DumpedTensor>& tensors, size_t images,
                        const std::string& option) {
+  // A dump that fails half way (a full disk) takes back the files it created.
+  CreatedOutputs created;
   std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) created.add(dir);
   std::filesystem::create_directories(dir, ec);
   if (ec) fail("{} {}: cannot create the directory ({})", option, dir, ec.message());
+  const auto write_new = [&](const std::string& path, const std::function<void()>& write) {
+    if (!std::filesystem::exists(path, ec)) created.add(path);
+    write();
+  };
   nlohmann::json index = nlohmann::json::array();
   for (size_t id = 0; id < tensors.size(); ++id) {
     const DumpedTensor& t = tensors[id];
@@ -194,17 +223,18 @@ void write_tensor_dump(const std::string& dir, const std::vector<DumpedTensor>& 
     if (!t.ints.empty()) {
       std::vector<int32_t> flat(per_image * images);
       for (size_t i = 0; i < images; ++i) tensor_to_chw(*t.ints[i], &flat[i * per_image]);
-      write_npy(dir + "/" + file, NpyType::kInt32, shape, flat.data());
+      write_new(dir + "/" + file, [&] { write_npy(dir + "/" + file, NpyType::kInt32, shape, flat.data()); });
     } else {
       std::vector<uint8_t> flat(per_image * images);
       for (size_t i = 0; i < images; ++i) tensor_to_chw(*t.act[i], &flat[i * per_image]);
-      write_npy(dir + "/" + file, NpyType::kUint8, shape, flat.data());
+      write_new(dir + "/" + file, [&] { write_npy(dir + "/" + file, NpyType::kUint8, shape, flat.data()); });
     }
     index.push_back({{"id", id}, {"name", t.name}, {"file", file}, {"kind", t.kind},
                      {"shape", shape}, {"producer_layer", t.producer}, {"bound", t.bound},
                      {"scale", t.scale}});
   }
-  write_text_file(dir + "/index.json", index.dump(1) + "\n", option);
+  write_new(dir + "/index.json", [&] { write_text_file(dir + "/index.json", index.dump(1) + "\n", option); });
+  created.keep();
 }
 
 void dump_tensors(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs,
@@ -237,13 +267,11 @@ void check_output_dir(const std::string& path, const std::string& option) {
 }
 
 void check_output_path(const std::string& path, const std::string& option) {
-  namespace fs = std::filesystem;
-  const fs::path parent = fs::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    fail("{} {}: directory {} does not exist", option, path, parent.string());
+  try {
+    check_output_file(path);
+  } catch (const Error& e) {
+    fail("{} {}", option, e.what());
   }
-  if (fs::is_directory(path, ec)) fail("{} {}: is a directory", option, path);
 }
 
 void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows) {

@@ -26,6 +26,10 @@ constexpr int kDefaultImages = 2;
 // compute (measured best for the zoo on the default configuration: docs/PERFORMANCE.md).
 constexpr int kDefaultTileRows = 4;
 
+// The whole command line, recorded by main() for the reports' provenance.
+void set_invocation(int argc, char** argv);
+const std::vector<std::string>& invocation();
+
 // --model, --size and --seed, as every command that runs a model takes them.
 void add_model_options(po::options_description& options);
 
@@ -53,7 +57,9 @@ std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& n
 std::vector<ActTensor> load_images(const po::variables_map& vm, const std::string& model, int channels, int height,
                                    int width);
 
-// Parses a command's options; prints help and returns false for --help.
+// Parses a command's options; prints help and returns false for --help. Stray positional arguments
+// are usage errors; an output option given "-" (standard output) sends everything else printed to
+// standard error (models/output_file.h).
 bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
                    po::variables_map& vm, const po::positional_options_description* positional = nullptr);
 
@@ -67,8 +73,8 @@ void check_output_dir(const std::string& path, const std::string& option);
 // The simulation options of add_engine_options.
 SimOptions sim_options(const po::variables_map& vm);
 
-// Writes a whole file or fails naming `option` and the path; never leaves a partial file (it writes
-// a temporary file beside it and renames it).
+// Writes a whole file with write_output_file (models/output_file.h) or fails naming `option` and the
+// path; never leaves a partial file.
 void write_text_file(const std::string& path, const std::string& text, const std::string& option);
 
 // One tensor of golden runs to dump: its description and, per image, its value (act for uint8
@@ -84,7 +90,7 @@ struct DumpedTensor {
   std::vector<const IntTensor*> ints;
 };
 // Writes the tensors into `dir` (created): one .npy per tensor with the images stacked
-// (N x C x H x W) and an index.json.
+// (N x C x H x W) and an index.json. A failure half way removes the files it created.
 void write_tensor_dump(const std::string& dir, const std::vector<DumpedTensor>& tensors, size_t images,
                        const std::string& option);
 

@@ -112,15 +112,13 @@ int run_layers(int argc, char** argv) {
       j["first_mismatches"].push_back({{"layer", m.layer}, {"tensor", m.tensor}, {"channel", m.channel}, {"y", m.y},
                                        {"x", m.x}, {"expected", m.expected}, {"got", m.got}});
     }
-    std::ofstream out(vm["report"].as<std::string>());
-    out << j.dump(1) << "\n";
-    if (!out) fail("--report {}: cannot write", vm["report"].as<std::string>());
+    write_text_file(vm["report"].as<std::string>(), j.dump(1) + "\n", "--report");
   }
   if (!scoreboard.passed()) {
     fmt::print(stderr, "{}", scoreboard.report());
     fmt::print(stderr, "ernsim layers: FAILED: {} mismatches, {} errors\n", scoreboard.mismatches(),
                scoreboard.errors().size());
-    return 1;
+    return kExitFailed;
   }
   fmt::print("PASSED: every output bit-exact\n");
   return 0;

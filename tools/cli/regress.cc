@@ -48,7 +48,18 @@ const char* status_name(Status s) {
   return s == Status::kPassed ? "passed" : s == Status::kFailed ? "failed" : "skipped";
 }
 
+// How an item failed, as JUnit tells them apart: a mismatch or failed check (exit status 1), a
+// timeout, a crash (killed by a signal) or an error (the item could not run: exit status 2 or 3).
+enum class FailureKind { kMismatch, kTimeout, kCrash, kError };
+
+const char* failure_kind_name(FailureKind k) {
+  return k == FailureKind::kMismatch ? "mismatch" : k == FailureKind::kTimeout ? "timeout"
+                                                  : k == FailureKind::kCrash   ? "crash"
+                                                                               : "error";
+}
+
 struct Failure {
+  FailureKind kind = FailureKind::kMismatch;
   std::string what;
   std::string repro;  // one command line
   std::vector<std::string> repro_args;  // the same, as ernsim arguments (for --keep-failing)
@@ -406,6 +417,10 @@ void judge(Item& item, int wait_status, bool timed_out, double timeout, const st
     if (!item.failures.empty()) return;
   }
   Failure f;
+  f.kind = timed_out                                                      ? FailureKind::kTimeout
+           : WIFSIGNALED(wait_status)                                     ? FailureKind::kCrash
+           : WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == kExitFailed ? FailureKind::kMismatch
+                                                                               : FailureKind::kError;
   const std::string reason = failure_reason(item.output);
   f.what = reason.empty() ? why : fmt::format("{}: {}", why, reason);
   f.repro_args = item.args;
@@ -456,18 +471,46 @@ class Progress {
   size_t last_printed_ = 0;
 };
 
+// Length of the valid UTF-8 sequence at text[i] (an XML character), or 0.
+size_t utf8_sequence(const std::string& text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  const size_t n = c >= 0xf0 ? (c <= 0xf4 ? 4 : 0) : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  uint32_t cp = c & (0x7f >> n);
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    cp = cp << 6 | (byte(i + k) & 0x3f);
+  }
+  const bool shortest = (n == 3 && cp >= 0x800) || (n == 4 && cp >= 0x10000) || n == 2;
+  const bool xml_char = !(cp >= 0xd800 && cp <= 0xdfff) && cp != 0xfffe && cp != 0xffff && cp <= 0x10ffff;
+  return shortest && xml_char ? n : 0;
+}
+
+// Text for XML 1.0 content and attributes. XML 1.0 has no way to write most control characters
+// (not even as &#x1;) nor bytes that are not UTF-8: those become a visible \xNN.
 std::string xml_escape(const std::string& text) {
   std::string out;
-  for (unsigned char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\n': case '\t': out += static_cast<char>(c); break;
+      case '\r': out += "&#xD;"; break;
       default:
-        if (c < 0x20) out += fmt::format("&#x{:x};", c == 0 ? ' ' : c);  // XML 1.0 forbids most controls
-        else out += static_cast<char>(c);
+        if (c < 0x20) {
+          out += fmt::format("\\x{:02x}", c);
+        } else if (c < 0x80) {
+          out += static_cast<char>(c);
+        } else if (const size_t n = utf8_sequence(text, i)) {
+          out.append(text, i, n);
+          i += n - 1;
+        } else {
+          out += fmt::format("\\x{:02x}", c);
+        }
     }
   }
   return out;
@@ -477,16 +520,25 @@ std::string xml_escape(const std::string& text) {
 // test cases are classed by suite, kind and configuration (smoke.random-layers.small).
 std::string junit_xml(const std::string& suite_name, const std::string& run_name, const std::vector<Item>& items,
                       double seconds) {
-  int failed = 0, skipped = 0;
+  // JUnit's failures are wrong answers (mismatch, timeout); its errors are items that could not
+  // answer (crash, error).
+  auto is_error = [](const Item& i) {
+    return i.status == Status::kFailed &&
+           (i.failures.front().kind == FailureKind::kCrash || i.failures.front().kind == FailureKind::kError);
+  };
+  int failed = 0, errors = 0, skipped = 0;
   for (const Item& i : items) {
-    failed += i.status == Status::kFailed;
+    errors += is_error(i);
+    failed += i.status == Status::kFailed && !is_error(i);
     skipped += i.status == Status::kSkipped;
   }
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  xml += fmt::format("<testsuites name=\"ernsim\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
-                     items.size(), failed, skipped, seconds);
-  xml += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{:.3f}\">\n",
-                     xml_escape(run_name), items.size(), failed, skipped, seconds);
+  xml += fmt::format(
+      "<testsuites name=\"ernsim\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
+      items.size(), failed, errors, skipped, seconds);
+  xml += fmt::format(
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
+      xml_escape(run_name), items.size(), failed, errors, skipped, seconds);
   for (const Item& i : items) {
     const size_t slash = i.id.rfind('/');
     std::string classname = suite_name + "." + i.id.substr(0, slash);
@@ -498,8 +550,10 @@ std::string junit_xml(const std::string& suite_name, const std::string& run_name
     } else if (i.status == Status::kFailed) {
       std::string body;
       for (const Failure& f : i.failures) body += f.what + "\n  reproduce: " + f.repro + "\n";
-      xml += fmt::format("      <failure message=\"{}\" type=\"mismatch\">{}\n{}</failure>\n",
-                         xml_escape(i.failures.front().what), xml_escape(body), xml_escape(tail_lines(i.output, 40)));
+      const char* element = is_error(i) ? "error" : "failure";
+      xml += fmt::format("      <{} message=\"{}\" type=\"{}\">{}\n{}</{}>\n", element, xml_escape(i.failures.front().what),
+                         failure_kind_name(i.failures.front().kind), xml_escape(body),
+                         xml_escape(tail_lines(i.output, 40)), element);
     }
     xml += "    </testcase>\n";
   }
@@ -781,7 +835,9 @@ int run_regress(int argc, char** argv) {
     j["items"] = nlohmann::json::array();
     for (const Item& i : items) {
       nlohmann::json fj = nlohmann::json::array();
-      for (const Failure& f : i.failures) fj.push_back({{"what", f.what}, {"reproduce", f.repro}});
+      for (const Failure& f : i.failures) {
+        fj.push_back({{"kind", failure_kind_name(f.kind)}, {"what", f.what}, {"reproduce", f.repro}});
+      }
       j["items"].push_back({{"id", i.id}, {"kind", i.kind}, {"config", i.config}, {"command", command_line(i.args)},
                             {"status", status_name(i.status)}, {"seconds", i.seconds}, {"cases", i.kind == "random-layers" ? i.count : 1},
                             {"skip_reason", i.skip_reason}, {"failures", fj}});
@@ -789,7 +845,7 @@ int run_regress(int argc, char** argv) {
     write_text_file(vm["report"].as<std::string>(), j.dump(1) + "\n", "--report");
   }
   std::filesystem::remove_all(temp);
-  return failed ? 1 : 0;
+  return failed ? kExitFailed : kExitSuccess;
 }
 
 }  // namespace ernsim::cli

@@ -161,7 +161,7 @@ int run_regress_layers(int argc, char** argv) {
     std::string seeds;
     for (uint64_t s : failing) seeds += fmt::format("{}{}", seeds.empty() ? "" : " ", s);
     fmt::print(stderr, "ernsim regress-layers: FAILED seeds: {}\n", seeds);
-    return 1;
+    return kExitFailed;
   }
   return 0;
 }

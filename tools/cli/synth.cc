@@ -133,9 +133,9 @@ int run_synth(int argc, char** argv) {
   if (vm.count("report")) write_text_file(vm["report"].as<std::string>(), report.dump(1) + "\n", "--report");
   if (got.dsp != 0) {
     fmt::print(stderr, "ernsim synth: {} DSP blocks: the design must not need multipliers\n", got.dsp);
-    return 1;
+    return kExitFailed;
   }
-  return status == 0 ? 0 : 1;
+  return status == 0 ? kExitSuccess : kExitFailed;
 }
 
 }  // namespace ernsim::cli

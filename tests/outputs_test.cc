@@ -1,0 +1,204 @@
+// Honest exits and safe outputs, as a script meets them: distinct exit statuses, stray arguments
+// refused, --version, and every output path kind ("-", symlinks, devices, FIFOs, files that cannot
+// be written, long names) written where asked and nowhere else, with no partial result after a failure.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli_helpers.h"
+
+namespace ernsim {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// A quick command with a JSON report: the estimate of a small zoo model.
+const std::string kEstimate = "estimate --model zoo:ERNs18-0.75x --size 32 --config small --report ";
+
+void expect_estimate_report(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text);  // throws (fails the test) unless it is JSON only
+  EXPECT_EQ(j["config"], "small");
+  EXPECT_GT(j["total_cycles"].get<int64_t>(), 0);
+}
+
+TEST(ExitStatus, UsageErrorsAreStatusTwo) {
+  expect_error("estimate model.onnx", "unexpected argument 'model.onnx'");
+  expect_error("estimate --model zoo:ERNs18 extra", "unexpected argument 'extra'");
+  expect_error("info --bogus", "unrecognised option '--bogus'");
+  expect_error("frobnicate", "unknown command");
+  expect_error("--version now", "--version takes no arguments");
+}
+
+TEST(ExitStatus, AFailedCheckIsStatusOneAndLeavesNoLogits) {
+  // A memory slower than the watchdog's patience: the accelerator hangs, the watchdog stops it.
+  TempDir dir;
+  const CommandResult r = run_ernsim("run --model zoo:ERNs18-0.75x --size 32 --config small --mem-latency 5000 "
+                                     "--watchdog 200 --output " + dir.file("logits.npy"));
+  EXPECT_EQ(r.status, kStatusFailed) << r.output;
+  EXPECT_THAT(r.errors, HasSubstr("watchdog"));
+  EXPECT_FALSE(fs::exists(dir.file("logits.npy"))) << "a failed run wrote its logits";
+}
+
+TEST(ExitStatus, VersionNamesTheBuildAndItsTools) {
+  const CommandResult r = run_ernsim("--version");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.printed, ::testing::MatchesRegex("ernsim [0-9]+\\.[0-9]+\\.[0-9]+ \\(git [^)]+\\)\n"
+                                                 "Verilator [0-9.]+\nSystemC [0-9].*\n(Yosys .*|not found)\n"));
+}
+
+TEST(Outputs, DashIsStandardOutputAndNothingElseGoesThere) {
+  TempDir dir;
+  const CommandResult r = run_ernsim(kEstimate + "-");
+  ASSERT_EQ(r.status, 0) << r.output;
+  expect_estimate_report(r.printed);
+  EXPECT_THAT(r.errors, HasSubstr("total:"));  // the table went to standard error
+  EXPECT_FALSE(fs::exists("-"));
+  expect_error("regress --suite smoke --junit - --report -", "only one output can go to standard output");
+  expect_error("run --trace - --model zoo:ERNs18-0.75x --size 32", "--trace -: a waveform needs a file name");
+}
+
+TEST(Outputs, ASymlinkIsWrittenThroughAndKept) {
+  TempDir dir;
+  std::ofstream(dir.file("target.json")) << "old";
+  fs::create_symlink("target.json", dir.file("link.json"));
+  ASSERT_EQ(run_ernsim(kEstimate + dir.file("link.json")).status, 0);
+  EXPECT_TRUE(fs::is_symlink(dir.file("link.json")));
+  expect_estimate_report(slurp(dir.file("target.json")));
+  // A dangling link creates its target; a chain of links ends at the file.
+  fs::create_symlink("new.json", dir.file("dangling.json"));
+  fs::create_symlink("dangling.json", dir.file("chain.json"));
+  ASSERT_EQ(run_ernsim(kEstimate + dir.file("chain.json")).status, 0);
+  EXPECT_TRUE(fs::is_symlink(dir.file("chain.json")));
+  EXPECT_TRUE(fs::is_symlink(dir.file("dangling.json")));
+  expect_estimate_report(slurp(dir.file("new.json")));
+}
+
+TEST(Outputs, DevicesAreWrittenNotReplaced) {
+  ASSERT_EQ(run_ernsim(kEstimate + "/dev/null").status, 0);
+  struct stat st;
+  ASSERT_EQ(stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "/dev/null was replaced";
+  // /dev/stdout is a symlink into /proc: written through the link, both kept (root could replace them).
+  const CommandResult r = run_ernsim(kEstimate + "/dev/stdout");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.printed, HasSubstr("\"total_cycles\""));
+  EXPECT_TRUE(fs::is_symlink("/dev/stdout"));
+  // A device that fails every write: the error is an error.
+  expect_error(kEstimate + "/dev/full", "/dev/full: cannot write: No space left on device");
+}
+
+TEST(Outputs, AFifoIsWrittenDirectly) {
+  TempDir dir;
+  const std::string fifo = dir.file("report.fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] { received = slurp(fifo); });
+  const CommandResult r = run_ernsim(kEstimate + fifo);
+  reader.join();
+  ASSERT_EQ(r.status, 0) << r.output;
+  expect_estimate_report(received);
+  struct stat st;
+  ASSERT_EQ(lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced";
+}
+
+TEST(Outputs, AFailedWriteLeavesThePreviousFileIntact) {
+  TempDir dir;
+  const std::string report = dir.file("report.json");
+  std::ofstream(report) << "previous";
+  // A file-size limit makes every write past 100 bytes fail (EFBIG), as a full disk would.
+  const CommandResult r = run_ernsim_under("prlimit --fsize=100", kEstimate + report);
+  EXPECT_EQ(r.status, kStatusUsage) << r.output;
+  EXPECT_THAT(r.errors, HasSubstr("--report " + report + ": cannot write: File too large"));
+  EXPECT_EQ(slurp(report), "previous");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}), 1) << "a temporary file was left";
+}
+
+TEST(Outputs, AFailedDumpTakesBackItsFiles) {
+  // The images (6 KB) fit the limit, the pixel embedding (62 KB) does not.
+  TempDir dir;
+  const CommandResult r = run_ernsim_under(
+      "prlimit --fsize=40000", "infer --model zoo:ERNs18-0.75x --size 32 --images 2 --dump-layers " + dir.file("layers"));
+  EXPECT_EQ(r.status, kStatusUsage) << r.output;
+  EXPECT_THAT(r.errors, HasSubstr("File too large"));
+  EXPECT_FALSE(fs::exists(dir.file("layers"))) << "partial --dump-layers files were left";
+}
+
+TEST(Outputs, ATraceThatRecordsNothingIsAnError) {
+  TempDir dir;
+  expect_error("run --model zoo:ERNs18-0.75x --size 32 --config small --trace " + dir.file("t.fst") +
+                   " --trace-window 900000000: --output " + dir.file("logits.npy"),
+               "--trace " + dir.file("t.fst") + ": nothing was recorded");
+  EXPECT_FALSE(fs::exists(dir.file("logits.npy")));
+}
+
+TEST(Outputs, LongestLegalNameIsAccepted) {
+  TempDir dir;
+  const std::string name = dir.file(std::string(250, 'r') + ".json");  // 255 characters, NAME_MAX
+  ASSERT_EQ(run_ernsim(kEstimate + name).status, 0);
+  expect_estimate_report(slurp(name));
+  expect_error(kEstimate + dir.file(std::string(256, 'r')), "File name too long");
+}
+
+TEST(Outputs, ADirectoryIsNotAnOutput) {
+  TempDir dir;
+  expect_error(kEstimate + dir.path(), "is a directory");
+}
+
+// What root may do anyway, an unprivileged user may not: the permission checks are ernsim's own.
+class UnprivilegedOutputs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (getuid() != 0) GTEST_SKIP() << "needs root to switch to the user nobody";
+    if (access(ERNSIM_BINARY, X_OK) != 0) GTEST_SKIP() << "the binary is not executable";
+    fs::permissions(dir_.path(), fs::perms::all);
+  }
+  CommandResult as_nobody(const std::string& args) {
+    return run_ernsim_under("setpriv --reuid=nobody --regid=nogroup --clear-groups", args);
+  }
+  TempDir dir_;
+};
+
+TEST_F(UnprivilegedOutputs, AReadOnlyFileIsNotReplaced) {
+  const std::string report = dir_.file("readonly.json");
+  std::ofstream(report) << "previous";
+  fs::permissions(report, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  const CommandResult r = as_nobody(kEstimate + report);
+  if (r.errors.find("Permission denied") != std::string::npos && r.errors.find(report) == std::string::npos) {
+    GTEST_SKIP() << "nobody cannot run the build: " << r.errors;
+  }
+  EXPECT_EQ(r.status, kStatusUsage) << r.output;
+  EXPECT_THAT(r.errors, HasSubstr(report + ": cannot write: Permission denied"));
+  EXPECT_EQ(slurp(report), "previous");
+}
+
+TEST_F(UnprivilegedOutputs, AnUnwritableDirectoryIsAnErrorWithTheFileIntact) {
+  const std::string sub = dir_.file("locked");
+  fs::create_directory(sub);
+  std::ofstream(sub + "/report.json") << "previous";
+  fs::permissions(sub + "/report.json", fs::perms::all);
+  fs::permissions(sub, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
+  const CommandResult r = as_nobody(kEstimate + sub + "/report.json");
+  EXPECT_EQ(r.status, kStatusUsage) << r.output;
+  EXPECT_THAT(r.errors, HasSubstr("cannot create a temporary file in " + sub + ": Permission denied"));
+  EXPECT_EQ(slurp(sub + "/report.json"), "previous");
+  // The same as root succeeds, and keeps the file's permissions.
+  ASSERT_EQ(run_ernsim(kEstimate + sub + "/report.json").status, 0);
+  expect_estimate_report(slurp(sub + "/report.json"));
+  EXPECT_EQ(fs::status(sub + "/report.json").permissions(), fs::perms::all);
+}
+
+}  // namespace
+}  // namespace ernsim
