@@ -1,5 +1,6 @@
 // `ernsim regress`: an RTL regression. A suite (tests/suites/NAME.json) names fixtures, zoo models,
-// batches of random layers and random whole networks; each becomes one item, run as a child ernsim
+// batches of random layers, random whole networks and networks whose run must fail with a stream
+// overflow; each becomes one item, run as a child ernsim
 // process (so that a crash, hang or SystemC's one-elaboration-per-process rule affects one item only),
 // J at a time, optionally one shard of N. Every failure is printed with the one command that reproduces
 // it; JUnit XML and a JSON report are written for CI.
@@ -628,8 +629,9 @@ int run_regress(int argc, char** argv) {
   if (!parse_command(argc, argv,
                      "usage: ernsim regress [--suite smoke|full|NAME] [--count N] [--seed S] [--jobs J] [--shard I/N]\n"
                      "                      [--configs C1,C2] [--junit FILE.xml] [--report R.json] [--keep-failing DIR]\n\n"
-                     "Runs a regression suite on the RTL: fixtures, zoo models, random layers and random whole\n"
-                     "networks on random memory systems, each item in its own process. Every failure is printed\n"
+                     "Runs a regression suite on the RTL: fixtures, zoo models, random layers, random whole\n"
+                     "networks on random memory systems and networks that must fail with exactly the residual-stream\n"
+                     "overflow the golden model predicts, each item in its own process. Every failure is printed\n"
                      "with the command that reproduces it. Exit code 0 when every item that ran passed.",
                      options, vm)) {
     return 0;
