@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 #include "models/closest_name.h"
 #include "models/error.h"
@@ -110,6 +111,21 @@ void check_keys(const nlohmann::json& object, const std::vector<std::string>& ke
 }
 
 }  // namespace
+
+std::string hw_config_digest(const HwConfig& config) {
+  const nlohmann::json canonical = {
+      {"rtl", config.rtl},
+      {"memory", {{"bytes_per_cycle", config.memory.bytes_per_cycle}, {"latency_cycles", config.memory.latency_cycles}}}};
+  const std::string text = canonical.dump();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
 
 std::vector<std::string> hw_config_rtl_keys() {
   std::vector<std::string> keys;

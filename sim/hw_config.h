@@ -76,6 +76,10 @@ HwConfig load_hw_config(const std::string& name_or_path);
 // valid key for an unknown one).
 HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& origin);
 
+// SHA-256 (hex) of what determines a configuration's results: its RTL parameters and memory system
+// as canonical JSON (name and description excluded). Reports carry it as provenance.
+std::string hw_config_digest(const HwConfig& config);
+
 // The RTL parameters a configuration sets (every one, no other).
 std::vector<std::string> hw_config_rtl_keys();
 

@@ -358,13 +358,21 @@ std::string ResourceEstimate::summary() const {
                      thousands(total.bram18), thousands(total.dsp));
 }
 
+nlohmann::json resource_counts_json(const Resources& r) {
+  return {{"lut", std::llround(r.lut)}, {"ff", std::llround(r.ff)}, {"bram18", std::llround(r.bram18)},
+          {"dsp", std::llround(r.dsp)}};
+}
+
 nlohmann::json ResourceEstimate::to_json() const {
   nlohmann::json j = nlohmann::json::array();
   for (const ModuleResources& m : modules) {
     const Resources t = m.total();
-    j.push_back({{"module", m.module}, {"description", m.description}, {"lut", std::round(t.lut)},
-                 {"ff", std::round(t.ff)}, {"bram18", std::round(t.bram18)}, {"dsp", std::round(t.dsp)},
-                 {"memory_lut", std::round(m.memory.lut)}, {"memory_ff", std::round(m.memory.ff)}});
+    nlohmann::json row = resource_counts_json(t);
+    row["module"] = m.module;
+    row["description"] = m.description;
+    row["memory_lut"] = std::llround(m.memory.lut);
+    row["memory_ff"] = std::llround(m.memory.ff);
+    j.push_back(row);
   }
   return j;
 }

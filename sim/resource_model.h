@@ -32,6 +32,9 @@ struct Resources {
   }
 };
 
+// LUT, FF, BRAM18 and DSP as integer counts (reports write counts as integers).
+nlohmann::json resource_counts_json(const Resources& r);
+
 struct ModuleResources {
   std::string module;       // RTL module, or "flattening"
   std::string description;

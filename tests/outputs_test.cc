@@ -202,3 +202,39 @@ TEST_F(UnprivilegedOutputs, AnUnwritableDirectoryIsAnErrorWithTheFileIntact) {
 
 }  // namespace
 }  // namespace ernsim
+
+namespace ernsim {
+namespace {
+
+TEST(Reports, CarryProvenanceAndIntegerCounts) {
+  TempDir dir;
+  CommandResult r = run_ernsim(kEstimate + dir.file("a.json"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const nlohmann::json a = nlohmann::json::parse(slurp(dir.file("a.json")));
+  const nlohmann::json& p = a["provenance"];
+  EXPECT_EQ(p["schema_version"], 2);
+  EXPECT_THAT(p["ernsim_version"].get<std::string>(), ::testing::MatchesRegex("[0-9]+\\.[0-9]+\\.[0-9]+"));
+  EXPECT_FALSE(p["git_commit"].get<std::string>().empty());
+  EXPECT_EQ(p["command_line"].back(), dir.file("a.json"));
+  EXPECT_EQ(p["command_line"][1], "estimate");
+  EXPECT_THAT(p["created_utc"].get<std::string>(), ::testing::MatchesRegex("20[0-9-]+T[0-9:]+Z"));
+  EXPECT_THAT(p["config_digest"].get<std::string>(), ::testing::MatchesRegex("[0-9a-f]{64}"));
+  for (const char* count : {"lut", "ff", "bram18", "dsp", "total_cycles", "jobs", "macs"}) {
+    EXPECT_TRUE(a[count].is_number_integer()) << count << " = " << a[count];
+  }
+  EXPECT_TRUE(a["resources"][0]["lut"].is_number_integer());
+  // The digest is of the parameters: another name, the same digest; another memory, another digest.
+  nlohmann::json c = nlohmann::json::parse(slurp(std::string(ERNSIM_SOURCE_DIR) + "/configs/small.json"));
+  c["name"] = "renamed";
+  std::ofstream(dir.file("renamed.json")) << c.dump();
+  c["memory"]["latency_cycles"] = 7;
+  std::ofstream(dir.file("slow.json")) << c.dump();
+  const std::string base = "estimate --model zoo:ERNs18-0.75x --size 32 --report - --config ";
+  const nlohmann::json renamed = nlohmann::json::parse(run_ernsim(base + dir.file("renamed.json")).printed);
+  const nlohmann::json slow = nlohmann::json::parse(run_ernsim(base + dir.file("slow.json")).printed);
+  EXPECT_EQ(renamed["provenance"]["config_digest"], p["config_digest"]);
+  EXPECT_NE(slow["provenance"]["config_digest"], p["config_digest"]);
+}
+
+}  // namespace
+}  // namespace ernsim

@@ -9,7 +9,7 @@ packages=(
   g++ cmake ninja-build pkg-config git
   libfmt-dev libboost-dev libboost-program-options-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libonnx-dev libprotobuf-dev protobuf-compiler
+  libonnx-dev libprotobuf-dev protobuf-compiler libssl-dev
   verilator libsystemc-dev zlib1g-dev yosys iverilog gtkwave
   python3 clang
 )

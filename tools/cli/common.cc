@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "models/npy.h"
 #include "models/onnx_import.h"
 #include "models/output_file.h"
+#include "models/version.h"
 #include "models/zoo.h"
 
 namespace ernsim::cli {
@@ -27,6 +29,20 @@ std::vector<std::string> g_invocation;
 void set_invocation(int argc, char** argv) { g_invocation.assign(argv, argv + argc); }
 
 const std::vector<std::string>& invocation() { return g_invocation; }
+
+nlohmann::json provenance(const HwConfig* config) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char time[32];
+  std::strftime(time, sizeof time, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return {{"schema_version", kReportSchemaVersion},
+          {"ernsim_version", kVersion},
+          {"git_commit", kGitCommit},
+          {"command_line", invocation()},
+          {"config_digest", config ? nlohmann::json(hw_config_digest(*config)) : nlohmann::json(nullptr)},
+          {"created_utc", time}};
+}
 
 void add_model_options(po::options_description& options) {
   options.add_options()

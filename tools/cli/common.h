@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include "models/golden.h"
 #include "models/network.h"
@@ -29,6 +30,12 @@ constexpr int kDefaultTileRows = 4;
 // The whole command line, recorded by main() for the reports' provenance.
 void set_invocation(int argc, char** argv);
 const std::vector<std::string>& invocation();
+
+// What every JSON report carries first, under "provenance": the report schema version, ernsim's
+// version and git commit, the command line, the configuration's digest (hw_config_digest; null
+// without a configuration) and the UTC time it was written.
+constexpr int kReportSchemaVersion = 2;
+nlohmann::json provenance(const HwConfig* config);
 
 // --model, --size and --seed, as every command that runs a model takes them.
 void add_model_options(po::options_description& options);

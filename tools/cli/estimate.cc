@@ -74,6 +74,7 @@ int run_estimate(int argc, char** argv) {
 
   if (vm.count("report")) {
     nlohmann::json j;
+    j["provenance"] = provenance(&config);
     j["model"] = net.name;
     j["config"] = config.name;
     j["input_size"] = {net.input_height(), net.input_width()};
@@ -87,10 +88,7 @@ int run_estimate(int argc, char** argv) {
     j["memory"] = {{"bytes_per_cycle", config.memory.bytes_per_cycle}, {"latency_cycles", config.memory.latency_cycles}};
     j["max_rows"] = compile.max_rows;
     j["jobs"] = program.jobs.size();
-    j["lut"] = resources.total.lut;
-    j["ff"] = resources.total.ff;
-    j["bram18"] = resources.total.bram18;
-    j["dsp"] = resources.total.dsp;
+    j.update(resource_counts_json(resources.total));
     j["resources"] = resources.to_json();
     j["fps_per_klut"] = fps * 1000.0 / resources.total.lut;
     j["estimate_seconds"] = seconds;

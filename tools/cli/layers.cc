@@ -92,6 +92,7 @@ int run_layers(int argc, char** argv) {
 
   if (vm.count("report")) {
     nlohmann::json j;
+    j["provenance"] = provenance(&config);
     j["model"] = net.name;
     j["config"] = config.name;
     j["total_cycles"] = cycles;

@@ -825,6 +825,7 @@ int run_regress(int argc, char** argv) {
   if (vm.count("junit")) write_text_file(vm["junit"].as<std::string>(), junit_xml(suite_name, run_name, items, seconds), "--junit");
   if (vm.count("report")) {
     nlohmann::json j;
+    j["provenance"] = provenance(nullptr);
     j["suite"] = suite_name;
     j["suite_file"] = path;
     j["shard"] = {shard, shards};

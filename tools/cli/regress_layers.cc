@@ -153,7 +153,7 @@ int run_regress_layers(int argc, char** argv) {
   fmt::print("{} random layers on configuration {}: {} passed, {} failed ({} engine cycles)\n", count, config.name,
              count - static_cast<int>(failing.size()), failing.size(), cycles);
   if (vm.count("report")) {
-    const nlohmann::json report = {{"config", config.name}, {"count", count}, {"seed", seed},
+    const nlohmann::json report = {{"provenance", provenance(&config)}, {"config", config.name}, {"count", count}, {"seed", seed},
                                    {"failed", failing.size()}, {"cases", cases}};
     write_text_file(vm["report"].as<std::string>(), report.dump(1) + "\n", "--report");
   }

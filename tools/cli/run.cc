@@ -160,6 +160,7 @@ int run_run(int argc, char** argv) {
   }
   if (vm.count("report")) {
     nlohmann::json j;
+    j["provenance"] = provenance(&config);
     j["model"] = net.name;
     j["config"] = config.name;
     j["input_size"] = {net.input_height(), net.input_width()};

@@ -102,6 +102,7 @@ int run_synth(int argc, char** argv) {
   fmt::print("\n{:<22} {:>9} {:>9} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>4} {:>4}\n", "", "LUT est", "LUT Yosys",
              "error", "FF est", "FF Yosys", "error", "BRAM e", "BRAM Y", "DSPe", "DSPY");
   nlohmann::json report;
+  report["provenance"] = provenance(&config);
   report["config"] = config.name;
   report["yosys_seconds"] = measured.value("yosys_seconds", 0.0);
   if (per_module) {
@@ -112,8 +113,8 @@ int run_synth(int argc, char** argv) {
       if (it == measured["modules"].end()) continue;
       const Resources g = resources_from_json(*it);
       print_row(m.module, m.total(), g);
-      report["modules"].push_back({{"module", m.module}, {"estimate", {{"lut", m.total().lut}, {"ff", m.total().ff},
-                                   {"bram18", m.total().bram18}}}, {"yosys", *it}});
+      report["modules"].push_back({{"module", m.module}, {"estimate", resource_counts_json(m.total())},
+                                   {"yosys", resource_counts_json(g)}});
     }
     Resources kept_estimate;
     for (const ModuleResources& m : estimate.modules) {
@@ -123,9 +124,8 @@ int run_synth(int argc, char** argv) {
   } else {
     print_row("ern_accel (flattened)", estimate.total, got);
   }
-  report["estimate"] = {{"lut", estimate.total.lut}, {"ff", estimate.total.ff}, {"bram18", estimate.total.bram18},
-                        {"dsp", estimate.total.dsp}};
-  report["yosys"] = {{"lut", got.lut}, {"ff", got.ff}, {"bram18", got.bram18}, {"dsp", got.dsp}};
+  report["estimate"] = resource_counts_json(estimate.total);
+  report["yosys"] = resource_counts_json(got);
   report["lut_error_percent"] = got.lut ? 100.0 * (estimate.total.lut - got.lut) / got.lut : 0.0;
   report["ff_error_percent"] = got.ff ? 100.0 * (estimate.total.ff - got.ff) / got.ff : 0.0;
   fmt::print("\nYosys took {:.0f} s; the estimate is calibrated on {} ({})\n", measured.value("yosys_seconds", 0.0),
