@@ -18,7 +18,9 @@
 #include "models/npy.h"
 #include "models/onnx_import.h"
 #include "tests/cli_helpers.h"
+#include "models/heq/qonnx_import.h"
 #include "tests/onnx_graph_writer.h"
+#include "tests/qonnx_graph_writer.h"
 
 namespace ernsim {
 namespace {
@@ -111,6 +113,42 @@ TEST_F(BadInputs, OnnxModels) {
                      out("logits.npy"),
                  message);
   }
+}
+
+TEST_F(BadInputs, QonnxModels) {
+  using Variant = QonnxGraphWriter::Variant;
+  QonnxGraphWriter good(Variant::kMuxOr);
+  const std::string whole = good.bytes();
+  write_bytes(in("good.onnx"), whole);
+  // Truncated after the first Quant node: still a QONNX graph, now without a classifier.
+  QonnxGraphWriter cut(Variant::kMuxOr);
+  while (cut.graph().node_size() > 3) cut.graph().mutable_node()->RemoveLast();
+  write_bytes(in("cut.onnx"), cut.bytes());
+  QonnxGraphWriter group(Variant::kOrBipolar);
+  GraphWriter::int_attr(group.node("block.conv_b.conv"), "group", 2);
+  write_bytes(in("group.onnx"), group.bytes());
+  QonnxGraphWriter pool(Variant::kVggSmallW5);
+  pool.attr("pool", "strides")->set_ints(0, 1);
+  write_bytes(in("pool.onnx"), pool.bytes());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"cut.onnx", "cut.onnx: graph output fc is not a classifier"},
+      {"group.onnx", "group.onnx: node /block.conv_b.conv/Conv (Conv): group 2 is not supported (only 1)"},
+      {"pool.onnx", "pool.onnx: node /pool/MaxPool (MaxPool): only 2x2 pools with stride 2"},
+  };
+  for (const auto& [file, message] : cases) {
+    SCOPED_TRACE(file);
+    expect_error("infer --model " + in(file) + " --output " + out("logits.npy") + " --dump-layers " + out("dump"),
+                 message);
+    expect_error("info --model " + in(file), message);
+  }
+  // HEQ networks run in the golden model only, so far.
+  expect_error("estimate --model " + in("good.onnx") + " --config small --report " + out("estimate.json"),
+               "an HEQ network; only `ernsim infer` and `ernsim info` run HEQ networks so far");
+  expect_error("run --model zoo:VGG-11 --config small --report " + out("run.json"), "an HEQ network");
+  expect_error("infer --model zoo:VGG-11 --size 20 --output " + out("logits.npy"),
+               "size 20 must be a multiple of 8 (three 2x2 pools) in 8..2048");
+  expect_error("infer --model " + in("good.onnx") + " --size 16 --output " + out("logits.npy"),
+               "--size 16: " + in("good.onnx") + " has a fixed 8x8 input");
 }
 
 TEST_F(BadInputs, UnreadablePaths) {
@@ -208,6 +246,21 @@ TEST(FuzzRegressions, OnnxInputsAreRejectedCleanly) {
     ++files;
     try {
       import_onnx(e.path().string());
+    } catch (const Error& error) {
+      EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << e.path();
+    }
+  }
+  EXPECT_GE(files, 1) << dir;
+}
+
+TEST(FuzzRegressions, QonnxInputsAreRejectedCleanly) {
+  const fs::path dir = fs::path(ERNSIM_SOURCE_DIR) / "tests/data/fuzz/qonnx";
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path().filename() == "README.md") continue;
+    ++files;
+    try {
+      heq::import_qonnx(e.path().string());
     } catch (const Error& error) {
       EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << e.path();
     }

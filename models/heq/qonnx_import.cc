@@ -332,7 +332,7 @@ void Importer::weight_codes(const NodeProto& node, const OnnxConstant& w, const 
   if (q.zeropt != 0) node_fail(node, "a non-zero zero point ({}) on weights is not supported", q.zeropt);
   if (!q.is_signed) node_fail(node, "weights must be quantized signed");
   if (q.rounding != "ROUND") node_fail(node, "weights must be rounded with ROUND, not {}", q.rounding);
-  if (q.max_int() > 7 || q.min_int() < -7) node_fail(node, "{}-bit weights are not supported (at most 3 magnitude bits: n <= 7 levels)", q.bits);
+  if (q.max_int() > 3 || q.min_int() < -4) node_fail(node, "{}-bit weights are not supported (at most 3 bits: n <= 7 levels)", q.bits);
   if (w.dims.size() != 4 && w.dims.size() != 2) node_fail(node, "weights of shape {} (expected 4-D conv or 2-D FC)", onnx_shape_string(w.dims));
   const int64_t out = w.dims[0];
   const bool per_channel = q.scale.size() > 1;

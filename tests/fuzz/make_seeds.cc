@@ -1,4 +1,5 @@
-// Writes the fuzzers' seed corpora: small valid ERN graphs (tests/onnx_graph_writer.h) and .npy
+// Writes the fuzzers' seed corpora: small valid ERN graphs (tests/onnx_graph_writer.h), small QONNX
+// graphs of the three HEQ / CNV forms (tests/qonnx_graph_writer.h) and .npy
 // files of every supported type and header version, so that fuzzing starts from inputs that get
 // deep into the parsers.
 #include <fmt/core.h>
@@ -10,6 +11,7 @@
 
 #include "models/npy.h"
 #include "tests/onnx_graph_writer.h"
+#include "tests/qonnx_graph_writer.h"
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -24,6 +26,13 @@ int main(int argc, char** argv) {
       std::ofstream(fmt::format("{}/ern_w{}{}.onnx", onnx_dir, width, learned ? "_lut" : ""), std::ios::binary)
           << g.bytes();
     }
+  }
+  using Variant = ernsim::QonnxGraphWriter::Variant;
+  const std::pair<const char*, Variant> variants[] = {
+      {"mux_or", Variant::kMuxOr}, {"or_bipolar", Variant::kOrBipolar}, {"vgg_small_w5", Variant::kVggSmallW5}};
+  for (const auto& [name, variant] : variants) {
+    std::ofstream(fmt::format("{}/qonnx_{}.onnx", onnx_dir, name), std::ios::binary)
+        << ernsim::QonnxGraphWriter(variant).bytes();
   }
   std::vector<uint8_t> pixels(2 * 3 * 4 * 5);
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 7);

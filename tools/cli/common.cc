@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "models/error.h"
+#include "models/heq/qonnx_import.h"
+#include "models/heq/zoo.h"
 #include "models/images.h"
 #include "models/npy.h"
 #include "models/onnx_import.h"
@@ -120,6 +122,10 @@ SimOptions sim_options(const po::variables_map& vm) {
 Network load_model(const po::variables_map& vm, ModelDetail detail) {
   const std::string spec = vm["model"].as<std::string>();
   const uint64_t seed = vm["seed"].as<uint64_t>();
+  // HEQ networks run in the golden model only (infer, info); the accelerator's HEQ mode is to come.
+  if ((spec.rfind("zoo:", 0) == 0 && heq::find_zoo_model(spec.substr(4))) || heq::is_qonnx_file(spec)) {
+    fail("--model {}: an HEQ network; only `ernsim infer` and `ernsim info` run HEQ networks so far", spec);
+  }
   if (spec.rfind("zoo:", 0) == 0) {
     const int size = vm.count("size") ? vm["size"].as<int>() : kDefaultZooSize;
     return build_zoo_network(find_zoo_model(spec.substr(4)), size, seed, 1000,
