@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "models/closest_name.h"
 #include "models/error.h"
 #include "models/kernels/packed.h"
 #include "models/kernels/packed_kernels.h"
@@ -407,8 +408,12 @@ const ZooModel& find_zoo_model(const std::string& name) {
   // The fixture's spelling of ERNs18-0.75x.
   if (key == "erns18x075") return zoo_models().front();
   std::string valid;
-  for (const ZooModel& m : zoo_models()) valid += (valid.empty() ? "" : ", ") + m.name;
-  fail("unknown zoo model '{}' (valid: {}; ERNs18x075 also names ERNs18-0.75x)", name, valid);
+  std::vector<std::string> names;
+  for (const ZooModel& m : zoo_models()) {
+    valid += (valid.empty() ? "" : ", ") + m.name;
+    names.push_back(m.name);
+  }
+  fail("unknown zoo model '{}'{} (valid: {}; ERNs18x075 also names ERNs18-0.75x)", name, did_you_mean(name, names), valid);
 }
 
 ZooStats zoo_stats(const ZooModel& model, int size, int num_classes) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli_helpers.h"
+#include "tests/fixtures.h"
 
 namespace ernsim {
 namespace {
@@ -147,13 +148,55 @@ TEST_F(RegressRun, OverflowItemsPassOnlyOnTheirExactError) {
   EXPECT_THAT(w.output, HasSubstr("predicts no overflow of the 18-bit stream of configuration wide"));
 }
 
-TEST_F(RegressRun, ItemsOnConfigurationsNotCompiledAreSkippedVisibly) {
-  const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"nosuch"}}},
-                               {{"kind", "fixture"}, {"name", "no_such_fixture"}, {"configs", {"small"}}}});
-  const CommandResult r = run_ernsim("regress --suite " + s + " --junit " + dir_.file("j.xml"));
-  EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("0 passed, 0 failed, 2 skipped"));
-  EXPECT_THAT(slurp(dir_.file("j.xml")), HasSubstr("<skipped message=\"configuration nosuch is not compiled"));
+TEST_F(RegressRun, UnknownNamesFailWithTheClosestValidName) {
+  // These once became silent skips, and the run passed.
+  expect_error("regress --suite " + suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"smal"}}}}),
+               "unknown configuration 'smal' (did you mean 'small'?)");
+  expect_error("regress --suite " + suite({{{"kind", "zoo"}, {"model", "ERNs81"}, {"size", 32}, {"configs", {"small"}}}}),
+               "unknown zoo model 'ERNs81' (did you mean 'ERNs18'?)");
+  expect_error("regress --suite " + suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"sise", 32}, {"configs", {"small"}}}}),
+               "unknown key \"sise\" for a zoo item (did you mean 'size'?)");
+  expect_error("regress --configs smal", "--configs: unknown configuration 'smal' (did you mean 'small'?)");
+  expect_error("regress --suite smok", "(did you mean 'smoke'?)");
+  if (!fixture_path("mini_basic_32_s3").empty()) {
+    expect_error("regress --suite " + suite({{{"kind", "fixture"}, {"name", "mini_basic_32_s4"}, {"configs", {"small"}}}}),
+                 "unknown fixture 'mini_basic_32_s4'");
+  }
+}
+
+TEST_F(RegressRun, JUnitIsWellFormedWhateverTheItemNames) {
+  // A fixture named with a control character: XML 1.0 cannot hold it even as a character
+  // reference, so it is written as a visible \xNN.
+  const std::string shared = dir_.file("shared");
+  std::filesystem::create_directories(shared + "/fixtures/ern");
+  const std::string name = "bad\x01name";
+  std::ofstream(shared + "/fixtures/ern/" + name + ".onnx") << "not a model";
+  const CommandResult r = run_ernsim_under(
+      "env ERNSIM_SHARED_DIR=" + shared,
+      "regress --suite " + suite({{{"kind", "fixture"}, {"name", name}, {"configs", {"small"}}}}) + " --junit " +
+          dir_.file("j.xml"));
+  EXPECT_EQ(r.status, kStatusFailed) << r.output;
+  const std::string junit = slurp(dir_.file("j.xml"));
+  EXPECT_THAT(junit, HasSubstr("name=\"bad\\x01name\""));
+  EXPECT_THAT(junit, HasSubstr("errors=\"1\""));
+  // Python's expat parser rejects any XML that is not well-formed.
+  const CommandResult parsed = run_ernsim_under(
+      "/usr/bin/python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1]); print(\"well-formed\")' " +
+          dir_.file("j.xml") + " #",
+      "");
+  EXPECT_THAT(parsed.output, HasSubstr("well-formed"));
+}
+
+TEST_F(RegressRun, ARunThatExecutesNothingFails) {
+  const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"small"}}}});
+  expect_error("regress --suite " + s + " --configs wide", "suite suite executes nothing: no item of the suite matches");
+  // Without ../shared, a suite of fixtures runs nothing: an error, not a pass.
+  const CommandResult r = run_ernsim_under(
+      "env ERNSIM_SHARED_DIR=" + dir_.file("no-shared"),
+      "regress --suite " + suite({{{"kind", "fixture"}, {"name", "mini_basic_32_s3"}, {"configs", {"small"}}}}));
+  EXPECT_EQ(r.status, kStatusUsage) << r.output;
+  EXPECT_THAT(r.errors, HasSubstr("executes nothing: all 1 items are skipped: " + dir_.file("no-shared") +
+                                  "/fixtures/ern holds no fixtures (../shared absent)"));
 }
 
 }  // namespace

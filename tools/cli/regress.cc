@@ -25,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/closest_name.h"
 #include "models/error.h"
 #include "models/golden.h"
 #include "models/zoo.h"
@@ -143,6 +144,51 @@ std::vector<std::string> random_network_args(uint64_t seed, const std::vector<st
           "--mem-latency", fmt::format("{}", latencies[rng() % 5]), "--check-estimate"};
 }
 
+// A configuration name in a suite or --configs: a name in configs/ (compiled in or not), else an error
+// with the closest valid name. (One that exists but is not compiled in is a visible skip.)
+void check_config_name(const std::string& config, const std::string& where) {
+  const std::vector<std::string> names = hw_config_names();
+  if (std::find(names.begin(), names.end(), config) == names.end()) {
+    fail("{}: unknown configuration '{}'{}", where, config, did_you_mean(config, names));
+  }
+}
+
+std::vector<std::string> suite_configs(const nlohmann::json& entry, const std::string& where) {
+  const std::vector<std::string> configs = string_list(entry, "configs", where);
+  for (const std::string& c : configs) check_config_name(c, where);
+  return configs;
+}
+
+// The keys each kind of item takes: a misspelt key would otherwise silently mean its default.
+void check_item_keys(const nlohmann::json& entry, const std::string& kind, const std::string& where) {
+  static const std::map<std::string, std::vector<std::string>> kKeys = {
+      {"fixture", {"kind", "name", "configs"}},
+      {"zoo", {"kind", "model", "size", "configs"}},
+      {"random-layers", {"kind", "count", "batch", "seed", "configs"}},
+      {"random-networks", {"kind", "count", "seed", "configs"}},
+      {"stream-overflow", {"kind", "count", "seed", "configs"}},
+  };
+  const auto it = kKeys.find(kind);
+  if (it == kKeys.end()) return;  // the unknown kind is reported by the caller
+  for (const auto& [key, value] : entry.items()) {
+    if (std::find(it->second.begin(), it->second.end(), key) == it->second.end()) {
+      fail("{}: unknown key \"{}\" for a {} item{}", where, key, kind, did_you_mean(key, it->second));
+    }
+  }
+}
+
+// The fixtures in ../shared, when it is there.
+std::vector<std::string> fixture_names(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string file = e.path().filename().string();
+    if (file.size() > 5 && file.compare(file.size() - 5, 5, ".onnx") == 0) names.push_back(file.substr(0, file.size() - 5));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 bool config_selected(const Overrides& o, const std::string& config) {
   return o.configs.empty() || std::find(o.configs.begin(), o.configs.end(), config) != o.configs.end();
 }
@@ -151,6 +197,13 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
   if (!suite.is_object() || !suite.contains("items") || !suite["items"].is_array()) {
     fail("{}: expected an object with an \"items\" list", path);
   }
+  for (const auto& [key, value] : suite.items()) {
+    if (key != "items" && key != "description") {
+      fail("{}: unknown key \"{}\"{}", path, key, did_you_mean(key, {"items", "description"}));
+    }
+  }
+  const std::string fixture_dir = shared_dir() + "/fixtures/ern";
+  const std::vector<std::string> fixtures = fixture_names(fixture_dir);
   const std::vector<std::string> compiled = compiled_engine_configs();
   std::vector<Item> items;
   auto add = [&](Item item) {
@@ -165,11 +218,16 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
     const std::string where = fmt::format("{}: item {}", path, index++);
     if (!entry.is_object()) fail("{}: expected an object", where);
     const std::string kind = field<std::string>(entry, "kind", "", where);
+    check_item_keys(entry, kind, where);
     if (kind == "fixture") {
       const std::string name = field<std::string>(entry, "name", "", where);
       if (name.empty()) fail("{}: a fixture needs a \"name\"", where);
-      const std::string base = shared_dir() + "/fixtures/ern/" + name;
-      for (const std::string& config : string_list(entry, "configs", where)) {
+      const std::string base = fixture_dir + "/" + name;
+      // Without ../shared the fixtures are a visible skip; with it, a name that is not there is a typo.
+      if (!fixtures.empty() && std::find(fixtures.begin(), fixtures.end(), name) == fixtures.end()) {
+        fail("{}: unknown fixture '{}' in {}{}", where, name, fixture_dir, did_you_mean(name, fixtures));
+      }
+      for (const std::string& config : suite_configs(entry, where)) {
         if (!config_selected(o, config)) continue;
         Item item;
         item.id = fmt::format("fixture/{}/{}", config, name);
@@ -178,7 +236,7 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
         item.args = {"run", "--model", base + ".onnx", "--input", base + ".input.npy", "--config", config,
                      "--check-estimate"};
         if (!std::filesystem::exists(base + ".onnx")) {
-          item.skip_reason = fmt::format("{}.onnx not found (../shared absent?)", base);
+          item.skip_reason = fmt::format("{} holds no fixtures (../shared absent)", fixture_dir);
         }
         add(std::move(item));
       }
@@ -186,7 +244,12 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
       const std::string model = field<std::string>(entry, "model", "", where);
       const int size = field<int>(entry, "size", 0, where);
       if (model.empty() || size <= 0) fail("{}: a zoo item needs \"model\" and \"size\"", where);
-      for (const std::string& config : string_list(entry, "configs", where)) {
+      try {
+        find_zoo_model(model);
+      } catch (const Error& e) {
+        fail("{}: {}", where, e.what());
+      }
+      for (const std::string& config : suite_configs(entry, where)) {
         if (!config_selected(o, config)) continue;
         Item item;
         item.id = fmt::format("zoo/{}/{}@{}", config, model, size);
@@ -201,7 +264,7 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
       const int batch = field<int>(entry, "batch", 50, where);
       const uint64_t seed = field<uint64_t>(entry, "seed", 1, where) + o.seed_shift;
       if (count <= 0 || batch <= 0) fail("{}: \"count\" and \"batch\" must be positive", where);
-      for (const std::string& config : string_list(entry, "configs", where)) {
+      for (const std::string& config : suite_configs(entry, where)) {
         if (!config_selected(o, config)) continue;
         for (int first = 0; first < count; first += batch) {
           Item item;
@@ -220,7 +283,7 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
       const uint64_t seed = field<uint64_t>(entry, "seed", 1, where) + o.seed_shift;
       if (count <= 0) fail("{}: \"count\" must be positive", where);
       std::vector<std::string> configs;
-      for (const std::string& c : string_list(entry, "configs", where)) {
+      for (const std::string& c : suite_configs(entry, where)) {
         if (config_selected(o, c)) configs.push_back(c);
       }
       if (configs.empty()) continue;
@@ -237,7 +300,7 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
       const int count = o.count ? o.count : field<int>(entry, "count", 0, where);
       const uint64_t seed = field<uint64_t>(entry, "seed", 1, where) + o.seed_shift;
       if (count <= 0) fail("{}: \"count\" must be positive", where);
-      for (const std::string& config : string_list(entry, "configs", where)) {
+      for (const std::string& config : suite_configs(entry, where)) {
         if (!config_selected(o, config)) continue;
         for (int i = 0; i < count; ++i) {
           Item item;
@@ -648,6 +711,7 @@ int run_regress(int argc, char** argv) {
       if (!c.empty()) overrides.configs.push_back(c);
     }
     if (overrides.configs.empty()) fail("--configs: expected configuration names");
+    for (const std::string& c : overrides.configs) check_config_name(c, "--configs");
   }
   int jobs = vm.count("jobs") ? vm["jobs"].as<int>() : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (jobs < 1 || jobs > 1024) fail("--jobs {}: expected 1 to 1024", jobs);
@@ -668,7 +732,15 @@ int run_regress(int argc, char** argv) {
 
   const std::string path = suite_path(vm["suite"].as<std::string>());
   std::ifstream in(path);
-  if (!in) fail("--suite {}: cannot open {}", vm["suite"].as<std::string>(), path);
+  if (!in) {
+    std::vector<std::string> suites;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(std::string(ERNSIM_SOURCE_DIR) + "/tests/suites", ec)) {
+      suites.push_back(e.path().stem().string());
+    }
+    fail("--suite {}: cannot open {}{}", vm["suite"].as<std::string>(), path,
+         did_you_mean(vm["suite"].as<std::string>(), suites));
+  }
   nlohmann::json suite;
   try {
     suite = nlohmann::json::parse(in);
@@ -687,6 +759,14 @@ int run_regress(int argc, char** argv) {
       fmt::print("{:<44} {}{}\n", i.id, command_line(i.args), i.skip_reason.empty() ? "" : "  [skip: " + i.skip_reason + "]");
     }
     return 0;
+  }
+  // A run that executes nothing is not a pass.
+  const size_t runnable = static_cast<size_t>(
+      std::count_if(items.begin(), items.end(), [](const Item& i) { return i.skip_reason.empty(); }));
+  if (runnable == 0) {
+    std::string why = items.empty() ? "no item of the suite matches the selection (--configs, --shard)"
+                                    : fmt::format("all {} items are skipped: {}", items.size(), items.front().skip_reason);
+    fail("suite {} executes nothing: {}", run_name, why);
   }
 
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
