@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -234,6 +235,54 @@ TEST(Reports, CarryProvenanceAndIntegerCounts) {
   const nlohmann::json slow = nlohmann::json::parse(run_ernsim(base + dir.file("slow.json")).printed);
   EXPECT_EQ(renamed["provenance"]["config_digest"], p["config_digest"]);
   EXPECT_NE(slow["provenance"]["config_digest"], p["config_digest"]);
+}
+
+}  // namespace
+}  // namespace ernsim
+
+namespace ernsim {
+namespace {
+
+std::vector<std::string> csv_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(LayerOutputs, EstimateWritesARowPerLayerAndAReadablePlot) {
+  TempDir dir;
+  const CommandResult r = run_ernsim("estimate --model zoo:ERNs101 --quiet --csv " + dir.file("l.csv") + " --plot " +
+                                     dir.file("l.svg"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("total:"));
+  EXPECT_THAT(r.output, Not(HasSubstr("MB wrtn")));  // --quiet: no per-layer table
+  const std::vector<std::string> lines = csv_lines(slurp(dir.file("l.csv")));
+  ASSERT_EQ(lines.size(), 1u + 109u);
+  EXPECT_EQ(lines[0].rfind("index,name,jobs,cycles,compute_cycles,load_stall_cycles,store_stall_cycles,", 0), 0u);
+  EXPECT_THAT(lines[0], HasSubstr(",compute_bound_cycles,memory_bound_cycles"));
+  EXPECT_EQ(lines[2].rfind("1,conv1,", 0), 0u);
+  // The plot: a bar segment per non-zero part, and layer labels at least 12 px apart (no overlap).
+  const std::string svg = slurp(dir.file("l.svg"));
+  EXPECT_EQ(svg.rfind("<svg ", 0), 0u);
+  EXPECT_THAT(svg, HasSubstr("compute cycles</title>"));
+  std::vector<double> label_x;
+  for (size_t at = svg.find("transform=\"rotate(-60 "); at != std::string::npos;
+       at = svg.find("transform=\"rotate(-60 ", at + 1)) {
+    label_x.push_back(std::stod(svg.substr(at + 22)));
+  }
+  ASSERT_GE(label_x.size(), 20u);
+  for (size_t i = 1; i < label_x.size(); ++i) EXPECT_GE(label_x[i] - label_x[i - 1], 12.0) << i;
+}
+
+TEST(LayerOutputs, RunWritesTheMeasuredLayers) {
+  TempDir dir;
+  const CommandResult r = run_ernsim("run --model zoo:ERNs18-0.75x --size 32 --config small --csv - --quiet");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::vector<std::string> lines = csv_lines(r.printed);  // only the CSV on standard output
+  ASSERT_EQ(lines.size(), 1u + 26u);
+  EXPECT_THAT(lines[0], HasSubstr(",estimated_cycles,mismatches"));
+  for (size_t i = 1; i < lines.size(); ++i) EXPECT_EQ(lines[i].substr(lines[i].rfind(',')), ",0") << lines[i];
 }
 
 }  // namespace

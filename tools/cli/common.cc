@@ -75,6 +75,13 @@ void add_program_options(po::options_description& options) {
       ("clock-mhz", po::value<double>()->default_value(300.0), "clock for latency and FPS (an assumption)");
 }
 
+void add_layer_output_options(po::options_description& options) {
+  options.add_options()
+      ("csv", po::value<std::string>(), "write one row per layer (CSV; - for standard output)")
+      ("plot", po::value<std::string>(), "draw per-layer cycles (compute, load and store stalls) and utilization: FILE.svg")
+      ("quiet,q", po::bool_switch(), "print no per-layer table and no progress, only the totals");
+}
+
 HwConfig program_config(const po::variables_map& vm) {
   HwConfig config = load_hw_config(vm["config"].as<std::string>());
   if (vm.count("mem-bytes-per-cycle")) {

@@ -77,6 +77,9 @@ void check_output_path(const std::string& path, const std::string& option);
 // Fails unless directory `path` exists or can be created (its parent exists).
 void check_output_dir(const std::string& path, const std::string& option);
 
+// --csv FILE, --plot FILE.svg (per-layer results) and --quiet, for run and estimate.
+void add_layer_output_options(po::options_description& options);
+
 // The simulation options of add_engine_options.
 SimOptions sim_options(const po::variables_map& vm);
 

@@ -12,6 +12,7 @@
 #include "sim/resource_model.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/layer_outputs.h"
 
 namespace ernsim::cli {
 
@@ -36,9 +37,13 @@ int run_estimate(int argc, char** argv) {
        "hardware configuration: a name in configs/ or a JSON file")
       ("report", po::value<std::string>(), "write a JSON report");
   add_program_options(options);
+  add_layer_output_options(options);
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
-  if (vm.count("report")) check_output_path(vm["report"].as<std::string>(), "--report");
+  for (const char* path : {"report", "csv", "plot"}) {
+    if (vm.count(path)) check_output_path(vm[path].as<std::string>(), std::string("--") + path);
+  }
+  const bool quiet = vm["quiet"].as<bool>();
   const double mhz = clock_mhz(vm);
   const HwConfig config = program_config(vm);
   const CompileOptions compile = compile_options(vm);
@@ -53,16 +58,18 @@ int run_estimate(int argc, char** argv) {
   fmt::print("{} ({}x{}) on configuration {} ({} MACs/cycle, memory {} B/cycle, latency {} cycles): {} jobs\n\n",
              net.name, net.input_height(), net.input_width(), config.name, config.macs_per_cycle(),
              config.memory.bytes_per_cycle, config.memory.latency_cycles, program.jobs.size());
-  fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>10} {:>7} {:>6} {:>8} {:>8}\n", "#", "layer", "jobs", "cycles",
-             "compute", "memory", "bound", "util", "MB read", "MB wrtn");
   int64_t macs = 0;
-  for (size_t l = 0; l < latency.layers.size(); ++l) {
-    const LayerRunReport& r = latency.layers[l];
-    const LayerBounds& b = latency.bounds[l];
-    macs += r.macs;
-    fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>10} {:>7} {:>5.1f}% {:>8.2f} {:>8.2f}\n", r.index, r.name, r.jobs,
-               r.cycles, b.compute_cycles, b.memory_cycles, b.memory_cycles > b.compute_cycles ? "memory" : "compute",
-               100 * r.utilization, r.bytes_read / 1048576.0, r.bytes_written / 1048576.0);
+  for (const LayerRunReport& r : latency.layers) macs += r.macs;
+  if (!quiet) {
+    fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>10} {:>7} {:>6} {:>8} {:>8}\n", "#", "layer", "jobs", "cycles",
+               "compute", "memory", "bound", "util", "MB read", "MB wrtn");
+    for (size_t l = 0; l < latency.layers.size(); ++l) {
+      const LayerRunReport& r = latency.layers[l];
+      const LayerBounds& b = latency.bounds[l];
+      fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>10} {:>7} {:>5.1f}% {:>8.2f} {:>8.2f}\n", r.index, r.name, r.jobs,
+                 r.cycles, b.compute_cycles, b.memory_cycles, b.memory_cycles > b.compute_cycles ? "memory" : "compute",
+                 100 * r.utilization, r.bytes_read / 1048576.0, r.bytes_written / 1048576.0);
+    }
   }
   const double latency_ms = static_cast<double>(latency.total_cycles) / (mhz * 1e3);
   const double fps = 1e3 / latency_ms;
@@ -72,6 +79,24 @@ int run_estimate(int argc, char** argv) {
   fmt::print("resources: {}\n", resources.summary());
   fmt::print("{:.2f} FPS per 1000 LUTs; estimated in {:.3f} s\n", fps * 1000.0 / resources.total.lut, seconds);
 
+  if (vm.count("csv") || vm.count("plot")) {
+    std::vector<double> compute_bound, memory_bound;
+    for (const LayerBounds& b : latency.bounds) {
+      compute_bound.push_back(static_cast<double>(b.compute_cycles));
+      memory_bound.push_back(static_cast<double>(b.memory_cycles));
+    }
+    if (vm.count("csv")) {
+      write_text_file(vm["csv"].as<std::string>(),
+                      layer_csv(latency.layers, {{"compute_bound_cycles", compute_bound}, {"memory_bound_cycles", memory_bound}}),
+                      "--csv");
+    }
+    if (vm.count("plot")) {
+      write_text_file(vm["plot"].as<std::string>(),
+                      layer_plot_svg(latency.layers, fmt::format("{} ({}x{}) on {}: cycles per layer (estimate)", net.name,
+                                                                 net.input_height(), net.input_width(), config.name)),
+                      "--plot");
+    }
+  }
   if (vm.count("report")) {
     nlohmann::json j;
     j["provenance"] = provenance(&config);

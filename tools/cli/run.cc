@@ -19,6 +19,7 @@
 #include "sim/sc_engine.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/layer_outputs.h"
 
 namespace ernsim::cli {
 
@@ -73,9 +74,10 @@ int run_run(int argc, char** argv) {
       ("save-inputs", po::value<std::string>(), "write the images, the model's name and every golden tensor here")
       ("report", po::value<std::string>(), "write a JSON report");
   add_program_options(options);
+  add_layer_output_options(options);
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
-  for (const char* path : {"output", "report"}) {
+  for (const char* path : {"output", "report", "csv", "plot"}) {
     if (vm.count(path)) check_output_path(vm[path].as<std::string>(), std::string("--") + path);
   }
   if (vm.count("save-inputs")) check_output_dir(vm["save-inputs"].as<std::string>(), "--save-inputs");
@@ -118,17 +120,19 @@ int run_run(int argc, char** argv) {
   const double estimate_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - estimate_start).count();
 
-  fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>7} {:>12} {:>6} {:>8} {:>8} {:>10} {:>10} {:>10}\n", "#", "layer",
-             "jobs", "cycles", "estimate", "error", "MACs", "util", "MB read", "MB wrtn", "ld stall", "st stall",
-             "mismatch");
   int64_t macs = 0;
-  for (const LayerRunReport& l : report.layers) {
-    macs += l.macs;
-    const uint64_t est = estimate.layers.at(static_cast<size_t>(l.index)).cycles;
-    fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>6.2f}% {:>12} {:>5.1f}% {:>8} {:>8} {:>10} {:>10} {:>10}\n", l.index,
-               l.name, l.jobs, l.cycles, est, relative_error_percent(est, l.cycles), l.macs, 100 * l.utilization,
-               megabytes(l.bytes_read), megabytes(l.bytes_written), l.load_stall_cycles, l.store_stall_cycles,
-               l.mismatches);
+  for (const LayerRunReport& l : report.layers) macs += l.macs;
+  if (!vm["quiet"].as<bool>()) {
+    fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>7} {:>12} {:>6} {:>8} {:>8} {:>10} {:>10} {:>10}\n", "#", "layer",
+               "jobs", "cycles", "estimate", "error", "MACs", "util", "MB read", "MB wrtn", "ld stall", "st stall",
+               "mismatch");
+    for (const LayerRunReport& l : report.layers) {
+      const uint64_t est = estimate.layers.at(static_cast<size_t>(l.index)).cycles;
+      fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>6.2f}% {:>12} {:>5.1f}% {:>8} {:>8} {:>10} {:>10} {:>10}\n", l.index,
+                 l.name, l.jobs, l.cycles, est, relative_error_percent(est, l.cycles), l.macs, 100 * l.utilization,
+                 megabytes(l.bytes_read), megabytes(l.bytes_written), l.load_stall_cycles, l.store_stall_cycles,
+                 l.mismatches);
+    }
   }
   const double latency_ms = report.total_cycles / (clock_mhz * 1e3);
   const double fps = 1e3 / latency_ms;
@@ -156,6 +160,24 @@ int run_run(int argc, char** argv) {
     if (std::abs(total_error) > 0.5) {
       scoreboard.add_error(fmt::format("latency estimate is off by {:+.2f}% in total (RTL {} cycles)", total_error,
                                        report.total_cycles));
+    }
+  }
+  // The per-layer table and picture are diagnostics too: written for a failed run as well.
+  if (vm.count("csv") || vm.count("plot")) {
+    std::vector<double> estimated, mismatches;
+    for (const LayerRunReport& l : report.layers) {
+      estimated.push_back(static_cast<double>(estimate.layers.at(static_cast<size_t>(l.index)).cycles));
+      mismatches.push_back(static_cast<double>(l.mismatches));
+    }
+    if (vm.count("csv")) {
+      write_text_file(vm["csv"].as<std::string>(),
+                      layer_csv(report.layers, {{"estimated_cycles", estimated}, {"mismatches", mismatches}}), "--csv");
+    }
+    if (vm.count("plot")) {
+      write_text_file(vm["plot"].as<std::string>(),
+                      layer_plot_svg(report.layers, fmt::format("{} ({}x{}) on {}: cycles per layer (RTL)", net.name,
+                                                                net.input_height(), net.input_width(), config.name)),
+                      "--plot");
     }
   }
   if (vm.count("report")) {
