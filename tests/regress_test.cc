@@ -19,6 +19,7 @@ namespace ernsim {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::vector<std::string> listed_items(const std::string& args) {
   const CommandResult r = run_ernsim("regress --list " + args);
@@ -197,6 +198,113 @@ TEST_F(RegressRun, ARunThatExecutesNothingFails) {
   EXPECT_EQ(r.status, kStatusUsage) << r.output;
   EXPECT_THAT(r.errors, HasSubstr("executes nothing: all 1 items are skipped: " + dir_.file("no-shared") +
                                   "/fixtures/ern holds no fixtures (../shared absent)"));
+}
+
+// Cycle baselines: the committed one matches the RTL; a layer moved by one cycle fails, naming the
+// item and the layer, unless the file's tolerance covers it.
+class RegressBaseline : public RegressRun {
+ protected:
+  // The committed smoke baseline with one layer of zoo/small/ERNs18@32 moved by `delta` cycles.
+  std::string baseline_copy(int64_t delta, double tolerance_percent) {
+    nlohmann::json b = nlohmann::json::parse(slurp(std::string(ERNSIM_SOURCE_DIR) + "/tests/baselines/smoke.json"));
+    nlohmann::json& layer = b["items"]["zoo/small/ERNs18@32"]["layers"][5];
+    layer["cycles"] = layer["cycles"].get<int64_t>() + delta;
+    layer_name_ = layer["name"].get<std::string>();
+    b["tolerance_percent"] = tolerance_percent;
+    const std::string path = dir_.file("baseline.json");
+    std::ofstream(path) << b.dump(1);
+    return path;
+  }
+  std::string erns18_suite() {
+    return suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"small"}}}});
+  }
+  std::string layer_name_;
+};
+
+TEST_F(RegressBaseline, TheCommittedBaselineMatchesTheRtl) {
+  const CommandResult r = run_ernsim("regress --suite " + erns18_suite() + " --baseline " + baseline_copy(0, 0));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("cycles: 1 fixture and zoo item(s) match the baseline"));
+}
+
+TEST_F(RegressBaseline, OneLayerMovedByOneCycleFailsNamingTheItemAndLayer) {
+  const CommandResult r = run_ernsim("regress --suite " + erns18_suite() + " --baseline " + baseline_copy(1, 0) +
+                                     " --report " + dir_.file("r.json"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("zoo/small/ERNs18@32"));
+  EXPECT_THAT(r.output, HasSubstr("layer 5 (" + layer_name_ + ")"));
+  EXPECT_THAT(r.output, HasSubstr("-1 (-"));  // the change: one cycle fewer than the edited baseline
+  EXPECT_THAT(r.output, HasSubstr("FAIL"));
+  EXPECT_THAT(r.output, HasSubstr("ernsim run --model zoo:ERNs18 --size 32 --config small --check-estimate"));
+  const nlohmann::json report = nlohmann::json::parse(slurp(dir_.file("r.json")));
+  EXPECT_EQ(report["failed"], 1);
+  EXPECT_THAT(report["items"][0]["failures"][0]["what"].get<std::string>(), HasSubstr("beyond the baseline's tolerance"));
+}
+
+TEST_F(RegressBaseline, AMoveWithinTheToleranceIsShownButPasses) {
+  const CommandResult r = run_ernsim("regress --suite " + erns18_suite() + " --baseline " + baseline_copy(1, 1));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("layer 5 (" + layer_name_ + ")"));
+  EXPECT_THAT(r.output, Not(HasSubstr("FAIL")));
+}
+
+TEST_F(RegressBaseline, UpdateWritesTheCyclesAndANewItemFailsUntilThen) {
+  const std::string path = dir_.file("new.json");
+  expect_error("regress --suite " + erns18_suite() + " --baseline " + path, "no such file");
+  CommandResult r;
+  std::ofstream(path) << R"({"tolerance_percent": 0, "items": {}})";
+  r = run_ernsim("regress --suite " + erns18_suite() + " --baseline " + path);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("not in the baseline"));
+  r = run_ernsim("regress --suite " + erns18_suite() + " --baseline " + path + " --update-baseline");
+  EXPECT_EQ(r.status, 0) << r.output;
+  const nlohmann::json written = nlohmann::json::parse(slurp(path));
+  const nlohmann::json committed =
+      nlohmann::json::parse(slurp(std::string(ERNSIM_SOURCE_DIR) + "/tests/baselines/smoke.json"));
+  EXPECT_EQ(written["items"]["zoo/small/ERNs18@32"], committed["items"]["zoo/small/ERNs18@32"]);
+  r = run_ernsim("regress --suite " + erns18_suite() + " --baseline " + path);
+  EXPECT_EQ(r.status, 0) << r.output;
+}
+
+TEST_F(RegressBaseline, BadBaselinesAndOptionsAreRefusedBeforeRunning) {
+  const std::string bad = dir_.file("bad.json");
+  std::ofstream(bad) << R"({"tolerance_percent": -1, "items": {}})";
+  expect_error("regress --suite " + erns18_suite() + " --baseline " + bad,
+               "\"tolerance_percent\" must be a number from 0 to 100");
+  expect_error("regress --suite " + erns18_suite() + " --baseline " + dir_.path(), "not a regular file");
+  expect_error("regress --suite " + erns18_suite() + " --update-baseline", "--update-baseline: needs --baseline FILE");
+}
+
+// The merge of --slurm, without Slurm: one shard ran, the other left no report.
+TEST_F(RegressRun, AMergeFailsTheItemsOfAShardWithoutAReportNamingIt) {
+  const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs18-0.75x"}, {"size", 32}, {"configs", {"small"}}},
+                               {{"kind", "random-layers"}, {"count", 2}, {"batch", 1}, {"seed", 7}, {"configs", {"small"}}}});
+  CommandResult r = run_ernsim("regress --suite " + s + " --shard 1/2 --report " + dir_.file("shard-1.json"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = run_ernsim("regress --suite " + s + " --merge-shards " + dir_.path() + " --shards 2 --junit " +
+                 dir_.file("merged.xml") + " --report " + dir_.file("summary.json"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("suite: 2 passed, 1 failed"));
+  EXPECT_THAT(r.output, HasSubstr("shard 2 of 2: it wrote no report"));
+  EXPECT_THAT(r.output, HasSubstr("ernsim regress-layers --count 1 --seed 7 --config small"));
+  const nlohmann::json summary = nlohmann::json::parse(slurp(dir_.file("summary.json")));
+  EXPECT_EQ(summary["items"].size(), 3u);
+  EXPECT_EQ(summary["items"][1]["id"], "random-layers/small/7-7");
+  EXPECT_EQ(summary["items"][1]["status"], "failed");
+  EXPECT_THAT(slurp(dir_.file("merged.xml")), HasSubstr("tests=\"3\" failures=\"0\" errors=\"1\""));
+}
+
+TEST(RegressSlurm, OptionsAreCheckedBeforeAnythingIsSubmitted) {
+  const std::string base = "regress --suite smoke --slurm --slurm-dir /nonexistent/x ";
+  expect_error(base + "--shards 0", "--shards 0: expected 1 to 1000");
+  expect_error(base + "--shards 100000", "expected 1 to 1000");
+  expect_error(base + "--time 1:99", "--time 1:99: out of range");
+  expect_error(base + "--time 'x;rm'", "expected minutes");
+  expect_error(base + "--time 0", "expected a positive limit");
+  expect_error(base + "--partition 'a b'", "expected a partition name");
+  expect_error(base + "--poll 0", "--poll 0: expected 0.2 to 600");
+  expect_error(base + "--shard 1/2", "excludes --shard");
+  expect_error(base + "--time 2-12:30:00 --partition debug", "--slurm-dir /nonexistent/x");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler libssl-dev
   verilator libsystemc-dev zlib1g-dev yosys iverilog gtkwave
   python3 clang python3-numpy python3-torch python3-onnx
+  slurm-wlm munge
 )
 
 missing=()

@@ -215,6 +215,20 @@ bool parse_command(int argc, char** argv, const char* usage, po::options_descrip
   return true;
 }
 
+std::string read_text_file(const std::string& path, const std::string& option, uintmax_t max_bytes) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (!fs::exists(st)) fail("{} {}: no such file", option, path);
+  if (!fs::is_regular_file(st)) fail("{} {}: not a regular file", option, path);
+  const uintmax_t size = fs::file_size(path, ec);
+  if (ec || size > max_bytes) fail("{} {}: larger than {} bytes", option, path, max_bytes);
+  std::ifstream in(path, std::ios::binary);
+  std::string text(static_cast<size_t>(size), '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(size))) fail("{} {}: cannot read", option, path);
+  return text;
+}
+
 void write_text_file(const std::string& path, const std::string& text, const std::string& option) {
   try {
     write_output_file(path, text);

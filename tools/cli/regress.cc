@@ -12,7 +12,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <ctime>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -34,6 +36,9 @@
 #include "sim/sc_engine.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/regress.h"
+#include "tools/cli/regress_baseline.h"
+#include "tools/cli/regress_slurm.h"
 
 namespace ernsim::cli {
 
@@ -44,44 +49,15 @@ using Clock = std::chrono::steady_clock;
 volatile std::sig_atomic_t g_interrupted = 0;  // Ctrl-C: stop the workers (their own process groups)
 void on_interrupt(int) { g_interrupted = 1; }
 
-enum class Status { kPassed, kFailed, kSkipped };
-
 const char* status_name(Status s) {
   return s == Status::kPassed ? "passed" : s == Status::kFailed ? "failed" : "skipped";
 }
-
-// How an item failed, as JUnit tells them apart: a mismatch or failed check (exit status 1), a
-// timeout, a crash (killed by a signal) or an error (the item could not run: exit status 2 or 3).
-enum class FailureKind { kMismatch, kTimeout, kCrash, kError };
 
 const char* failure_kind_name(FailureKind k) {
   return k == FailureKind::kMismatch ? "mismatch" : k == FailureKind::kTimeout ? "timeout"
                                                   : k == FailureKind::kCrash   ? "crash"
                                                                                : "error";
 }
-
-struct Failure {
-  FailureKind kind = FailureKind::kMismatch;
-  std::string what;
-  std::string repro;  // one command line
-  std::vector<std::string> repro_args;  // the same, as ernsim arguments (for --keep-failing)
-  uint64_t seed = 0;  // random-layers only: the failing layer
-};
-
-struct Item {
-  std::string id;  // unique in the suite, e.g. "random-layers/small/1000-1049"
-  std::string kind;
-  std::string config;
-  std::vector<std::string> args;  // ernsim arguments
-  std::string skip_reason;  // non-empty: not run
-  uint64_t first_seed = 0;
-  int count = 0;
-  // Results.
-  Status status = Status::kSkipped;
-  double seconds = 0;
-  std::string output;
-  std::vector<Failure> failures;
-};
 
 std::string quote(const std::string& arg) {
   if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,") ==
@@ -91,12 +67,6 @@ std::string quote(const std::string& arg) {
   std::string q = "'";
   for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
-}
-
-std::string command_line(const std::vector<std::string>& args) {
-  std::string line = "ernsim";
-  for (const std::string& a : args) line += " " + quote(a);
-  return line;
 }
 
 std::string shared_dir() {
@@ -671,7 +641,260 @@ void keep_failure(const std::string& dir, const Item& item, const Failure& f) {
   write_text_file(dir + "/README.txt", notes, "--keep-failing");
 }
 
+// The RTL's cycles of a fixture or zoo item that passed, from its run's report.
+void read_cycles(Item& item, const std::string& report_path) {
+  try {
+    const nlohmann::json report = nlohmann::json::parse(read_file(report_path));
+    item.total_cycles = report.at("total_cycles").get<uint64_t>();
+    for (const nlohmann::json& l : report.at("layers")) {
+      item.layer_cycles.push_back({l.at("index").get<int>(), l.at("name").get<std::string>(), l.at("cycles").get<uint64_t>()});
+    }
+  } catch (const std::exception& e) {
+    item.status = Status::kFailed;
+    item.failures.push_back({FailureKind::kError, fmt::format("passed but wrote no usable report of its cycles ({})", e.what()),
+                             command_line(item.args), item.args, 0});
+  }
+}
+
+// Runs the items, `jobs` child processes at a time; returns the wall time in seconds.
+double run_items(std::vector<Item>& items, int jobs, double timeout) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  char temp_template[] = "/tmp/ernsim-regress-XXXXXX";
+  if (!mkdtemp(temp_template)) fail("cannot create a temporary directory: {}", std::strerror(errno));
+  const std::string temp = temp_template;
+  const auto start = Clock::now();
+  Progress progress(items.size(), isatty(2));
+  std::vector<Child> running;
+  size_t next = 0, done = 0;
+  int passed = 0, failed = 0, skipped = 0;
+  auto report_done = [&](Item& item) {
+    ++done;
+    if (item.status == Status::kPassed) ++passed;
+    if (item.status == Status::kSkipped) ++skipped;
+    if (item.status == Status::kFailed) {
+      ++failed;
+      std::string text = fmt::format("FAIL {} ({:.1f} s)\n", item.id, item.seconds);
+      for (const Failure& f : item.failures) text += fmt::format("  {}\n  reproduce: {}\n", f.what, f.repro);
+      progress.message(text);
+    }
+  };
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  while (done < items.size()) {
+    if (g_interrupted) {
+      for (const Child& c : running) {
+        kill(-c.pid, SIGKILL);
+        waitpid(c.pid, nullptr, 0);
+      }
+      std::filesystem::remove_all(temp);
+      progress.finish();
+      fail("interrupted after {} of {} items ({} failed)", done, items.size(), failed);
+    }
+    while (running.size() < static_cast<size_t>(jobs) && next < items.size()) {
+      Item& item = items[next];
+      if (!item.skip_reason.empty()) {
+        item.status = Status::kSkipped;
+        report_done(item);
+        ++next;
+        continue;
+      }
+      Child c;
+      c.item = next++;
+      c.log = fmt::format("{}/{}.log", temp, c.item);
+      std::vector<std::string> args = item.args;
+      if (item.kind == "random-layers" || item.kind == "stream-overflow" || has_baseline_cycles(item)) {
+        c.report = fmt::format("{}/{}.json", temp, c.item);
+        args.insert(args.end(), {"--report", c.report});
+      }
+      c.start = Clock::now();
+      c.pid = spawn(args, c.log);
+      running.push_back(c);
+    }
+    progress.update(done, passed, failed, skipped, running.size());
+    if (running.empty()) continue;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (size_t r = 0; r < running.size();) {
+      Child& c = running[r];
+      Item& item = items[c.item];
+      int status = 0;
+      const double elapsed = std::chrono::duration<double>(Clock::now() - c.start).count();
+      pid_t got = waitpid(c.pid, &status, WNOHANG);
+      bool timed_out = false;
+      if (got == 0 && elapsed > timeout) {
+        kill(-c.pid, SIGKILL);
+        kill(c.pid, SIGKILL);
+        waitpid(c.pid, &status, 0);
+        timed_out = true;
+        got = c.pid;
+      }
+      if (got != c.pid) {
+        ++r;
+        continue;
+      }
+      item.seconds = elapsed;
+      item.output = read_file(c.log);
+      judge(item, status, timed_out, timeout, c.report);
+      if (item.status == Status::kPassed && has_baseline_cycles(item)) read_cycles(item, c.report);
+      report_done(item);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(r));
+    }
+  }
+  progress.update(done, passed, failed, skipped, 0);
+  progress.finish();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  std::filesystem::remove_all(temp);
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The results of `items` (the whole suite) from the reports of its N shards in `dir` (the merge of
+// `ernsim regress --slurm`). A shard without a usable report fails each of its items, naming the
+// shard, with the item's command; so does an item its shard's report does not have.
+void load_shard_reports(std::vector<Item>& items, const std::string& dir, int shards) {
+  constexpr uintmax_t kMaxReportBytes = uintmax_t{256} << 20;
+  for (int shard = 1; shard <= shards; ++shard) {
+    const std::string path = shard_report_path(dir, shard);
+    std::map<std::string, const nlohmann::json*> reported;
+    nlohmann::json report;
+    std::string problem;
+    try {
+      namespace fs = std::filesystem;
+      if (!fs::exists(path)) throw std::runtime_error("it wrote no report");
+      report = nlohmann::json::parse(read_text_file(path, "--merge-shards", kMaxReportBytes));
+      if (report.at("shard") != nlohmann::json{shard, shards}) throw std::runtime_error("its report is of another shard");
+      for (const nlohmann::json& i : report.at("items")) reported[i.at("id").get<std::string>()] = &i;
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+    auto fail_item = [&](Item& item, const std::string& why) {
+      item.status = Status::kFailed;
+      item.failures.push_back({FailureKind::kError, fmt::format("shard {} of {}: {} (the Slurm task was cancelled, timed out or crashed; "
+                                           "its log: {})", shard, shards, why, shard_log_path(dir, shard)),
+                               command_line(item.args), item.args, 0});
+    };
+    if (!problem.empty()) fmt::print("shard {} of {}: {} ({})\n", shard, shards, problem, shard_log_path(dir, shard));
+    for (size_t i = static_cast<size_t>(shard - 1); i < items.size(); i += static_cast<size_t>(shards)) {
+      Item& item = items[i];
+      if (!problem.empty()) {
+        fail_item(item, problem);
+        continue;
+      }
+      const auto found = reported.find(item.id);
+      if (found == reported.end()) {
+        fail_item(item, "its report does not have this item");
+        continue;
+      }
+      try {
+        const nlohmann::json& r = *found->second;
+        const std::string status = r.at("status").get<std::string>();
+        item.status = status == "passed" ? Status::kPassed : status == "failed" ? Status::kFailed : Status::kSkipped;
+        item.seconds = r.at("seconds").get<double>();
+        for (const nlohmann::json& f : r.at("failures")) {
+          const std::string kind = f.value("kind", "mismatch");
+          const FailureKind k = kind == "timeout" ? FailureKind::kTimeout : kind == "crash" ? FailureKind::kCrash
+                                : kind == "error"   ? FailureKind::kError : FailureKind::kMismatch;
+          item.failures.push_back({k, f.at("what").get<std::string>(), f.at("reproduce").get<std::string>(), {}, 0});
+        }
+        if (item.status == Status::kFailed && item.failures.empty()) {
+          item.failures.push_back({FailureKind::kError, "failed", command_line(item.args), item.args, 0});
+        }
+        if (r.contains("total_cycles")) {
+          item.total_cycles = r.at("total_cycles").get<uint64_t>();
+          for (const nlohmann::json& l : r.at("layers")) {
+            item.layer_cycles.push_back({l.at("index").get<int>(), l.at("name").get<std::string>(),
+                                         l.at("cycles").get<uint64_t>()});
+          }
+        }
+      } catch (const std::exception& e) {
+        item.failures.clear();
+        fail_item(item, fmt::format("its report of this item is unreadable ({})", e.what()));
+      }
+    }
+  }
+}
+
+// `ernsim regress --slurm`: the same suite and options, as a job array of shards and a merge job.
+int submit_to_slurm(const po::variables_map& vm, const std::string& suite_file, const std::string& suite_name,
+                    size_t item_count) {
+  namespace fs = std::filesystem;
+  SlurmRun run;
+  run.shards = vm["shards"].as<int>();
+  if (static_cast<size_t>(run.shards) > item_count) {
+    fail("--shards {}: the suite has {} items (at most one shard per item)", run.shards, item_count);
+  }
+  run.cpus_per_task = vm.count("jobs") ? vm["jobs"].as<int>() : 1;
+  if (vm.count("partition")) check_slurm_partition(run.partition = vm["partition"].as<std::string>());
+  if (vm.count("time")) check_slurm_time_limit(run.time_limit = vm["time"].as<std::string>());
+  run.poll_seconds = vm["poll"].as<double>();
+  if (!(run.poll_seconds >= 0.2) || run.poll_seconds > 600) fail("--poll {}: expected 0.2 to 600 seconds", run.poll_seconds);
+  if (vm.count("baseline")) read_baseline(vm["baseline"].as<std::string>(), vm["update-baseline"].as<bool>());
+  run.job_name = "ernsim-" + suite_name;
+  std::replace_if(run.job_name.begin(), run.job_name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_'; }, '_');
+
+  std::string dir;
+  if (vm.count("slurm-dir")) {
+    dir = vm["slurm-dir"].as<std::string>();
+  } else {
+    const std::time_t now = std::time(nullptr);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+    dir = fmt::format("regress-slurm-{}-{}", file_stem(suite_name), stamp);
+  }
+  std::error_code ec;
+  run.dir = fs::absolute(dir, ec).lexically_normal().string();
+  if (!run.dir.empty() && run.dir.back() == '/') run.dir.pop_back();
+  // sbatch expands '%' in --output names; the other characters would garble the scripts' logs.
+  if (ec || run.dir.find_first_of("%\n\\") != std::string::npos) fail("--slurm-dir {}: unusable name", dir);
+  if (fs::exists(run.dir, ec) && (!fs::is_directory(run.dir, ec) || !fs::is_empty(run.dir, ec))) {
+    fail("--slurm-dir {}: exists and is not an empty directory (results of another run?)", run.dir);
+  }
+  check_output_dir(run.dir, "--slurm-dir");
+  fs::create_directories(run.dir, ec);
+  if (ec) fail("--slurm-dir {}: cannot create ({})", run.dir, ec.message());
+
+  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+  if (ec) fail("--slurm: cannot find this ernsim's path ({})", ec.message());
+  std::vector<std::string> common = {self, "regress", "--suite", fs::absolute(suite_file).string(), "--seed",
+                                     std::to_string(vm["seed"].as<uint64_t>()), "--timeout",
+                                     fmt::format("{}", vm["timeout"].as<double>())};
+  if (vm.count("count")) common.insert(common.end(), {"--count", std::to_string(vm["count"].as<int>())});
+  if (vm.count("configs")) common.insert(common.end(), {"--configs", vm["configs"].as<std::string>()});
+  run.shard_command = common;
+  run.shard_command.insert(run.shard_command.end(), {"--jobs", std::to_string(run.cpus_per_task)});
+  if (vm.count("keep-failing")) {
+    run.shard_command.insert(run.shard_command.end(),
+                             {"--keep-failing", fs::absolute(vm["keep-failing"].as<std::string>()).string()});
+  }
+  run.merge_command = common;
+  run.merge_command.insert(run.merge_command.end(),
+                           {"--merge-shards", run.dir, "--shards", std::to_string(run.shards), "--junit",
+                            run.dir + "/merged.xml", "--report", run.dir + "/summary.json"});
+  if (vm.count("baseline")) {
+    run.merge_command.insert(run.merge_command.end(),
+                             {"--baseline", fs::absolute(vm["baseline"].as<std::string>()).string()});
+  }
+  if (vm["update-baseline"].as<bool>()) run.merge_command.push_back("--update-baseline");
+
+  const int status = run_on_slurm(run);
+  // --junit and --report get copies of the merged files.
+  const std::pair<const char*, std::string> copies[] = {{"junit", run.dir + "/merged.xml"},
+                                                        {"report", run.dir + "/summary.json"}};
+  for (const auto& [option, merged] : copies) {
+    if (vm.count(option)) {
+      write_text_file(vm[option].as<std::string>(), read_text_file(merged, "--slurm", uintmax_t{256} << 20),
+                      std::string("--") + option);
+    }
+  }
+  return status;
+}
+
 }  // namespace
+
+std::string command_line(const std::vector<std::string>& args) {
+  std::string line = "ernsim";
+  for (const std::string& a : args) line += " " + quote(a);
+  return line;
+}
 
 int run_regress(int argc, char** argv) {
   po::options_description options("regress options");
@@ -687,15 +910,30 @@ int run_regress(int argc, char** argv) {
       ("report", po::value<std::string>(), "write a JSON report")
       ("keep-failing", po::value<std::string>(), "for each failure, save its inputs, report and a waveform of the "
                                                  "first mismatching layer in DIR")
-      ("list", po::bool_switch(), "print the items and their commands without running them");
+      ("list", po::bool_switch(), "print the items and their commands without running them")
+      ("baseline", po::value<std::string>(), "compare the total and per-layer cycles of each fixture and zoo item "
+                                             "with FILE (tests/baselines/SUITE.json); fail beyond its tolerance")
+      ("update-baseline", po::bool_switch(), "rewrite --baseline FILE with this run's cycles (when every item passed)")
+      ("slurm", po::bool_switch(), "submit the suite to Slurm: a job array of --shards tasks and a merge job; wait")
+      ("shards", po::value<int>()->default_value(4), "--slurm: array tasks, one shard each (1 to 1000)")
+      ("partition", po::value<std::string>(), "--slurm: the partition (default: the cluster's)")
+      ("time", po::value<std::string>(), "--slurm: time limit of each task (sbatch --time: M, H:M:S, D-H:M, ...)")
+      ("slurm-dir", po::value<std::string>(), "--slurm: directory for the shards' and the merge's files, on a file "
+                                              "system every node shares (default: ./regress-slurm-SUITE-TIME)")
+      ("poll", po::value<double>()->default_value(5), "--slurm: seconds between squeue queries (0.2 to 600)")
+      ("merge-shards", po::value<std::string>(), "merge the reports of --shards N shards in DIR instead of running "
+                                                 "(the merge job of --slurm)");
   po::variables_map vm;
   if (!parse_command(argc, argv,
                      "usage: ernsim regress [--suite smoke|full|NAME] [--count N] [--seed S] [--jobs J] [--shard I/N]\n"
-                     "                      [--configs C1,C2] [--junit FILE.xml] [--report R.json] [--keep-failing DIR]\n\n"
+                     "                      [--configs C1,C2] [--junit FILE.xml] [--report R.json] [--keep-failing DIR]\n"
+                     "                      [--baseline FILE [--update-baseline]]\n"
+                     "                      [--slurm [--shards N] [--partition P] [--time LIMIT] [--slurm-dir DIR]]\n\n"
                      "Runs a regression suite on the RTL: fixtures, zoo models, random layers, random whole\n"
                      "networks on random memory systems and networks that must fail with exactly the residual-stream\n"
                      "overflow the golden model predicts, each item in its own process. Every failure is printed\n"
-                     "with the command that reproduces it. Exit code 0 when every item that ran passed.",
+                     "with the command that reproduces it. Exit code 0 when every item that ran passed. With\n"
+                     "--slurm, the shards run as a Slurm job array and a dependent job merges their reports.",
                      options, vm)) {
     return 0;
   }
@@ -725,6 +963,15 @@ int run_regress(int argc, char** argv) {
   }
   const double timeout = vm["timeout"].as<double>();
   if (!(timeout > 0)) fail("--timeout {}: expected a positive number of seconds", timeout);
+  const int merge_shards = vm["shards"].as<int>();
+  if (merge_shards < 1 || merge_shards > 1000) fail("--shards {}: expected 1 to 1000", merge_shards);
+  if (vm["update-baseline"].as<bool>() && !vm.count("baseline")) fail("--update-baseline: needs --baseline FILE");
+  if (vm.count("merge-shards") || vm["slurm"].as<bool>()) {
+    const char* mode = vm["slurm"].as<bool>() ? "--slurm" : "--merge-shards";
+    if (vm.count("merge-shards") && vm["slurm"].as<bool>()) fail("--slurm and --merge-shards exclude each other");
+    if (vm.count("shard")) fail("{} runs every shard: it excludes --shard", mode);
+    if (vm.count("keep-failing") && vm.count("merge-shards")) fail("--merge-shards: the shards keep failures, not the merge");
+  }
   for (const char* path : {"junit", "report"}) {
     if (vm.count(path)) check_output_path(vm[path].as<std::string>(), std::string("--") + path);
   }
@@ -769,93 +1016,32 @@ int run_regress(int argc, char** argv) {
     fail("suite {} executes nothing: {}", run_name, why);
   }
 
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  char temp_template[] = "/tmp/ernsim-regress-XXXXXX";
-  if (!mkdtemp(temp_template)) fail("cannot create a temporary directory: {}", std::strerror(errno));
-  const std::string temp = temp_template;
+  if (vm["slurm"].as<bool>()) return submit_to_slurm(vm, path, suite_name, all.size());
+  nlohmann::json baseline;
+  if (vm.count("baseline")) baseline = read_baseline(vm["baseline"].as<std::string>(), vm["update-baseline"].as<bool>());
 
-  fmt::print("suite {} ({}): {} items{}, {} jobs\n", run_name, path, items.size(),
-             shards > 1 ? fmt::format(" (shard {} of {}, {} in the suite)", shard, shards, all.size()) : "", jobs);
-  std::fflush(stdout);
-  const auto start = Clock::now();
-  Progress progress(items.size(), isatty(2));
-  std::vector<Child> running;
-  size_t next = 0, done = 0;
-  int passed = 0, failed = 0, skipped = 0;
-  auto report_done = [&](Item& item) {
-    ++done;
-    if (item.status == Status::kPassed) ++passed;
-    if (item.status == Status::kSkipped) ++skipped;
-    if (item.status == Status::kFailed) {
-      ++failed;
-      std::string text = fmt::format("FAIL {} ({:.1f} s)\n", item.id, item.seconds);
-      for (const Failure& f : item.failures) text += fmt::format("  {}\n  reproduce: {}\n", f.what, f.repro);
-      progress.message(text);
-    }
-  };
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-  while (done < items.size()) {
-    if (g_interrupted) {
-      for (const Child& c : running) {
-        kill(-c.pid, SIGKILL);
-        waitpid(c.pid, nullptr, 0);
-      }
-      std::filesystem::remove_all(temp);
-      progress.finish();
-      fail("interrupted after {} of {} items ({} failed)", done, items.size(), failed);
-    }
-    while (running.size() < static_cast<size_t>(jobs) && next < items.size()) {
-      Item& item = items[next];
-      if (!item.skip_reason.empty()) {
-        item.status = Status::kSkipped;
-        report_done(item);
-        ++next;
-        continue;
-      }
-      Child c;
-      c.item = next++;
-      c.log = fmt::format("{}/{}.log", temp, c.item);
-      std::vector<std::string> args = item.args;
-      if (item.kind == "random-layers" || item.kind == "stream-overflow") {
-        c.report = fmt::format("{}/{}.json", temp, c.item);
-        args.insert(args.end(), {"--report", c.report});
-      }
-      c.start = Clock::now();
-      c.pid = spawn(args, c.log);
-      running.push_back(c);
-    }
-    progress.update(done, passed, failed, skipped, running.size());
-    if (running.empty()) continue;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    for (size_t r = 0; r < running.size();) {
-      Child& c = running[r];
-      Item& item = items[c.item];
-      int status = 0;
-      const double elapsed = std::chrono::duration<double>(Clock::now() - c.start).count();
-      pid_t got = waitpid(c.pid, &status, WNOHANG);
-      bool timed_out = false;
-      if (got == 0 && elapsed > timeout) {
-        kill(-c.pid, SIGKILL);
-        kill(c.pid, SIGKILL);
-        waitpid(c.pid, &status, 0);
-        timed_out = true;
-        got = c.pid;
-      }
-      if (got != c.pid) {
-        ++r;
-        continue;
-      }
-      item.seconds = elapsed;
-      item.output = read_file(c.log);
-      judge(item, status, timed_out, timeout, c.report);
-      report_done(item);
-      running.erase(running.begin() + static_cast<std::ptrdiff_t>(r));
-    }
+  double seconds = 0;
+  if (vm.count("merge-shards")) {
+    const std::string dir = vm["merge-shards"].as<std::string>();
+    fmt::print("suite {} ({}): {} items, merged from {} shards in {}\n", suite_name, path, items.size(), merge_shards,
+               dir);
+    load_shard_reports(items, dir, merge_shards);
+    for (const Item& i : items) seconds += i.seconds;  // CPU time: the shards' wall time is not known here
+  } else {
+    fmt::print("suite {} ({}): {} items{}, {} jobs\n", run_name, path, items.size(),
+               shards > 1 ? fmt::format(" (shard {} of {}, {} in the suite)", shard, shards, all.size()) : "", jobs);
+    std::fflush(stdout);
+    seconds = run_items(items, jobs, timeout);
   }
-  progress.update(done, passed, failed, skipped, 0);
-  progress.finish();
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (vm.count("baseline")) {
+    check_baseline(baseline, vm["baseline"].as<std::string>(), items, vm["update-baseline"].as<bool>());
+  }
+  int passed = 0, failed = 0, skipped = 0;
+  for (const Item& i : items) {
+    passed += i.status == Status::kPassed;
+    failed += i.status == Status::kFailed;
+    skipped += i.status == Status::kSkipped;
+  }
 
   // Summary by kind and configuration.
   struct Row { int items = 0, passed = 0, failed = 0, skipped = 0, cases = 0; double seconds = 0; };
@@ -875,8 +1061,9 @@ int run_regress(int argc, char** argv) {
     fmt::print("{:<16} {:<9} {:>6} {:>6} {:>7} {:>6} {:>6} {:>9.1f}s\n", key.first, key.second, row.items, row.cases,
                row.passed, row.failed, row.skipped, row.seconds);
   }
-  fmt::print("\n{}: {} passed, {} failed, {} skipped of {} items in {} ({} jobs)\n", run_name, passed, failed, skipped,
-             items.size(), format_duration(seconds), jobs);
+  fmt::print("\n{}: {} passed, {} failed, {} skipped of {} items in {} ({})\n", run_name, passed, failed, skipped,
+             items.size(), format_duration(seconds),
+             vm.count("merge-shards") ? fmt::format("CPU time of {} shards", merge_shards) : fmt::format("{} jobs", jobs));
   std::map<std::string, int> skip_reasons;
   for (const Item& i : items) {
     if (i.status == Status::kSkipped) ++skip_reasons[i.skip_reason];
@@ -924,10 +1111,21 @@ int run_regress(int argc, char** argv) {
       j["items"].push_back({{"id", i.id}, {"kind", i.kind}, {"config", i.config}, {"command", command_line(i.args)},
                             {"status", status_name(i.status)}, {"seconds", i.seconds}, {"cases", i.kind == "random-layers" ? i.count : 1},
                             {"skip_reason", i.skip_reason}, {"failures", fj}});
+      if (has_baseline_cycles(i) && i.status == Status::kPassed) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const LayerCycles& l : i.layer_cycles) layers.push_back({{"index", l.index}, {"name", l.name}, {"cycles", l.cycles}});
+        j["items"].back()["total_cycles"] = i.total_cycles;
+        j["items"].back()["layers"] = layers;
+      }
     }
     write_text_file(vm["report"].as<std::string>(), j.dump(1) + "\n", "--report");
   }
-  std::filesystem::remove_all(temp);
+  if (vm["update-baseline"].as<bool>()) {
+    const std::string file = vm["baseline"].as<std::string>();
+    if (failed) fail("--update-baseline: {} item(s) failed; {} is left as it was", failed, file);
+    write_text_file(file, updated_baseline(baseline, items), "--baseline");
+    fmt::print("updated the baseline {}\n", file);
+  }
   return failed ? kExitFailed : kExitSuccess;
 }
 
