@@ -135,7 +135,7 @@ def copy_sources(dest):
         dst = os.path.join(dest, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         if not os.path.exists(dst) or open(src, "rb").read() != open(dst, "rb").read():
-            shutil.copy2(src, dst)
+            shutil.copy(src, dst)  # a new mtime: a file older than its object (an earlier copy) still rebuilds
 
 
 def main():
