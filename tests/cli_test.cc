@@ -81,6 +81,42 @@ TEST(Cli, ZooTableListsEveryModel) {
   EXPECT_THAT(r.output, HasSubstr("5.31"));
 }
 
+// HEQ zoo models (heq-semantics.md): infer on both kernel paths with the same logits, every tensor
+// dumped (the MUX gates too), info's bounds, and the zoo table with the paper's parameter counts.
+TEST(Cli, HeqZooModelsInferDumpAndInfo) {
+  TempDir dir;
+  const std::string model = "infer --model zoo:MUXORNet-11 --size 16 --images 2 ";
+  const CommandResult packed = run_ernsim(model + "--output " + dir.file("p.npy") + " --dump-layers " + dir.file("layers"));
+  ASSERT_EQ(packed.status, 0) << packed.output;
+  const CommandResult reference = run_ernsim(model + "--kernels reference --output " + dir.file("r.npy"));
+  ASSERT_EQ(reference.status, 0) << reference.output;
+  const NpyArray p = read_npy(dir.file("p.npy")), r = read_npy(dir.file("r.npy"));
+  EXPECT_EQ(p.shape, (std::vector<int64_t>{2, 10}));
+  EXPECT_EQ(p.bytes, r.bytes);
+  const std::string index = [&] {
+    std::ifstream in(dir.file("layers/index.json"));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  EXPECT_THAT(index, HasSubstr("block1.mux_or.gate"));
+  EXPECT_THAT(index, HasSubstr("\"act1\""));
+  const NpyArray gate = read_npy(dir.file("layers/006_block1.mux_or.gate.npy"));
+  EXPECT_EQ(gate.shape, (std::vector<int64_t>{2, 64, 1, 1}));
+  for (uint8_t v : gate.bytes) ASSERT_LE(v, 1);
+
+  const CommandResult info = run_ernsim("info --model zoo:VGG-Small-W7 --size 8 --images 1");
+  ASSERT_EQ(info.status, 0) << info.output;
+  EXPECT_THAT(info.output, HasSubstr("4574592 conv weights"));
+  // stage1.conv1 on the image: |acc| <= 3 * 255 * 27 = 20655, 16 signed bits.
+  EXPECT_THAT(info.output, HasSubstr("[-3,3]       20655   16"));
+  const CommandResult zoo = run_ernsim("zoo");
+  ASSERT_EQ(zoo.status, 0) << zoo.output;
+  for (const char* name : {"VGG-Small-W3", "VGG-Small-W5", "VGG-Small-W7", "VGG-11 ", "ORNet-11", "MUXORNet-11"}) {
+    EXPECT_THAT(zoo.output, HasSubstr(name));
+  }
+  EXPECT_THAT(zoo.output, HasSubstr("4574592      4574592"));
+  EXPECT_THAT(zoo.output, HasSubstr("3135168      3135168"));
+}
+
 TEST(Cli, HelpOnEveryCommand) {
   for (const char* command : {"infer", "info", "zoo"}) {
     const CommandResult r = run_ernsim(std::string(command) + " --help");

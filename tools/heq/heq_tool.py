@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """heq_tool: the HEQ quantizer for PyTorch users (heq-semantics.md; needs Debian's python3-torch).
 
-  heq_tool.py shares MODEL [--size N] [--seed S] [--state-dict FILE.pt]
+  heq_tool.py shares MODEL [--size N] [--seed S] [--init pytorch|normal] [--state-dict FILE.pt]
       Applies eq. 3 and eq. 1 to every conv/FC weight of a model (the zoo architecture's seeded
-      proxy weights, or a float state dict saved from it) and prints, per layer, the HEQ step and
-      the share of each code beside TWN's step and shares.
+      proxy weights: PyTorch's default uniform initialization or a normal one, the bell shape of
+      trained weights; or a float state dict saved from it) and prints, per layer, the HEQ step
+      and the share of each code beside TWN's step and shares.
   heq_tool.py export MODEL --out DIR [--size N] [--seed S] [--images K] [--width-scale F]
       Builds the architecture with seeded weights, calibrates its batch norms on K synthetic
       images, and writes DIR/model.onnx (the QONNX form ernsim imports), DIR/images.npy (uint8)
@@ -35,6 +36,11 @@ def _layers(model):
 
 def shares(args):
     model = ht.build(args.model, args.size, 1.0, args.seed)
+    if args.init == "normal":
+        with torch.no_grad():
+            for _name, m in _layers(model):
+                m.weight.normal_(0.0, 1.0 / m.weight[0].numel() ** 0.5)
+        ht.update_step_sizes(model)
     if args.state_dict:
         if not os.path.isfile(args.state_dict):
             raise ValueError(f"--state-dict {args.state_dict}: not a regular file")
@@ -42,7 +48,8 @@ def shares(args):
             raise ValueError(f"--state-dict {args.state_dict}: larger than 1 GiB")
         model.load_state_dict(torch.load(args.state_dict, map_location="cpu"), strict=False)
         ht.update_step_sizes(model)
-    print(f"{args.model}: per-layer step sizes and code shares (codes -h..h), HEQ (eq. 3) against TWN")
+    print(f"{args.model} ({args.state_dict or args.init + ' initialization, seed ' + str(args.seed)}): per-layer "
+          "step sizes and code shares (codes -h..h), HEQ (eq. 3) against TWN")
     print(f"{'layer':<22} {'n':>2} {'s HEQ':>9} {'shares HEQ':<36} {'s TWN':>9} {'shares TWN':<36}")
     dist_heq = dist_twn = 0.0
     for name, m in _layers(model):
@@ -97,6 +104,7 @@ def main(argv=None):
         p.add_argument("--seed", type=int, default=1)
         if name == "shares":
             p.add_argument("--state-dict")
+            p.add_argument("--init", choices=("pytorch", "normal"), default="pytorch")
         else:
             p.add_argument("--out", required=True)
             p.add_argument("--images", type=int, default=2)

@@ -14,18 +14,48 @@ void set_lanes(uint64_t* pixel, int bits, int c, uint32_t v) {
   }
 }
 
-// One 64-lane step: sum_b sum_j 2^(b+j) * (pc(a_b & pos_j) - pc(a_b & neg_j)).
-inline int32_t step(const uint64_t* a, int bits, const uint64_t* w, int planes) {
+// One 64-lane step: sum_b sum_j 2^(b+j) * (pc(a_b & pos_j) - pc(a_b & neg_j)). Bits and planes are
+// compile-time constants for the common widths (the loops unroll), 0 for "read at run time".
+template <int kBits, int kPlanes>
+__attribute__((target("popcnt"))) inline int32_t step(const uint64_t* a, int bits, const uint64_t* w, int planes) {
+  if constexpr (kBits > 0) bits = kBits;
+  if constexpr (kPlanes > 0) planes = kPlanes;
   int32_t sum = 0;
   for (int j = 0; j < planes; ++j) {
     const uint64_t pos = w[2 * j], neg = w[2 * j + 1];
-    if (!(pos | neg)) continue;
     for (int b = 0; b < bits; ++b) {
       const int32_t d = __builtin_popcountll(a[b] & pos) - __builtin_popcountll(a[b] & neg);
       sum += d * (int32_t{1} << (b + j));
     }
   }
   return sum;
+}
+
+template <int kBits, int kPlanes>
+__attribute__((target("popcnt"))) void conv_planes(const BitPlanes& input, const SignMagnitudeWeights& w, int kernel,
+                                                   int pad, IntTensor& acc) {
+  const int bits = input.bits(), blocks = input.blocks(), planes = w.planes();
+  for (int y = 0; y < acc.height(); ++y) {
+    for (int x = 0; x < acc.width(); ++x) {
+      int32_t* out = acc.pixel(y, x);
+      for (int ky = 0; ky < kernel; ++ky) {
+        const int iy = y + ky - pad;
+        if (iy < 0 || iy >= input.height()) continue;
+        for (int kx = 0; kx < kernel; ++kx) {
+          const int ix = x + kx - pad;
+          if (ix < 0 || ix >= input.width()) continue;
+          const uint64_t* a = input.pixel(iy, ix);
+          const int tap = ky * kernel + kx;
+          for (int o = 0; o < acc.channels(); ++o) {
+            const uint64_t* wo = w.words(o, tap, 0);
+            int32_t sum = 0;
+            for (int j = 0; j < blocks; ++j) sum += step<kBits, kPlanes>(a + j * bits, bits, wo + 2 * j * planes, planes);
+            out[o] += sum;
+          }
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -68,41 +98,33 @@ SignMagnitudeWeights::SignMagnitudeWeights(const CodeWeights& codes)
 
 IntTensor multilevel_conv_packed(const BitPlanes& input, const CodeWeights& weights, int pad) {
   const int k = weights.kernel();
-  const int out_h = input.height() + 2 * pad - k + 1;
-  const int out_w = input.width() + 2 * pad - k + 1;
+  IntTensor acc(weights.out_channels(), input.height() + 2 * pad - k + 1, input.width() + 2 * pad - k + 1);
   const SignMagnitudeWeights w(weights);
-  const int bits = input.bits(), blocks = input.blocks(), planes = w.planes();
-  IntTensor acc(weights.out_channels(), out_h, out_w);
-  for (int y = 0; y < out_h; ++y) {
-    for (int x = 0; x < out_w; ++x) {
-      int32_t* out = acc.pixel(y, x);
-      for (int ky = 0; ky < k; ++ky) {
-        const int iy = y + ky - pad;
-        if (iy < 0 || iy >= input.height()) continue;
-        for (int kx = 0; kx < k; ++kx) {
-          const int ix = x + kx - pad;
-          if (ix < 0 || ix >= input.width()) continue;
-          const uint64_t* a = input.pixel(iy, ix);
-          const int tap = ky * k + kx;
-          for (int o = 0; o < weights.out_channels(); ++o) {
-            int32_t sum = 0;
-            for (int j = 0; j < blocks; ++j) sum += step(a + j * bits, bits, w.words(o, tap, j), planes);
-            out[o] += sum;
-          }
-        }
-      }
-    }
+  const int bits = input.bits(), planes = w.planes();
+  // The widths of HEQ networks: binary, 2-bit and 8-bit inputs; ternary (1 plane), n = 5, 7 (2).
+  if (bits == 1 && planes == 1) {
+    conv_planes<1, 1>(input, w, k, pad, acc);
+  } else if (bits == 1 && planes == 2) {
+    conv_planes<1, 2>(input, w, k, pad, acc);
+  } else if (bits == 2 && planes == 1) {
+    conv_planes<2, 1>(input, w, k, pad, acc);
+  } else if (bits == 2 && planes == 2) {
+    conv_planes<2, 2>(input, w, k, pad, acc);
+  } else if (bits == 8 && planes == 1) {
+    conv_planes<8, 1>(input, w, k, pad, acc);
+  } else {
+    conv_planes<0, 0>(input, w, k, pad, acc);
   }
   return acc;
 }
 
-IntTensor fully_connected_packed(const BitPlanes& flat, const CodeWeights& weights) {
+__attribute__((target("popcnt"))) IntTensor fully_connected_packed(const BitPlanes& flat, const CodeWeights& weights) {
   const SignMagnitudeWeights w(weights);
   IntTensor sums(weights.out_channels(), 1, 1);
   const uint64_t* a = flat.pixel(0, 0);
   for (int o = 0; o < weights.out_channels(); ++o) {
     int32_t sum = 0;
-    for (int j = 0; j < flat.blocks(); ++j) sum += step(a + j * flat.bits(), flat.bits(), w.words(o, 0, j), w.planes());
+    for (int j = 0; j < flat.blocks(); ++j) sum += step<0, 0>(a + j * flat.bits(), flat.bits(), w.words(o, 0, j), w.planes());
     sums.at(o, 0, 0) = sum;
   }
   return sums;
