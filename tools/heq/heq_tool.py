@@ -12,7 +12,8 @@
       and DIR/torch_logits.npy (the PyTorch model's logits in float64).
 
 MODEL is a zoo name: VGG-Small-W3, VGG-Small-W5, VGG-Small-W7, VGG-11, ORNet-11, MUXORNet-11.
-Exit codes: 0 success, 2 bad arguments, 1 any other failure (one line on stderr).
+Exit status (as ernsim's): 0 success, 2 bad arguments or inputs (one line on stderr), 3 an
+internal error.
 """
 import argparse
 import os
@@ -121,9 +122,12 @@ def main(argv=None):
             parser.error(f"--width-scale {args.width_scale}: in (0, 1]")
     try:
         (shares if args.command == "shares" else export)(args)
-    except (ValueError, OSError, RuntimeError) as e:
+    except (ValueError, OSError) as e:
         print(f"heq_tool.py {args.command}: error: {e}", file=sys.stderr)
-        return 1
+        return 2
+    except Exception as e:  # noqa: BLE001 - one line, not a traceback
+        print(f"heq_tool.py {args.command}: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 3
     return 0
 
 
