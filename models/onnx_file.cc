@@ -115,4 +115,74 @@ OnnxConstant read_onnx_tensor(const onnx::TensorProto& t, const std::string& ori
   return c;
 }
 
+std::string OnnxNodeReader::network_name(const std::string& origin) {
+  std::string base = origin.substr(origin.find_last_of('/') + 1);
+  const size_t dot = base.rfind(".onnx");
+  return dot == std::string::npos ? base : base.substr(0, dot);
+}
+
+std::string OnnxNodeReader::node_label(const onnx::NodeProto& node) const {
+  const std::string name = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "(unnamed)";
+  return fmt::format("node {} ({})", name, node.op_type());
+}
+
+const onnx::AttributeProto* OnnxNodeReader::attribute(const onnx::NodeProto& node, const std::string& name) const {
+  for (const auto& a : node.attribute()) {
+    if (a.name() == name) return &a;
+  }
+  return nullptr;
+}
+
+void OnnxNodeReader::check_attributes(const onnx::NodeProto& node, const std::set<std::string>& known) const {
+  for (const auto& a : node.attribute()) {
+    if (!known.count(a.name())) node_fail(node, "unsupported attribute {}", a.name());
+  }
+}
+
+std::vector<int64_t> OnnxNodeReader::ints_attribute(const onnx::NodeProto& node, const std::string& name,
+                                                    std::vector<int64_t> fallback) const {
+  const onnx::AttributeProto* a = attribute(node, name);
+  if (!a) return fallback;
+  if (a->type() == onnx::AttributeProto::INT) return {a->i()};
+  if (a->type() != onnx::AttributeProto::INTS) node_fail(node, "attribute {} must be integers", name);
+  return {a->ints().begin(), a->ints().end()};
+}
+
+void OnnxNodeReader::read_initializers(const onnx::GraphProto& graph) {
+  for (const auto& t : graph.initializer()) {
+    constants_[t.name()] = read_onnx_tensor(t, origin_, fmt::format("initializer {}", t.name()));
+  }
+}
+
+void OnnxNodeReader::constant_node(const onnx::NodeProto& node) {
+  check_attributes(node, {"value"});
+  const auto* a = attribute(node, "value");
+  if (!a || !a->has_t()) node_fail(node, "only tensor constants are supported");
+  if (node.output_size() != 1) node_fail(node, "expected one output");
+  if (is_value(node.output(0)) || constants_.count(node.output(0))) {
+    node_fail(node, "output {} is defined twice", node.output(0));
+  }
+  constants_[node.output(0)] = read_onnx_tensor(a->t(), origin_, node_label(node));
+}
+
+const OnnxConstant* OnnxNodeReader::find_constant(const onnx::NodeProto& node, int input) const {
+  auto it = constants_.find(node.input(input));
+  return it == constants_.end() ? nullptr : &it->second;
+}
+
+const OnnxConstant& OnnxNodeReader::constant(const onnx::NodeProto& node, int input) const {
+  if (const OnnxConstant* c = find_constant(node, input)) return *c;
+  const std::string& name = node.input(input);
+  if (is_value(name)) node_fail(node, "input {} must be a constant (initializer)", name);
+  node_fail(node, "input {} is not defined (missing initializer?)", name);
+}
+
+double OnnxNodeReader::scalar(const onnx::NodeProto& node, int input) const {
+  const OnnxConstant& c = constant(node, input);
+  if (c.values.size() != 1) {
+    node_fail(node, "input {} must be a scalar, has shape {}", node.input(input), onnx_shape_string(c.dims));
+  }
+  return c.values[0];
+}
+
 }  // namespace ernsim

@@ -5,9 +5,16 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <fmt/format.h>
+
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "models/error.h"
 
 namespace ernsim {
 
@@ -29,5 +36,41 @@ OnnxConstant read_onnx_tensor(const onnx::TensorProto& t, const std::string& ori
 
 // "(2, 3)", "(4,)".
 std::string onnx_shape_string(const std::vector<int64_t>& dims);
+
+// What both importers do with nodes: name them in errors, check their attributes, and read their
+// constant inputs (initializers and Constant nodes). An importer derives from it and says which
+// names are computed values (its own value map).
+class OnnxNodeReader {
+ public:
+  explicit OnnxNodeReader(std::string origin) : origin_(std::move(origin)) {}
+  virtual ~OnnxNodeReader() = default;
+
+ protected:
+  // The network's name: the file name without directory and ".onnx".
+  static std::string network_name(const std::string& origin);
+  // "node NAME (OP)", named by its name, else its first output; a fuzzed node may have neither.
+  std::string node_label(const onnx::NodeProto& node) const;
+  template <typename... Args>
+  [[noreturn]] void node_fail(const onnx::NodeProto& node, fmt::format_string<Args...> format, Args&&... args) const {
+    fail("{}: {}: {}", origin_, node_label(node), fmt::format(format, std::forward<Args>(args)...));
+  }
+  virtual bool is_value(const std::string& name) const = 0;
+
+  const onnx::AttributeProto* attribute(const onnx::NodeProto& node, const std::string& name) const;
+  void check_attributes(const onnx::NodeProto& node, const std::set<std::string>& known) const;
+  std::vector<int64_t> ints_attribute(const onnx::NodeProto& node, const std::string& name,
+                                      std::vector<int64_t> fallback) const;
+
+  // Every initializer of the graph, as constants.
+  void read_initializers(const onnx::GraphProto& graph);
+  // A Constant node (a tensor value) as a constant.
+  void constant_node(const onnx::NodeProto& node);
+  const OnnxConstant* find_constant(const onnx::NodeProto& node, int input) const;
+  const OnnxConstant& constant(const onnx::NodeProto& node, int input) const;
+  double scalar(const onnx::NodeProto& node, int input) const;
+
+  std::string origin_;
+  std::map<std::string, OnnxConstant> constants_;
+};
 
 }  // namespace ernsim

@@ -88,42 +88,17 @@ std::string layer_name(const NodeProto& node) {
   return name.empty() ? path : name;
 }
 
-class Importer {
+class Importer : public OnnxNodeReader {
  public:
   Importer(const onnx::ModelProto& model, std::string origin)
-      : model_(model), origin_(std::move(origin)), builder_(network_name(origin_)) {}
+      : OnnxNodeReader(std::move(origin)), model_(model), builder_(network_name(origin_)) {}
 
   Network run();
 
  private:
-  static std::string network_name(const std::string& origin) {
-    std::string base = origin.substr(origin.find_last_of('/') + 1);
-    const size_t dot = base.rfind(".onnx");
-    return dot == std::string::npos ? base : base.substr(0, dot);
-  }
-
-  std::string node_label(const NodeProto& node) const {
-    // Named by its name, else its first output; a fuzzed node may have neither.
-    const std::string name = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "(unnamed)";
-    return fmt::format("node {} ({})", name, node.op_type());
-  }
-
-  template <typename... Args>
-  [[noreturn]] void node_fail(const NodeProto& node, fmt::format_string<Args...> format,
-                              Args&&... args) const {
-    fail("{}: {}: {}", origin_, node_label(node),
-         fmt::format(format, std::forward<Args>(args)...));
-  }
-
-  Constant read_tensor(const TensorProto& t, const NodeProto* node) const;
-  const Constant& constant(const NodeProto& node, int input) const;
-  double scalar(const NodeProto& node, int input) const;
+  bool is_value(const std::string& name) const override { return values_.count(name) > 0; }
   const Value& value(const NodeProto& node, int input, Value::Kind kind) const;
   void expect_inputs(const NodeProto& node, int min_count, int max_count) const;
-  void check_attributes(const NodeProto& node, const std::set<std::string>& known) const;
-  const onnx::AttributeProto* attribute(const NodeProto& node, const std::string& name) const;
-  std::vector<int64_t> ints_attribute(const NodeProto& node, const std::string& name,
-                                      std::vector<int64_t> fallback) const;
   void define(const NodeProto& node, Value value);
 
   void import_input();
@@ -139,16 +114,10 @@ class Importer {
   void flatten(const NodeProto& node);
 
   const onnx::ModelProto& model_;
-  std::string origin_;
   NetworkBuilder builder_;
-  std::map<std::string, Constant> constants_;
   std::map<std::string, Value> values_;
   std::map<std::string, int> uses_;
 };
-
-Constant Importer::read_tensor(const TensorProto& t, const NodeProto* node) const {
-  return read_onnx_tensor(t, origin_, node ? node_label(*node) : fmt::format("initializer {}", t.name()));
-}
 
 void Importer::expect_inputs(const NodeProto& node, int min_count, int max_count) const {
   if (node.input_size() < min_count || node.input_size() > max_count) {
@@ -159,22 +128,6 @@ void Importer::expect_inputs(const NodeProto& node, int min_count, int max_count
     if (node.input(i).empty()) node_fail(node, "input {} is empty", i);
   }
   if (node.output_size() < 1 || node.output(0).empty()) node_fail(node, "has no output");
-}
-
-const Constant& Importer::constant(const NodeProto& node, int input) const {
-  const std::string& name = node.input(input);
-  auto it = constants_.find(name);
-  if (it != constants_.end()) return it->second;
-  if (values_.count(name)) node_fail(node, "input {} must be a constant (initializer)", name);
-  node_fail(node, "input {} is not defined (missing initializer?)", name);
-}
-
-double Importer::scalar(const NodeProto& node, int input) const {
-  const Constant& c = constant(node, input);
-  if (c.values.size() != 1) {
-    node_fail(node, "input {} must be a scalar, has shape {}", node.input(input), shape_string(c.dims));
-  }
-  return c.values[0];
 }
 
 const Value& Importer::value(const NodeProto& node, int input, Value::Kind kind) const {
@@ -188,28 +141,6 @@ const Value& Importer::value(const NodeProto& node, int input, Value::Kind kind)
     node_fail(node, "input {} is {}, expected {}", name, kind_name(it->second.kind), kind_name(kind));
   }
   return it->second;
-}
-
-const onnx::AttributeProto* Importer::attribute(const NodeProto& node, const std::string& name) const {
-  for (const auto& a : node.attribute()) {
-    if (a.name() == name) return &a;
-  }
-  return nullptr;
-}
-
-void Importer::check_attributes(const NodeProto& node, const std::set<std::string>& known) const {
-  for (const auto& a : node.attribute()) {
-    if (!known.count(a.name())) node_fail(node, "unsupported attribute {}", a.name());
-  }
-}
-
-std::vector<int64_t> Importer::ints_attribute(const NodeProto& node, const std::string& name,
-                                              std::vector<int64_t> fallback) const {
-  const onnx::AttributeProto* a = attribute(node, name);
-  if (!a) return fallback;
-  if (a->type() == onnx::AttributeProto::INT) return {a->i()};
-  if (a->type() != onnx::AttributeProto::INTS) node_fail(node, "attribute {} must be integers", name);
-  return {a->ints().begin(), a->ints().end()};
 }
 
 void Importer::define(const NodeProto& node, Value value) {
@@ -538,14 +469,7 @@ void Importer::import_node(const NodeProto& node) {
   const std::string& op = node.op_type();
   const std::string& domain = node.domain();
   if (domain.empty() || domain == "ai.onnx") {
-    if (op == "Constant") {
-      check_attributes(node, {"value"});
-      const auto* a = attribute(node, "value");
-      if (!a || !a->has_t()) node_fail(node, "only tensor constants are supported");
-      if (node.output_size() != 1) node_fail(node, "expected one output");
-      constants_[node.output(0)] = read_tensor(a->t(), &node);
-      return;
-    }
+    if (op == "Constant") return constant_node(node);
     if (op == "Conv") return conv(node);
     if (op == "BatchNormalization") return batchnorm(node);
     if (op == "Add") return add(node);
@@ -564,7 +488,7 @@ void Importer::import_node(const NodeProto& node) {
 Network Importer::run() {
   const onnx::GraphProto& graph = model_.graph();
   if (graph.node_size() == 0) fail("{}: the ONNX model has no graph nodes", origin_);
-  for (const auto& t : graph.initializer()) constants_[t.name()] = read_tensor(t, nullptr);
+  read_initializers(graph);
   for (const auto& node : graph.node()) {
     for (const auto& in : node.input()) ++uses_[in];
   }

@@ -101,23 +101,15 @@ struct QuantParams {
 
 double round_half_even(double x) { return x - std::remainder(x, 1.0); }
 
-class Importer {
+class Importer : public OnnxNodeReader {
  public:
   Importer(const onnx::ModelProto& model, std::string origin)
-      : model_(model), origin_(std::move(origin)), builder_(network_name(origin_)) {}
+      : OnnxNodeReader(std::move(origin)), model_(model), builder_(network_name(origin_)) {}
 
   Network run();
 
  private:
-  static std::string network_name(const std::string& origin) {
-    std::string base = origin.substr(origin.find_last_of('/') + 1);
-    const size_t dot = base.rfind(".onnx");
-    return dot == std::string::npos ? base : base.substr(0, dot);
-  }
-  std::string label(const NodeProto& node) const {
-    const std::string name = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "(unnamed)";
-    return fmt::format("node {} ({})", name, node.op_type());
-  }
+  bool is_value(const std::string& name) const override { return values_.count(name) > 0; }
   // A layer name: the node's name without the op ("/block1/conv_a/Conv" -> "block1.conv_a").
   std::string layer_name(const NodeProto& node) const {
     std::string path = !node.name().empty() ? node.name() : node.output(0);
@@ -133,19 +125,8 @@ class Importer {
     for (const std::string& p : parts) name += (name.empty() ? "" : ".") + p;
     return name.empty() ? path : name;
   }
-  template <typename... Args>
-  [[noreturn]] void node_fail(const NodeProto& node, fmt::format_string<Args...> format, Args&&... args) const {
-    fail("{}: {}: {}", origin_, label(node), fmt::format(format, std::forward<Args>(args)...));
-  }
-
   void expect_io(const NodeProto& node, int inputs_min, int inputs_max) const;
-  void check_attributes(const NodeProto& node, const std::set<std::string>& known) const;
-  const onnx::AttributeProto* attribute(const NodeProto& node, const std::string& name) const;
   int64_t int_attribute(const NodeProto& node, const std::string& name, int64_t fallback) const;
-  std::vector<int64_t> ints_attribute(const NodeProto& node, const std::string& name, std::vector<int64_t> fallback) const;
-  const OnnxConstant* find_constant(const NodeProto& node, int input) const;
-  const OnnxConstant& constant(const NodeProto& node, int input) const;
-  double scalar(const NodeProto& node, int input) const;
   const Value& value(const NodeProto& node, int input) const;
   const Value& value(const NodeProto& node, int input, Value::Kind kind) const;
   void define(const NodeProto& node, Value v);
@@ -171,9 +152,7 @@ class Importer {
   void fully_connected(const NodeProto& node, bool gemm);
 
   const onnx::ModelProto& model_;
-  std::string origin_;
   NetworkBuilder builder_;
-  std::map<std::string, OnnxConstant> constants_;
   std::map<std::string, Value> values_;
   std::map<std::string, int> uses_;
   int image_h_ = 0, image_w_ = 0;
@@ -191,52 +170,11 @@ void Importer::expect_io(const NodeProto& node, int inputs_min, int inputs_max) 
   if (node.output_size() != 1 || node.output(0).empty()) node_fail(node, "expected exactly one output");
 }
 
-void Importer::check_attributes(const NodeProto& node, const std::set<std::string>& known) const {
-  for (const auto& a : node.attribute()) {
-    if (!known.count(a.name())) node_fail(node, "unsupported attribute {}", a.name());
-  }
-}
-
-const onnx::AttributeProto* Importer::attribute(const NodeProto& node, const std::string& name) const {
-  for (const auto& a : node.attribute()) {
-    if (a.name() == name) return &a;
-  }
-  return nullptr;
-}
-
 int64_t Importer::int_attribute(const NodeProto& node, const std::string& name, int64_t fallback) const {
   const auto* a = attribute(node, name);
   if (!a) return fallback;
   if (a->type() != onnx::AttributeProto::INT) node_fail(node, "attribute {} must be an integer", name);
   return a->i();
-}
-
-std::vector<int64_t> Importer::ints_attribute(const NodeProto& node, const std::string& name,
-                                              std::vector<int64_t> fallback) const {
-  const auto* a = attribute(node, name);
-  if (!a) return fallback;
-  if (a->type() == onnx::AttributeProto::INT) return {a->i()};
-  if (a->type() != onnx::AttributeProto::INTS) node_fail(node, "attribute {} must be integers", name);
-  return {a->ints().begin(), a->ints().end()};
-}
-
-const OnnxConstant* Importer::find_constant(const NodeProto& node, int input) const {
-  auto it = constants_.find(node.input(input));
-  return it == constants_.end() ? nullptr : &it->second;
-}
-
-const OnnxConstant& Importer::constant(const NodeProto& node, int input) const {
-  if (const OnnxConstant* c = find_constant(node, input)) return *c;
-  if (values_.count(node.input(input))) node_fail(node, "input {} must be a constant (initializer)", node.input(input));
-  node_fail(node, "input {} is not defined (missing initializer?)", node.input(input));
-}
-
-double Importer::scalar(const NodeProto& node, int input) const {
-  const OnnxConstant& c = constant(node, input);
-  if (c.values.size() != 1) {
-    node_fail(node, "input {} must be a scalar, has shape {}", node.input(input), onnx_shape_string(c.dims));
-  }
-  return c.values[0];
 }
 
 const Value& Importer::value(const NodeProto& node, int input) const {
@@ -693,15 +631,7 @@ void Importer::import_node(const NodeProto& node) {
     if (op == "Quant") return quant(node);
     if (op == "BipolarQuant") return bipolar_quant(node);
   } else if (domain.empty() || domain == "ai.onnx") {
-    if (op == "Constant") {
-      check_attributes(node, {"value"});
-      const auto* a = attribute(node, "value");
-      if (!a || !a->has_t()) node_fail(node, "only tensor constants are supported");
-      if (node.output_size() != 1) node_fail(node, "expected one output");
-      if (values_.count(node.output(0)) || constants_.count(node.output(0))) node_fail(node, "output {} is defined twice", node.output(0));
-      constants_[node.output(0)] = read_onnx_tensor(a->t(), origin_, label(node));
-      return;
-    }
+    if (op == "Constant") return constant_node(node);
     if (op == "Conv") return conv(node);
     if (op == "BatchNormalization") return batchnorm(node);
     if (op == "Add") return add(node);
@@ -721,7 +651,7 @@ void Importer::import_node(const NodeProto& node) {
 Network Importer::run() {
   const onnx::GraphProto& graph = model_.graph();
   if (graph.node_size() == 0) fail("{}: the ONNX model has no graph nodes", origin_);
-  for (const auto& t : graph.initializer()) constants_[t.name()] = read_onnx_tensor(t, origin_, fmt::format("initializer {}", t.name()));
+  read_initializers(graph);
   for (const auto& node : graph.node()) {
     for (const auto& in : node.input()) ++uses_[in];
   }
