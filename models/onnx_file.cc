@@ -148,10 +148,15 @@ std::vector<int64_t> OnnxNodeReader::ints_attribute(const onnx::NodeProto& node,
   return {a->ints().begin(), a->ints().end()};
 }
 
-void OnnxNodeReader::read_initializers(const onnx::GraphProto& graph) {
+void OnnxNodeReader::start_graph(const onnx::GraphProto& graph) {
+  if (graph.node_size() == 0) fail("{}: the ONNX model has no graph nodes", origin_);
   for (const auto& t : graph.initializer()) {
     constants_[t.name()] = read_onnx_tensor(t, origin_, fmt::format("initializer {}", t.name()));
   }
+  for (const auto& node : graph.node()) {
+    for (const auto& in : node.input()) ++uses_[in];
+  }
+  for (const auto& out : graph.output()) ++uses_[out.name()];
 }
 
 void OnnxNodeReader::constant_node(const onnx::NodeProto& node) {

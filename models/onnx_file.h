@@ -61,8 +61,9 @@ class OnnxNodeReader {
   std::vector<int64_t> ints_attribute(const onnx::NodeProto& node, const std::string& name,
                                       std::vector<int64_t> fallback) const;
 
-  // Every initializer of the graph, as constants.
-  void read_initializers(const onnx::GraphProto& graph);
+  // Refuses a graph without nodes, reads every initializer as a constant and counts the readers of
+  // every name (graph outputs included) into uses_.
+  void start_graph(const onnx::GraphProto& graph);
   // A Constant node (a tensor value) as a constant.
   void constant_node(const onnx::NodeProto& node);
   const OnnxConstant* find_constant(const onnx::NodeProto& node, int input) const;
@@ -71,6 +72,7 @@ class OnnxNodeReader {
 
   std::string origin_;
   std::map<std::string, OnnxConstant> constants_;
+  std::map<std::string, int> uses_;
 };
 
 }  // namespace ernsim

@@ -116,7 +116,6 @@ class Importer : public OnnxNodeReader {
   const onnx::ModelProto& model_;
   NetworkBuilder builder_;
   std::map<std::string, Value> values_;
-  std::map<std::string, int> uses_;
 };
 
 void Importer::expect_inputs(const NodeProto& node, int min_count, int max_count) const {
@@ -487,12 +486,7 @@ void Importer::import_node(const NodeProto& node) {
 
 Network Importer::run() {
   const onnx::GraphProto& graph = model_.graph();
-  if (graph.node_size() == 0) fail("{}: the ONNX model has no graph nodes", origin_);
-  read_initializers(graph);
-  for (const auto& node : graph.node()) {
-    for (const auto& in : node.input()) ++uses_[in];
-  }
-  for (const auto& out : graph.output()) ++uses_[out.name()];
+  start_graph(graph);
   import_input();
   for (const auto& node : graph.node()) import_node(node);
 

@@ -154,7 +154,6 @@ class Importer : public OnnxNodeReader {
   const onnx::ModelProto& model_;
   NetworkBuilder builder_;
   std::map<std::string, Value> values_;
-  std::map<std::string, int> uses_;
   int image_h_ = 0, image_w_ = 0;
   int fc_layer_ = -1;
   std::vector<double> fc_bias_;
@@ -650,12 +649,7 @@ void Importer::import_node(const NodeProto& node) {
 
 Network Importer::run() {
   const onnx::GraphProto& graph = model_.graph();
-  if (graph.node_size() == 0) fail("{}: the ONNX model has no graph nodes", origin_);
-  read_initializers(graph);
-  for (const auto& node : graph.node()) {
-    for (const auto& in : node.input()) ++uses_[in];
-  }
-  for (const auto& out : graph.output()) ++uses_[out.name()];
+  start_graph(graph);
   import_input();
   for (const auto& node : graph.node()) import_node(node);
   if (graph.output_size() != 1) fail("{}: expected one graph output, got {}", origin_, graph.output_size());
