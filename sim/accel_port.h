@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "sim/memory.h"
 
@@ -42,6 +44,9 @@ class AccelPort {
   // (no progress for N cycles is an error naming the stuck stage). Throws on a memory error.
   virtual void run_program() = 0;
   virtual uint64_t cycle() const = 0;
+  // The cycles (as cycle() and --trace-window count them) in which the compute stage worked on each
+  // layer during the last run_program: [start, end) per layer index; {0, 0} for a layer not seen.
+  virtual std::vector<std::pair<uint64_t, uint64_t>> layer_spans() const { return {}; }
 };
 
 }  // namespace ernsim

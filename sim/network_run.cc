@@ -1,5 +1,7 @@
 #include "sim/network_run.h"
 
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "models/kernels/class_sum.h"
@@ -36,6 +38,7 @@ NetworkRunReport run_network(AccelPort& accel, const HwConfig& config, const Net
     accel.reg_write(AccelReg::kProgAddr, static_cast<uint32_t>(program.program_addr));
     accel.reg_write(AccelReg::kJobCount, static_cast<uint32_t>(program.jobs.size()));
     accel.run_program();
+    const std::vector<std::pair<uint64_t, uint64_t>> spans = accel.layer_spans();
     report.total_cycles = accel.reg_read(AccelReg::kCycles);
 
     const uint32_t overflows = accel.reg_read(AccelReg::kOverflows);
@@ -55,6 +58,7 @@ NetworkRunReport run_network(AccelPort& accel, const HwConfig& config, const Net
       LayerRunReport r;
       r.index = static_cast<int>(l);
       r.name = layer.name;
+      if (l < spans.size()) std::tie(r.start_cycle, r.end_cycle) = spans[l];
       r.jobs = program.layers[l].count;
       accel.reg_write(AccelReg::kLayerSel, static_cast<uint32_t>(l));
       // The counter RAM answers for the new layer one cycle after the select.

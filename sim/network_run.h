@@ -29,6 +29,9 @@ struct LayerRunReport {
   int64_t macs = 0;
   double utilization = 0;  // MACs / (cycles x peak MACs per cycle)
   int64_t mismatches = 0;
+  // The cycles [start_cycle, end_cycle) in which the compute stage worked on the layer (the last
+  // image's), counted as --trace-window counts them: a layer's window in a waveform.
+  uint64_t start_cycle = 0, end_cycle = 0;
 };
 
 struct NetworkRunReport {

@@ -106,6 +106,9 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
 
     SC_THREAD(drive);
     if (!options_.trace_path.empty()) SC_THREAD(trace);
+    SC_METHOD(note_layer);
+    sensitive << layer_ << irq_done_;
+    dont_initialize();
   }
 
   ~ScAccelTb() override {
@@ -189,9 +192,13 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
 
   Memory& memory() override { return memory_; }
 
+  std::vector<std::pair<uint64_t, uint64_t>> layer_spans() const override { return layer_spans_; }
+
   void run_program() override {
     reg_write(AccelReg::kCtrl, 1);
     started_ = true;
+    layer_spans_.clear();
+    note_layer();  // the first layer is already on the compute stage: no change announces it
     uint32_t last = progress();
     while (!irq_done_.read()) {
       sc_core::wait(kPeriod * static_cast<double>(options_.watchdog_cycles), irq_done_.posedge_event());
@@ -285,11 +292,28 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
     while (layer_.read() == layer && !irq_done_.read()) sc_core::wait(layer_.value_changed_event() | irq_done_.posedge_event());
     trace_->close();
   }
+  // Per layer, the first and the last cycle + 1 in which the compute stage is on it.
+  void note_layer() {
+    if (!started_) return;
+    const uint64_t now = cycle();
+    if (current_layer_ >= 0 && static_cast<size_t>(current_layer_) < layer_spans_.size()) {
+      layer_spans_[static_cast<size_t>(current_layer_)].second = now;
+    }
+    current_layer_ = -1;
+    if (irq_done_.read()) return;
+    current_layer_ = static_cast<int64_t>(layer_.read());
+    const size_t l = static_cast<size_t>(current_layer_);
+    if (l >= layer_spans_.size()) layer_spans_.resize(l + 1, {0, 0});
+    if (layer_spans_[l].first == 0 && layer_spans_[l].second == 0) layer_spans_[l].first = now;
+  }
+
   // A program runs: the done line fell at its start and has not risen since.
   bool running() const { return started_ && !irq_done_.read(); }
 
   SimOptions options_;
   bool started_ = false;
+  int64_t current_layer_ = -1;
+  std::vector<std::pair<uint64_t, uint64_t>> layer_spans_;
   Memory& memory_;
   std::function<void(SimPorts&)> body_;
   std::exception_ptr error_;

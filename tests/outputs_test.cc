@@ -2,6 +2,7 @@
 // refused, --version, and every output path kind ("-", symlinks, devices, FIFOs, files that cannot
 // be written, long names) written where asked and nowhere else, with no partial result after a failure.
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -283,6 +284,39 @@ TEST(LayerOutputs, RunWritesTheMeasuredLayers) {
   ASSERT_EQ(lines.size(), 1u + 26u);
   EXPECT_THAT(lines[0], HasSubstr(",estimated_cycles,mismatches"));
   for (size_t i = 1; i < lines.size(); ++i) EXPECT_EQ(lines[i].substr(lines[i].rfind(',')), ",0") << lines[i];
+}
+
+}  // namespace
+}  // namespace ernsim
+
+namespace ernsim {
+namespace {
+
+TEST(Reports, RunReportsEachLayersCyclesForTheWaveform) {
+  TempDir dir;
+  const CommandResult r = run_ernsim("run --model zoo:ERNs18-0.75x --size 32 --config small --quiet --report " +
+                                     dir.file("r.json"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const nlohmann::json j = nlohmann::json::parse(slurp(dir.file("r.json")));
+  EXPECT_TRUE(j["passed"].get<bool>());
+  uint64_t previous_start = 0;
+  for (const nlohmann::json& l : j["layers"]) {
+    const uint64_t start = l["start_cycle"], end = l["end_cycle"];
+    EXPECT_LT(start, end) << l["name"];
+    EXPECT_GE(start, previous_start) << l["name"];  // the compute stage takes the layers in order
+    EXPECT_GE(end - start, l["compute_cycles"].get<uint64_t>() / 2) << l["name"];
+    previous_start = start;
+  }
+  const uint64_t first = j["layers"].front()["start_cycle"], last = j["layers"].back()["end_cycle"];
+  EXPECT_LE(last - first, j["total_cycles"].get<uint64_t>());
+  // The window of a layer records a trace.
+  const nlohmann::json& layer = j["layers"][5];
+  const CommandResult t = run_ernsim(fmt::format("run --model zoo:ERNs18-0.75x --size 32 --config small --quiet "
+                                                 "--trace {} --trace-window {}:{}",
+                                                 dir.file("l5.fst"), layer["start_cycle"].get<uint64_t>(),
+                                                 layer["end_cycle"].get<uint64_t>()));
+  ASSERT_EQ(t.status, 0) << t.output;
+  EXPECT_GT(fs::file_size(dir.file("l5.fst")), 0u);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "models/heq/qonnx_import.h"
 #include "models/heq/zoo.h"
 #include "models/images.h"
+#include "models/model_spec.h"
 #include "models/npy.h"
 #include "models/onnx_import.h"
 #include "models/output_file.h"
@@ -127,35 +128,8 @@ SimOptions sim_options(const po::variables_map& vm) {
 }
 
 Network load_model(const po::variables_map& vm, ModelDetail detail) {
-  const std::string spec = vm["model"].as<std::string>();
-  const uint64_t seed = vm["seed"].as<uint64_t>();
-  // HEQ networks run in the golden model only (infer, info); the accelerator's HEQ mode is to come.
-  if ((spec.rfind("zoo:", 0) == 0 && heq::find_zoo_model(spec.substr(4))) || heq::is_qonnx_file(spec)) {
-    fail("--model {}: an HEQ network; only `ernsim infer` and `ernsim info` run HEQ networks so far", spec);
-  }
-  if (spec.rfind("zoo:", 0) == 0) {
-    const int size = vm.count("size") ? vm["size"].as<int>() : kDefaultZooSize;
-    return build_zoo_network(find_zoo_model(spec.substr(4)), size, seed, 1000,
-                             detail == ModelDetail::kFull ? ZooDetail::kCalibrated : ZooDetail::kStructure);
-  }
-  for (const std::string prefix : {"random:", "overflow:"}) {
-    if (spec.rfind(prefix, 0) != 0) continue;
-    const std::string number = spec.substr(prefix.size());
-    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 19) {
-      fail("--model {}: expected {}SEED with a decimal seed", spec, prefix);
-    }
-    if (vm.count("size")) fail("--size: a {} network has its own input size", prefix.substr(0, prefix.size() - 1));
-    const uint64_t seed = std::stoull(number);
-    return prefix == "random:" ? make_random_network(seed).net : make_overflow_network(seed).net;
-  }
-  Network net = import_onnx(spec);
-  if (vm.count("size")) {
-    const int size = vm["size"].as<int>();
-    if (size != net.input_height() || size != net.input_width()) {
-      fail("--size {}: {} has a fixed {}x{} input", size, spec, net.input_height(), net.input_width());
-    }
-  }
-  return net;
+  return load_model_spec(vm["model"].as<std::string>(), vm.count("size") ? std::optional<int>(vm["size"].as<int>()) : std::nullopt,
+                         vm["seed"].as<uint64_t>(), detail == ModelDetail::kStructure);
 }
 
 std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& net) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/golden.h"
+#include "models/model_spec.h"
 #include "models/network.h"
 #include "models/tensor.h"
 #include "sim/hw_config.h"
@@ -21,7 +22,6 @@ namespace ernsim::cli {
 namespace po = boost::program_options;
 
 constexpr const char* kDefaultModel = "zoo:ERNs18";
-constexpr int kDefaultZooSize = 256;
 constexpr int kDefaultImages = 2;
 // Output rows per job: small tiles let the loads and stores of neighbouring jobs overlap the
 // compute (measured best for the zoo on the default configuration: docs/PERFORMANCE.md).

@@ -210,7 +210,7 @@ int run_run(int argc, char** argv) {
                              {"compute_cycles", l.compute_cycles}, {"load_stall_cycles", l.load_stall_cycles},
                              {"store_stall_cycles", l.store_stall_cycles}, {"bytes_read", l.bytes_read},
                              {"bytes_written", l.bytes_written}, {"macs", l.macs}, {"utilization", l.utilization},
-                             {"mismatches", l.mismatches}});
+                             {"mismatches", l.mismatches}, {"start_cycle", l.start_cycle}, {"end_cycle", l.end_cycle}});
     }
     write_text_file(vm["report"].as<std::string>(), j.dump(1) + "\n", "--report");
   }
