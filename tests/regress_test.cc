@@ -305,6 +305,8 @@ TEST(RegressSlurm, OptionsAreCheckedBeforeAnythingIsSubmitted) {
   expect_error(base + "--poll 0", "--poll 0: expected 0.2 to 600");
   expect_error(base + "--shard 1/2", "excludes --shard");
   expect_error(base + "--time 2-12:30:00 --partition debug", "--slurm-dir /nonexistent/x");
+  expect_error("regress --suite smoke --time 10", "--time: only with --slurm");
+  expect_error("regress --suite smoke --shards 2", "--shards: only with --slurm or --merge-shards");
 }
 
 }  // namespace

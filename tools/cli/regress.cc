@@ -966,6 +966,11 @@ int run_regress(int argc, char** argv) {
   const int merge_shards = vm["shards"].as<int>();
   if (merge_shards < 1 || merge_shards > 1000) fail("--shards {}: expected 1 to 1000", merge_shards);
   if (vm["update-baseline"].as<bool>() && !vm.count("baseline")) fail("--update-baseline: needs --baseline FILE");
+  for (const char* option : {"shards", "partition", "time", "slurm-dir", "poll"}) {
+    const bool given = vm.count(option) && !vm[option].defaulted();
+    const bool allowed = vm["slurm"].as<bool>() || (std::string(option) == "shards" && vm.count("merge-shards"));
+    if (given && !allowed) fail("--{}: only with --slurm{}", option, std::string(option) == "shards" ? " or --merge-shards" : "");
+  }
   if (vm.count("merge-shards") || vm["slurm"].as<bool>()) {
     const char* mode = vm["slurm"].as<bool>() ? "--slurm" : "--merge-shards";
     if (vm.count("merge-shards") && vm["slurm"].as<bool>()) fail("--slurm and --merge-shards exclude each other");
