@@ -379,7 +379,7 @@ std::string overflow_difference(const Item& item, int wait_status, bool timed_ou
                        "cannot test the check there", config.stream_width, config.name);
   }
   const std::string error = stream_overflow_error(config, o.net, 0, expected.count, expected.first_layer);
-  if (timed_out || !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 1) {
+  if (timed_out || !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != kExitFailed) {
     return fmt::format("expected exit code 1 with \"{}\"; got {}", error,
                        timed_out ? "a timeout" : WIFEXITED(wait_status) ? fmt::format("exit code {}", WEXITSTATUS(wait_status))
                                                                         : "a signal");
