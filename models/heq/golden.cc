@@ -4,7 +4,10 @@
 
 #include "models/error.h"
 #include "models/heq/kernels/bitplane_conv.h"
-#include "models/heq/kernels/logic_ops.h"
+#include "models/heq/kernels/global_sum.h"
+#include "models/heq/kernels/level_thresholds.h"
+#include "models/heq/kernels/max_pool.h"
+#include "models/heq/kernels/or_skips.h"
 #include "models/heq/kernels/multilevel_conv.h"
 
 namespace ernsim::heq {
