@@ -6,33 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include "hw_spec.h"  // AccelReg: generated from rtl/ern_hw_spec.json
 #include "sim/memory.h"
 
 namespace ernsim {
-
-// Registers of rtl/ern_controller.sv (word addresses).
-enum class AccelReg : uint32_t {
-  kId = 0,
-  kCtrl = 1,
-  kStatus = 2,
-  kProgAddr = 3,
-  kJobCount = 4,
-  kOverflows = 5,
-  kErrFlags = 6,
-  kCycles = 7,
-  kJobsStored = 8,
-  kLayerSel = 9,
-  kCntCycles = 10,
-  kCntCompute = 11,
-  kCntLoadStall = 12,
-  kCntStoreStall = 13,
-  kCntBytesRead = 14,
-  kCntBytesWritten = 15,
-  kOverflowLayer = 16,
-  kDebug = 17,
-  kJobsLoaded = 18,
-  kJobsComputed = 19,
-};
 
 class AccelPort {
  public:

@@ -6,22 +6,9 @@
 #include <cstdint>
 #include <string>
 
-namespace ernsim {
+#include "hw_spec.h"  // EngineBuffer: generated from rtl/ern_hw_spec.json
 
-// Buffer ids of the engine's host port (rtl/ern_layer_engine.sv).
-enum class EngineBuffer : uint32_t {
-  kDesc = 0,
-  kAct = 1,
-  kWgt = 2,
-  kThr = 3,
-  kRes = 4,
-  kOact = 5,
-  kOstr = 6,
-  kSum = 7,
-  kImg = 8,
-  kEmb = 9,
-  kInfo = 15,
-};
+namespace ernsim {
 
 struct JobStatus {
   uint64_t cycles = 0;     // from the start pulse to the done pulse

@@ -512,22 +512,33 @@ uint64_t predicted_job_cycles(const JobDescriptor& d) {
 }
 
 void check_engine_config(EnginePort& port, const HwConfig& cfg) {
-  uint64_t info[17];
-  port.read(EngineBuffer::kInfo, 0, 0, 17, 1, info);
-  if (info[0] != 0x45524e31) fail("the engine does not answer with its capability words (got {:#x})", info[0]);
+  uint64_t info[kCapabilityWords];
+  port.read(EngineBuffer::kInfo, 0, 0, kCapabilityWords, 1, info);
+  auto word = [&](Capability c) { return info[static_cast<uint32_t>(c)]; };
+  if (word(Capability::kMagic) != kCapabilityMagic) {
+    fail("the engine does not answer with its capability words (got {:#x})", word(Capability::kMagic));
+  }
   const struct {
     const char* name;
     uint64_t engine;
     int64_t expected;
   } checks[] = {
-      {"PeOut", info[1], cfg.pe_out},          {"PePix", info[2], cfg.pe_pix},
-      {"StreamW", info[3], cfg.stream_width},  {"AccW", info[4], cfg.acc_width()},
-      {"ThrW", info[5], cfg.thr_width()},      {"MaxInBlocks", info[6], cfg.max_in_blocks},
-      {"ActDepth", info[7], cfg.act_depth},    {"WgtDepth", info[8], cfg.wgt_depth},
-      {"ThrDepth", info[9], cfg.thr_depth},    {"StrDepth", info[10], cfg.str_depth},
-      {"OutDepth", info[11], cfg.out_depth},   {"SumDepth", info[12], cfg.sum_depth},
-      {"ImgDepth", info[13], cfg.img_depth},   {"EmbColours", info[14], cfg.embed_colours},
-      {"EmbPerColour", info[15], cfg.embed_per_colour}, {"descriptor words", info[16], JobDescriptor::kWords},
+      {"PeOut", word(Capability::kPeOut), cfg.pe_out},
+      {"PePix", word(Capability::kPePix), cfg.pe_pix},
+      {"StreamW", word(Capability::kStreamW), cfg.stream_width},
+      {"AccW", word(Capability::kAccW), cfg.acc_width()},
+      {"ThrW", word(Capability::kThrW), cfg.thr_width()},
+      {"MaxInBlocks", word(Capability::kMaxInBlocks), cfg.max_in_blocks},
+      {"ActDepth", word(Capability::kActDepth), cfg.act_depth},
+      {"WgtDepth", word(Capability::kWgtDepth), cfg.wgt_depth},
+      {"ThrDepth", word(Capability::kThrDepth), cfg.thr_depth},
+      {"StrDepth", word(Capability::kStrDepth), cfg.str_depth},
+      {"OutDepth", word(Capability::kOutDepth), cfg.out_depth},
+      {"SumDepth", word(Capability::kSumDepth), cfg.sum_depth},
+      {"ImgDepth", word(Capability::kImgDepth), cfg.img_depth},
+      {"EmbColours", word(Capability::kEmbColours), cfg.embed_colours},
+      {"EmbPerColour", word(Capability::kEmbPerColour), cfg.embed_per_colour},
+      {"descriptor words", word(Capability::kDescWords), JobDescriptor::kWords},
   };
   for (const auto& c : checks) {
     if (static_cast<int64_t>(c.engine) != c.expected) {

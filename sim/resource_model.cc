@@ -189,16 +189,20 @@ ResourceCalibration load_calibration(const std::string& path) {
   try {
     const nlohmann::json j = nlohmann::json::parse(in);
     cal.yosys = j.at("yosys").get<std::string>();
-    cal.rtl_digest = j.at("rtl_digest").get<std::string>();
     for (const auto& e : j.at("configurations")) {
       CalibrationEntry entry;
       entry.name = e.at("name").get<std::string>();
       entry.role = e.at("role").get<std::string>();
       entry.config = hw_config_from_json(e.at("config"), path + ": " + entry.name);
-      entry.whole = resources_from_json(e.at("whole").at("counts"));
+      const nlohmann::json& whole = e.at("whole");
+      entry.whole = resources_from_json(whole.at("counts"));
+      entry.whole_rtl_digest = whole.at("rtl_digest").get<std::string>();
       if (e.contains("modules")) {
         for (const auto& [module, counts] : e.at("modules").at("counts").items()) {
           entry.modules[module] = resources_from_json(counts);
+        }
+        for (const auto& [module, counts] : whole.at("modules").items()) {
+          entry.modules_at_whole[module] = resources_from_json(counts);
         }
       }
       cal.entries.push_back(std::move(entry));
@@ -227,8 +231,9 @@ ResourceCalibration load_calibration(const std::string& path) {
       for (const CalibrationEntry* e : points) {
         double measured;
         if (module == "flattening") {
+          // Both of the whole-design run's RTL, which may be older than the modules' (docs/estimators.md).
           measured = get(e->whole, resource);
-          for (const auto& [m, counts] : e->modules) measured -= get(counts, resource);
+          for (const auto& [m, counts] : e->modules_at_whole) measured -= get(counts, resource);
         } else {
           const auto it = e->modules.find(module);
           if (it == e->modules.end()) fail("{}: {} has no measurement of {}", path, e->name, module);

@@ -84,12 +84,15 @@ struct CalibrationEntry {
   std::string role;  // "calibration" or "validation"
   HwConfig config;
   Resources whole;                          // the flattened design
-  std::map<std::string, Resources> modules;  // calibration entries: per kept module (own cells)
+  std::string whole_rtl_digest;             // the RTL it was measured on (tools/synth.py rtl_digest)
+  // Calibration entries: per module (own cells) as measured on its own at the current RTL, and as
+  // it was at the RTL of the whole-design run (the flattening term is whole minus their sum).
+  std::map<std::string, Resources> modules;
+  std::map<std::string, Resources> modules_at_whole;
 };
 struct ResourceCalibration {
   std::string path;
   std::string yosys;
-  std::string rtl_digest;
   std::vector<CalibrationEntry> entries;
   struct Ram {
     int width, depth, slice;

@@ -33,14 +33,13 @@ inline std::string slurp(const std::string& path) {
 constexpr int kStatusFailed = 1;
 constexpr int kStatusUsage = 2;
 
-// `prefix` runs ernsim under another program, such as `prlimit --fsize=N` or `setpriv ...`.
-inline CommandResult run_ernsim_under(const std::string& prefix, const std::string& args) {
+// Runs a command line (fixed by the test, never from input) with a time limit.
+inline CommandResult run_command(const std::string& command_line) {
   char err_path[] = "/tmp/ernsim_cli_stderr_XXXXXX";
   const int fd = mkstemp(err_path);
   close(fd);
   // A hang is a failure too: timeout's status 124 (or 137 after its kill) never passes as an error.
-  const std::string command =
-      "timeout -k 5 300 " + prefix + " " + std::string(ERNSIM_BINARY) + " " + args + " 2>" + err_path;
+  const std::string command = "timeout -k 5 300 " + command_line + " 2>" + err_path;
   FILE* pipe = popen(command.c_str(), "r");
   CommandResult r{-1, "", ""};
   if (pipe) {
@@ -55,6 +54,11 @@ inline CommandResult run_ernsim_under(const std::string& prefix, const std::stri
   r.output += r.errors;
   std::remove(err_path);
   return r;
+}
+
+// `prefix` runs ernsim under another program, such as `prlimit --fsize=N` or `setpriv ...`.
+inline CommandResult run_ernsim_under(const std::string& prefix, const std::string& args) {
+  return run_command(prefix + " " + std::string(ERNSIM_BINARY) + " " + args);
 }
 
 inline CommandResult run_ernsim(const std::string& args) { return run_ernsim_under("", args); }

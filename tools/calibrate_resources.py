@@ -3,30 +3,37 @@
 validation, and writes configs/calibration/yosys.json, which the resource model
 (sim/resource_model.cc) reads and the test suite checks.
 
-usage: tools/calibrate_resources.py [--jobs N] [--only NAME ...] [--output FILE]
+usage: tools/calibrate_resources.py [--jobs N] [--modules MODULE ...] [--whole] [--check] [--costs]
+                                    [--output FILE]
 
-For every configuration of CALIBRATION, two syntheses of ern_accel with synth_xilinx:
-  - per module: the PE array, post-processing, layer engine, read and write DMA and controller
-    kept as separate modules (keep_hierarchy), each flattened inside: what the model's per-module
-    terms are fitted to;
-  - whole: everything flattened, as `tools/synth.py --top ern_accel` does: what the model's total
-    is fitted to (flattening removes logic across module boundaries, such as descriptor bits a
-    module never reads).
-For every configuration of VALIDATION only the whole design is synthesized: they are never used
-for fitting, so the test that compares them with the estimate checks the model.
-Also: the block-RAM mapping of ern_ram for a grid of widths and depths, against which the
-model's BRAM rule is tested.
+Three kinds of measurement, each keyed by what it reads, so that an RTL edit remeasures only
+what it touches:
+  - per module (what the model's per-module terms are fitted to): each of the main modules
+    (synth.KEEP) and the top's glue, synthesized on its own at every calibration configuration
+    with the parameters it gets there, the other main modules as black boxes. Key: the module's
+    elaborated parameters and the contents of the files it reads (its own, those of the children
+    it flattens, what they include, the generated descriptor header). Minutes per module.
+  - whole design (what the flattening term and the validation are fitted to and checked against):
+    everything flattened, as `tools/synth.py --top ern_accel` does, at every calibration and
+    validation configuration. Key: the digest of all of rtl/. Hours in all, so only with --whole,
+    in the background; see docs/estimators.md for how the tests treat an older whole-design run.
+  - the block-RAM mapping of ern_ram on a grid of widths and depths. Key: the files ern_ram reads.
 
-Results are cached in build/calibration/ by configuration and RTL digest, so an interrupted run
-resumes where it stopped. The whole run takes about three hours of CPU (--jobs runs several syntheses
-at once).
+Without options, every stale per-module and RAM measurement is redone (results are cached in
+build/calibration/ by key, so an interrupted run resumes) and yosys.json rewritten; --modules
+limits that to some modules. --check synthesizes nothing: it names every stale module with the
+command that refreshes it. --costs prints the CPU time the stored measurements took.
+
+Exit status: 0 done (or, with --check, all module measurements are of the current RTL); 1 an
+error (a Yosys failure, DSP blocks in the design); 3 with --check, some measurements are stale.
 """
 import argparse
 import concurrent.futures
 import datetime
+import hashlib
 import json
 import os
-import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,12 +44,17 @@ import synth  # noqa: E402
 ROOT = synth.ROOT
 CALIBRATION = ["cal-a", "cal-b", "cal-c", "cal-d", "cal-f"]
 VALIDATION = ["small", "val-a", "val-b"]
-KEEP = synth.KEEP
+MODULES = synth.KEEP + ["ern_accel"]
 RAM_WIDTHS = [20, 32, 36, 64, 128, 256, 512, 1024]
 RAM_DEPTHS = [32, 64, 128, 256, 512, 576, 1024, 1152, 2048, 4096, 8192, 16384]
+RAM_GRID = ([(w, d, 64) for w in RAM_WIDTHS for d in RAM_DEPTHS if w * d <= 8 << 20]
+            + [(128, d, 8) for d in RAM_DEPTHS])
+EXIT_STALE = 3
 
 
 def cached(cache_dir, key, compute):
+    """compute(), remembered in cache_dir under key (written atomically, so a killed run leaves
+    no partial entry)."""
     path = os.path.join(cache_dir, key + ".json")
     if os.path.exists(path):
         with open(path) as f:
@@ -54,26 +66,15 @@ def cached(cache_dir, key, compute):
     return value
 
 
-def measure_config(name, role, digest, cache_dir):
-    config = synth.load_config(name)
-
-    def whole():
-        counts, seconds = synth.synthesize(config, "ern_accel")
-        return {"counts": counts["ern_accel"], "seconds": round(seconds, 1)}
-
-    def modules():
-        counts, seconds = synth.synthesize(config, "ern_accel", keep=KEEP)
-        return {"counts": {m: counts[m] for m in KEEP + ["ern_accel"]}, "seconds": round(seconds, 1)}
-
-    entry = {"name": name, "role": role, "config": config}
-    started = datetime.datetime.now()
-    entry["whole"] = cached(cache_dir, f"{name}-whole-{digest[:16]}", whole)
-    if role == "calibration":
-        entry["modules"] = cached(cache_dir, f"{name}-modules-{digest[:16]}", modules)
-    print(f"  {name} ({role}): LUT {entry['whole']['counts']['lut']}, FF {entry['whole']['counts']['ff']}, "
-          f"BRAM18 {entry['whole']['counts']['bram18']}, DSP {entry['whole']['counts']['dsp']} "
-          f"[{(datetime.datetime.now() - started).total_seconds():.0f} s]", flush=True)
-    return entry
+def ram_key(root):
+    """What the RAM grid reads: ern_ram.sv and its includes, and the grid itself."""
+    rtl = os.path.join(root, "rtl")
+    digest = hashlib.sha256(json.dumps(RAM_GRID).encode())
+    for path in synth.included_files(os.path.join(rtl, "ern_ram.sv"), rtl, rtl):
+        digest.update(os.path.relpath(path, root).encode())
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()
 
 
 def measure_ram(width, depth, slice_w):
@@ -92,49 +93,222 @@ def measure_ram(width, depth, slice_w):
             "lutram_luts": counts["lutram_luts"], "lut": counts["lut"], "ff": counts["ff"]}
 
 
+def load_previous(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return {"configurations": [], "rams": []}
+
+
+def stale_report(previous, keys, digest, root):
+    """The stale measurements: {module: {"configs": [...], "files": set of changed files}}, whether
+    the RAM grid is stale, and the whole-design entries of an older RTL."""
+    entries = {e["name"]: e for e in previous.get("configurations", [])}
+    stale = {}
+    for name in CALIBRATION:
+        stored = entries.get(name, {}).get("modules", {})
+        for module in MODULES:
+            current = keys[name][module]
+            if stored.get("keys", {}).get(module) == current["key"]:
+                continue
+            old_sources = stored.get("sources", {}).get(module, {})
+            changed = {f for f in set(current["sources"]) | set(old_sources)
+                       if current["sources"].get(f) != old_sources.get(f)}
+            if stored.get("params", {}).get(module) not in (None, current["params"]):
+                changed.add("its parameters")
+            s = stale.setdefault(module, {"configs": [], "files": set()})
+            s["configs"].append(name)
+            s["files"] |= changed
+    rams_stale = previous.get("rams_key") != ram_key(root)
+    old_whole = sorted(name for name in CALIBRATION + VALIDATION
+                       if entries.get(name, {}).get("whole", {}).get("rtl_digest") != digest)
+    return stale, rams_stale, old_whole
+
+
+def check(args, previous, keys, digest):
+    stale, rams_stale, old_whole = stale_report(previous, keys, digest, ROOT)
+    output = os.path.relpath(args.output, ROOT)
+    for module in MODULES:
+        if module in stale:
+            s = stale[module]
+            what = ", ".join(sorted(s["files"])) or "no recorded sources"
+            print(f"stale: {module} at {', '.join(s['configs'])} ({what} changed)")
+    if rams_stale:
+        print("stale: the ern_ram mapping grid (rtl/ern_ram.sv or what it includes changed)")
+    if old_whole:
+        print(f"note: the whole-design runs of {', '.join(old_whole)} are of an older RTL; the resource "
+              f"model's tests bound how far the modules may have moved since (docs/estimators.md); "
+              f"tools/calibrate_resources.py --whole remeasures them (hours)")
+    if stale or rams_stale:
+        modules = " ".join(m for m in MODULES if m in stale)
+        print(f"{output} is stale: refresh it with: tools/calibrate_resources.py --jobs 2"
+              + (f" --modules {modules}" if modules and not rams_stale else ""))
+        return EXIT_STALE
+    print(f"{output}: every module measurement is of the current RTL")
+    return 0
+
+
+def costs(previous):
+    """The CPU time of each kind of measurement, from the times stored in yosys.json: what an
+    edit of one module costs to recalibrate, and what a calibration from scratch costs."""
+    entries = previous["configurations"]
+    if not entries:
+        sys.exit("calibrate: no measurements to report")
+    per_module = {m: [] for m in MODULES}
+    for e in entries:
+        for m, seconds in e.get("modules", {}).get("seconds", {}).items():
+            if seconds is not None:
+                per_module[m].append(seconds)
+    whole = [e["whole"]["seconds"] for e in entries]
+    print("CPU seconds of Yosys (synth_xilinx), from configs/calibration/yosys.json:")
+    print(f"  {'module':<18} {'configs':>7} {'total':>8} {'largest':>8}")
+    for m, times in per_module.items():
+        if times:
+            print(f"  {m:<18} {len(times):>7} {sum(times):>8.0f} {max(times):>8.0f}")
+    module_total = sum(sum(t) for t in per_module.values())
+    measured = [t for t in per_module.values() if len(t) == len(CALIBRATION)]
+    if measured:
+        worst = max(sum(t) for t in measured)
+        print(f"one-module edit: at most {worst:.0f} CPU s ({worst / 60:.1f} min; with --jobs 2 on 2 cores about "
+              f"{worst / 120:.1f} min), plus the check's elaborations")
+    print(f"every module: {module_total:.0f} CPU s ({module_total / 60:.1f} min)")
+    print(f"whole-design runs ({len(whole)}): {sum(whole):.0f} s as their run recorded them ({sum(whole) / 3600:.1f} h; "
+          "runs before 2026-12 recorded wall time)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--jobs", type=int, default=1, help="syntheses at once")
-    parser.add_argument("--only", nargs="*", help="measure only these configurations (others come from the cache)")
+    parser.add_argument("--jobs", type=int, default=1, choices=range(1, 65), metavar="N",
+                        help="syntheses at once (1 to 64)")
+    parser.add_argument("--modules", nargs="+", choices=MODULES, metavar="MODULE",
+                        help="remeasure only these modules (the others must be current)")
+    parser.add_argument("--whole", action="store_true",
+                        help="also remeasure the whole-design runs of an older RTL (hours)")
+    parser.add_argument("--check", action="store_true",
+                        help="synthesize nothing; name the stale measurements (exit status 3 if any)")
+    parser.add_argument("--costs", action="store_true",
+                        help="synthesize nothing; print the CPU time each measurement took")
     parser.add_argument("--output", default=os.path.join(ROOT, "configs", "calibration", "yosys.json"))
     args = parser.parse_args()
 
-    digest = synth.rtl_digest()
+    previous = load_previous(args.output)
+    if args.costs:
+        costs(previous)
+        return
+    configs = {name: synth.load_config(name) for name in CALIBRATION + VALIDATION}
+    # Module measurements read a snapshot of the sources, so that what is measured is what was
+    # keyed even if rtl/ is edited during a run of hours.
+    snapshot = tempfile.mkdtemp(prefix="ernsim_calibrate_")
+    shutil.copytree(os.path.join(ROOT, "rtl"), os.path.join(snapshot, "rtl"))
+    os.makedirs(os.path.join(snapshot, "tools"))
+    shutil.copy(os.path.join(ROOT, "tools", "gen_descriptor.py"), os.path.join(snapshot, "tools"))
+    try:
+        digest = synth.rtl_digest(snapshot)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            keys = dict(zip(CALIBRATION, pool.map(lambda n: synth.module_keys(configs[n], snapshot), CALIBRATION)))
+        if args.check:
+            sys.exit(check(args, previous, keys, digest))
+        calibrate(args, previous, keys, digest, configs, snapshot)
+    finally:
+        shutil.rmtree(snapshot, ignore_errors=True)
+
+
+def calibrate(args, previous, keys, digest, configs, snapshot):
     cache_dir = os.path.join(ROOT, "build", "calibration")
     os.makedirs(cache_dir, exist_ok=True)
-    roles = [(n, "calibration") for n in CALIBRATION] + [(n, "validation") for n in VALIDATION]
-    if args.only:
-        unknown = set(args.only) - {n for n, _ in roles}
-        if unknown:
-            sys.exit(f"calibrate: unknown configuration(s) {', '.join(sorted(unknown))}")
     print(f"RTL digest {digest[:16]}; {synth.yosys_version()}", flush=True)
+    stale, rams_stale, old_whole = stale_report(previous, keys, digest, ROOT)
+    if args.modules:
+        left = sorted(set(stale) - set(args.modules))
+        if args.whole and left:
+            sys.exit(f"calibrate: --whole needs every module current; also stale: {', '.join(left)}")
+    entries = {e["name"]: e for e in previous.get("configurations", [])}
+
+    # Per-module measurements: the stale ones (and those asked for) from Yosys or the cache.
+    def measure_module(name, module):
+        key = keys[name][module]["key"]
+        stored = entries.get(name, {}).get("modules", {})
+        if stored.get("keys", {}).get(module) == key:
+            return {"counts": stored["counts"][module], "seconds": stored.get("seconds", {}).get(module),
+                    "method": stored.get("method", {}).get(module, "standalone")}
+
+        def run():
+            counts, seconds = synth.synthesize_module(configs[name], module, snapshot)
+            print(f"  {module} at {name}: LUT {counts['lut']}, FF {counts['ff']}, BRAM18 {counts['bram18']} "
+                  f"[{seconds:.0f} s]", flush=True)
+            return {"counts": counts, "seconds": round(seconds, 1), "method": "standalone"}
+        return cached(cache_dir, f"module-{key[:24]}", run)
+
+    todo = [(n, m) for n in CALIBRATION for m in MODULES if not args.modules or m in args.modules or m not in stale]
+    skipped = sorted({m for n in CALIBRATION for m in MODULES if (n, m) not in todo})
+    print(f"per-module measurements ({len(todo)} of {len(CALIBRATION) * len(MODULES)}):", flush=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = dict(zip(todo, pool.map(lambda nm: measure_module(*nm), todo)))
+
+    # Whole-design measurements: kept while their RTL is older, remeasured with --whole.
+    def measure_whole(name):
+        def run():
+            counts, seconds = synth.synthesize(configs[name], "ern_accel")
+            return {"counts": counts["ern_accel"], "seconds": round(seconds, 1), "rtl_digest": digest}
+        whole = cached(cache_dir, f"{name}-whole-{digest[:16]}", run)
+        c = whole["counts"]
+        print(f"  {name} whole: LUT {c['lut']}, FF {c['ff']}, BRAM18 {c['bram18']}, DSP {c['dsp']}", flush=True)
+        if name in CALIBRATION:
+            # The modules as they were at this RTL: the flattening term is whole minus their sum.
+            whole["modules"] = {m: results[(name, m)]["counts"] for m in MODULES}
+        return whole
+
+    wholes = {n: entries[n]["whole"] for n in CALIBRATION + VALIDATION if n in entries and n not in old_whole}
+    if args.whole and old_whole:
+        print(f"whole-design measurements ({len(old_whole)}):", flush=True)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            wholes.update(zip(old_whole, pool.map(measure_whole, old_whole)))
+    else:
+        wholes.update({n: entries[n]["whole"] for n in old_whole if n in entries})
+    missing = [n for n in CALIBRATION + VALIDATION if n not in wholes]
+    if missing:
+        sys.exit(f"calibrate: no whole-design run of {', '.join(missing)}: run with --whole")
 
     print("block RAM mapping of ern_ram:", flush=True)
-    grid = [(w, d, 64) for w in RAM_WIDTHS for d in RAM_DEPTHS if w * d <= 8 << 20] + [(128, d, 8) for d in RAM_DEPTHS]
-    rams = cached(cache_dir, f"rams-{digest[:16]}",
-                  lambda: [measure_ram(w, d, s) for (w, d, s) in grid])
+    if rams_stale:
+        rams = cached(cache_dir, f"rams-{ram_key(ROOT)[:24]}", lambda: [measure_ram(w, d, s) for (w, d, s) in RAM_GRID])
+    else:
+        rams = previous["rams"]
 
-    print("configurations:", flush=True)
-    todo = [(n, r) for n, r in roles if not args.only or n in args.only]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        entries = list(pool.map(lambda nr: measure_config(nr[0], nr[1], digest, cache_dir), todo))
-    if args.only:
-        # The other configurations from the cache, when they are there.
-        done = {e["name"] for e in entries}
-        for n, r in roles:
-            if n in done:
-                continue
-            keys = [f"{n}-whole-{digest[:16]}"] + ([f"{n}-modules-{digest[:16]}"] if r == "calibration" else [])
-            if all(os.path.exists(os.path.join(cache_dir, k + ".json")) for k in keys):
-                entries.append(measure_config(n, r, digest, cache_dir))
-    dsp = [e["name"] for e in entries if e["whole"]["counts"]["dsp"] != 0]
+    out_entries = []
+    for name in CALIBRATION + VALIDATION:
+        entry = {"name": name, "role": "calibration" if name in CALIBRATION else "validation",
+                 "config": configs[name], "whole": wholes[name]}
+        if name in CALIBRATION:
+            entry["modules"] = {
+                "counts": {m: results[(name, m)]["counts"] for m in MODULES if (name, m) in results},
+                "seconds": {m: results[(name, m)]["seconds"] for m in MODULES if (name, m) in results},
+                "method": {m: results[(name, m)].get("method", "standalone") for m in MODULES if (name, m) in results},
+                "keys": {m: keys[name][m]["key"] for m in MODULES if (name, m) in results},
+                "params": {m: keys[name][m]["params"] for m in MODULES if (name, m) in results},
+                "sources": {m: keys[name][m]["sources"] for m in MODULES if (name, m) in results},
+            }
+            for m in skipped:  # left stale on purpose (--modules): keep what was there
+                old = entries.get(name, {}).get("modules", {})
+                for field in ("counts", "seconds", "method", "keys", "params", "sources"):
+                    if m in old.get(field, {}):
+                        entry["modules"][field][m] = old[field][m]
+            if wholes[name]["rtl_digest"] == digest and not skipped:
+                # The whole-design run is of this RTL: the modules as measured now are its modules.
+                wholes[name]["modules"] = dict(entry["modules"]["counts"])
+            if "modules" not in wholes[name]:
+                sys.exit(f"calibrate: the whole-design run of {name} has no module counts of its RTL: run with --whole")
+        out_entries.append(entry)
+    dsp = [e["name"] for e in out_entries if e["whole"]["counts"]["dsp"] != 0]
     result = {
         "generated_by": "tools/calibrate_resources.py",
         "yosys": synth.yosys_version(),
-        "synthesis": "synth_xilinx -flatten -noiopad -noclkbuf (whole); per module: keep_hierarchy on " + ", ".join(KEEP),
-        "rtl_digest": digest,
+        "synthesis": {"whole": "synth_xilinx -flatten -noiopad -noclkbuf -top ern_accel",
+                      "module": synth.MODULE_RECIPE},
         "date": datetime.date.today().isoformat(),
-        "configurations": sorted(entries, key=lambda e: (e["role"], e["name"])),
+        "configurations": sorted(out_entries, key=lambda e: (e["role"], e["name"])),
+        "rams_key": ram_key(ROOT),
         "rams": rams,
     }
     with open(args.output + ".tmp", "w") as f:

@@ -19,13 +19,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTL = os.path.join(ROOT, "rtl")
-SOURCES = ["ern_ram.sv", "ern_pe.sv", "ern_pe_array.sv", "ern_postproc.sv", "ern_pixel_embed.sv",
-           "ern_layer_engine.sv", "ern_span_walker.sv", "ern_load_xfer.sv", "ern_store_xfer.sv", "ern_dma_rd.sv",
-           "ern_dma_wr.sv", "ern_controller.sv", "ern_accel.sv"]
+
+
+def rtl_sources(root=None):
+    """The RTL files in compile order, from rtl/sources.f (the one list CMake, the lint, Icarus and
+    Yosys read)."""
+    rtl = os.path.join(root or ROOT, "rtl")
+    with open(os.path.join(rtl, "sources.f")) as f:
+        names = [line.strip() for line in f if line.strip() and not line.startswith("//")]
+    return names
+
+
+SOURCES = rtl_sources()
 # LUTs per LUT-RAM primitive (Xilinx 7-series), to count distributed RAM in LUTs.
 # The modules the resource model describes one by one.
 KEEP = ["ern_pe_array", "ern_postproc", "ern_layer_engine", "ern_dma_rd", "ern_dma_wr", "ern_controller"]
@@ -44,18 +52,19 @@ def load_config(spec):
         sys.exit(f"synth: cannot read configuration {path}: {e.strerror}")
 
 
-def declared_parameters(top):
+def declared_parameters(top, rtl=RTL):
     """Parameter names the module declares (in its own file, named after it)."""
-    with open(os.path.join(RTL, top + ".sv")) as f:
+    with open(os.path.join(rtl, top + ".sv")) as f:
         text = f.read()
     return set(re.findall(r"parameter\s+int\s+(\w+)", text))
 
 
-def generated_dir():
+def generated_dir(root=None):
     """The Verilog view of the job descriptor, generated into a temporary folder."""
+    root = root or ROOT
     out = tempfile.mkdtemp(prefix="ernsim_synth_")
-    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_descriptor.py"),
-                    os.path.join(RTL, "ern_job_descriptor.json"), os.path.join(out, "ern_job_desc.svh"),
+    subprocess.run([sys.executable, os.path.join(root, "tools", "gen_descriptor.py"),
+                    os.path.join(root, "rtl", "ern_job_descriptor.json"), os.path.join(out, "ern_job_desc.svh"),
                     os.path.join(out, "job_descriptor.h")], check=True)
     return out
 
@@ -92,16 +101,179 @@ def module_counts(stat_path):
     return result
 
 
-def rtl_digest():
-    """SHA-256 of everything synthesis reads: the RTL and the descriptor spec and its generator."""
-    digest = hashlib.sha256()
-    paths = sorted(os.path.join(RTL, f) for f in os.listdir(RTL) if f.endswith((".sv", ".svh", ".json")))
-    paths.append(os.path.join(ROOT, "tools", "gen_descriptor.py"))
-    for path in paths:
-        digest.update(os.path.relpath(path, ROOT).encode())
-        with open(path, "rb") as f:
-            digest.update(f.read())
+def rtl_digest(root=None):
+    """SHA-256 of everything the synthesis of the whole design reads: the files of rtl/sources.f,
+    what they include or import, and the generated descriptor header."""
+    root = root or ROOT
+    rtl = os.path.join(root, "rtl")
+    gen = generated_dir(root)
+    try:
+        paths = []
+        for name in rtl_sources(root):
+            paths += [p for p in included_files(os.path.join(rtl, name), rtl, gen) if p not in paths]
+        digest = hashlib.sha256()
+        for path in sorted(paths, key=lambda p: os.path.basename(p)):
+            digest.update(os.path.basename(path).encode())
+            with open(path, "rb") as f:
+                digest.update(f.read())
+    finally:
+        shutil.rmtree(gen, ignore_errors=True)
     return digest.hexdigest()
+
+
+# How a module is measured on its own; part of every module's key, so changing it remeasures all.
+MODULE_RECIPE = ("elaborate ern_accel with chparam; hierarchy -top <module>; other KEEP modules blackboxed; "
+                 "synth_xilinx -flatten -noiopad -noclkbuf; stat of the module's own cells")
+
+
+def _read_script(config, root, gen):
+    rtl = os.path.join(root, "rtl")
+    params = {k: v for k, v in config["rtl"].items() if k in declared_parameters("ern_accel", rtl)}
+    sources = " ".join(os.path.join(rtl, s) for s in rtl_sources(root))
+    chparam = "".join(f" -set {k} {v}" for k, v in sorted(params.items()))
+    return (f"read_verilog -sv -I{rtl} -I{gen} {sources}; "
+            + (f"chparam{chparam} ern_accel; " if chparam else "")
+            + "hierarchy -top ern_accel; ")
+
+
+def _yosys(script, what):
+    """Runs a Yosys script; returns (its output, the CPU seconds it used). CPU time, not wall time:
+    the machines this runs on are shared, and `nice` stretches wall time arbitrarily."""
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen(["yosys", "-q", "-p", script], stdout=out, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    if process.returncode != 0:
+        error = [l for l in text.splitlines() if "ERROR" in l]
+        sys.exit(f"synth: yosys failed on {what}: {error[0] if error else process.returncode}")
+    return text, usage.ru_utime + usage.ru_stime
+
+
+def elaborate(config, root=None):
+    """The accelerator's module tree for a configuration, as Yosys elaborates it (no synthesis: a
+    second or two). Returns {derived name: {"module", "file", "params", "children"}} where "module"
+    is the RTL module name, "file" its source relative to the root, "params" the values this
+    instance was elaborated with, "children" the derived names it instantiates."""
+    root = root or ROOT
+    gen = generated_dir(root)
+    with tempfile.TemporaryDirectory(prefix="ernsim_elab_") as tmp:
+        il = os.path.join(tmp, "design.il")
+        _yosys(_read_script(config, root, gen) + f"write_rtlil {il}", f"ern_accel ({config['name']})")
+        with open(il) as f:
+            text = f.read()
+    shutil.rmtree(gen, ignore_errors=True)
+    tree, current = {}, None
+    for line in text.splitlines():
+        words = line.split()
+        if line.startswith("module "):
+            module = words[1].split("\\")[1]  # $paramod$HASH\\NAME, $paramod\\NAME\\P=V or \\NAME
+            current = {"module": module, "file": f"rtl/{module}.sv", "params": {}, "children": []}
+            tree[words[1]] = current
+        elif current is None:
+            continue
+        elif line.startswith("  parameter "):
+            current["params"][words[1].lstrip("\\")] = " ".join(words[2:])
+        elif line.startswith("  cell ") and not words[1].startswith("$") or line.startswith("  cell $paramod"):
+            current["children"].append(words[1])
+        elif line.startswith("end"):
+            current = None
+    return tree
+
+
+def included_files(path, rtl, gen, seen=None):
+    """`path` and every file it includes (searched in rtl/ then in the generated folder) or whose
+    package it uses (rtl/NAME_pkg.sv for NAME_pkg::)."""
+    seen = seen if seen is not None else []
+    if path in seen:
+        return seen
+    seen.append(path)
+    with open(path) as f:
+        text = f.read()
+    for package in sorted(set(re.findall(r"\b(\w+_pkg)::", text))):
+        if not os.path.exists(os.path.join(rtl, package + ".sv")):
+            sys.exit(f"synth: {path} uses {package}, which is not rtl/{package}.sv")
+        included_files(os.path.join(rtl, package + ".sv"), rtl, gen, seen)
+    for name in re.findall(r'^\s*`include\s+"([^"]+)"', text, re.M):
+        for folder in (rtl, gen):
+            if os.path.exists(os.path.join(folder, name)):
+                included_files(os.path.join(folder, name), rtl, gen, seen)
+                break
+        else:
+            sys.exit(f"synth: {path} includes {name}, found in neither rtl/ nor the generated folder")
+    return seen
+
+
+def module_sources(tree, derived, keep, root, gen):
+    """The files the measurement of `derived` reads: its own file, the files of the children it
+    flattens (not those of `keep`, which stay black boxes), and everything they include."""
+    rtl = os.path.join(root, "rtl")
+    files = []
+    todo = [derived]
+    while todo:
+        m = tree[todo.pop()]
+        for path in included_files(os.path.join(root, m["file"]), rtl, gen):
+            if path not in files:
+                files.append(path)
+        todo += [c for c in m["children"] if tree[c]["module"] not in keep]
+    return files
+
+
+def module_keys(config, root=None, modules=None):
+    """For each module the resource model measures on its own (KEEP and the top's glue), the key
+    of its measurement at this configuration: a SHA-256 of the recipe, the module's elaborated
+    parameters and the contents of the files it reads (generated headers included). An edit
+    changes exactly the keys of the modules whose measurement reads the edited file (or whose
+    parameters it changes). Returns {module: {"key", "params", "sources": {file: sha256}}}."""
+    root = root or ROOT
+    tree = elaborate(config, root)
+    gen = generated_dir(root)
+    result = {}
+    try:
+        for derived, m in tree.items():
+            if m["module"] not in KEEP + ["ern_accel"] or (modules and m["module"] not in modules):
+                continue
+            keep = [k for k in KEEP if k != m["module"]]
+            sources = {}
+            for path in module_sources(tree, derived, keep, root, gen):
+                name = os.path.relpath(path, root) if path.startswith(root) else "generated/" + os.path.basename(path)
+                with open(path, "rb") as f:
+                    sources[name] = hashlib.sha256(f.read()).hexdigest()
+            body = json.dumps({"recipe": MODULE_RECIPE, "module": m["module"], "params": m["params"],
+                               "sources": sources}, sort_keys=True)
+            result[m["module"]] = {"key": hashlib.sha256(body.encode()).hexdigest(), "params": m["params"],
+                                   "derived": derived, "sources": sources}
+    finally:
+        shutil.rmtree(gen, ignore_errors=True)
+    return result
+
+
+def synthesize_module(config, module, root=None, log_path=None):
+    """Synthesizes one module of the accelerator on its own, with the parameters it gets at this
+    configuration and the other KEEP modules as black boxes (the glue ern_accel: all of them), as
+    MODULE_RECIPE says. Returns (counts of its own cells, CPU seconds)."""
+    root = root or ROOT
+    tree = elaborate(config, root)
+    derived = {m["module"]: name for name, m in tree.items()}
+    if module not in derived:
+        sys.exit(f"synth: no module {module} in the design")
+    boxes = [derived[k] for k in KEEP if k != module and k in derived]
+    gen = generated_dir(root)
+    with tempfile.TemporaryDirectory(prefix="ernsim_module_") as tmp:
+        stat_path = os.path.join(tmp, "stat.json")
+        top = derived[module]
+        script = (_read_script(config, root, gen)
+                  + "".join(f"blackbox {b}; " for b in boxes)
+                  + f"hierarchy -top {top}; synth_xilinx -flatten -noiopad -noclkbuf -top {top}; "
+                  + f"tee -q -o {stat_path} stat -json")
+        log, seconds = _yosys(script, f"{module} ({config['name']})")
+        if log_path:
+            with open(log_path, "w") as f:
+                f.write(log)
+        counts = module_counts(stat_path)
+    shutil.rmtree(gen, ignore_errors=True)
+    return counts[module], seconds
 
 
 def yosys_version():
@@ -111,7 +283,7 @@ def yosys_version():
 def synthesize(config, top, keep=(), log_path=None):
     """Runs synth_xilinx -flatten on `top` for a configuration (a parsed JSON). Modules named in
     `keep` stay separate (keep_hierarchy), each flattened inside. Returns (counts per module,
-    seconds); the top's own counts are under its name. Raises SystemExit on a Yosys error."""
+    CPU seconds); the top's own counts are under its name. Raises SystemExit on a Yosys error."""
     params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(top)}
     gen = generated_dir()
     sources = " ".join(os.path.join(RTL, s) for s in SOURCES)
@@ -127,17 +299,13 @@ def synthesize(config, top, keep=(), log_path=None):
               + keep_cmd
               + f"synth_xilinx -flatten -noiopad -noclkbuf -top {top}; "
               + f"tee -q -o {stat_path} stat -json")
-    started = time.time()
-    run = subprocess.run(["yosys", "-q", "-p", script], capture_output=True, text=True)
-    seconds = time.time() - started
-    shutil.rmtree(gen, ignore_errors=True)
+    try:
+        log, seconds = _yosys(script, f"{top} ({config['name']})")
+    finally:
+        shutil.rmtree(gen, ignore_errors=True)
     if log_path:
         with open(log_path, "w") as f:
-            f.write(run.stdout + run.stderr)
-    if run.returncode != 0:
-        error = [l for l in (run.stdout + run.stderr).splitlines() if "ERROR" in l]
-        os.unlink(stat_path)
-        sys.exit(f"synth: yosys failed on {top} ({config['name']}): {error[0] if error else run.returncode}")
+            f.write(log)
     counts = module_counts(stat_path)
     os.unlink(stat_path)
     return counts, seconds
