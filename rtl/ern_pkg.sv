@@ -45,6 +45,20 @@ package ern_pkg;
   localparam logic [2:0] StDone = 3'd4;  // the job's done pulse
   localparam logic [2:0] StInit = 3'd5;  // the latched descriptor sets up the counters
 
+  // The controller's load stage (l_state_q; bits 4:2 of register DEBUG).
+  localparam logic [2:0] LIdle = 3'd0;  // idle
+  localparam logic [2:0] LFetch = 3'd1;  // fetching a descriptor
+  localparam logic [2:0] LBarrier = 3'd2;  // waiting for stores it reads
+  localparam logic [2:0] LLoad = 3'd3;  // loading phase B (image, activations, residual)
+  localparam logic [2:0] LHold = 3'd4;  // holding a loaded job
+  localparam logic [2:0] LLoadFirst = 3'd5;  // loading phase A (tables, weights, thresholds)
+
+  // The controller's compute stage (c_state_q; bits 6:5 of register DEBUG).
+  localparam logic [1:0] CWait = 2'd0;  // waiting for a load
+  localparam logic [1:0] CStart = 2'd1;  // starting the engine
+  localparam logic [1:0] CRun = 2'd2;  // computing
+  localparam logic [1:0] CHandoff = 2'd3;  // waiting for the store stage
+
   // Words of buffer info: what the engine was built with, so that the driver checks it talks to the configuration it expects.
   localparam logic [4:0] CapMagic = 5'd0;  // `0x45524E31` ("ERN1")
   localparam logic [4:0] CapPeOut = 5'd1;  // PeOut

@@ -33,15 +33,6 @@ class EnginePort {
 };
 
 // Names of the engine's sequencer states (state_o), for diagnoses.
-inline const char* engine_state_name(uint32_t state) {
-  switch (state) {
-    case 0: return "idle";
-    case 1: return "conv";
-    case 2: return "embed";
-    case 3: return "drain";
-    case 4: return "done";
-  }
-  return "unknown";
-}
+inline const char* engine_state_name(uint32_t state) { return name(static_cast<EngineState>(state)); }
 
 }  // namespace ernsim

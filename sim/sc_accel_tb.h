@@ -207,13 +207,10 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
       const uint32_t now = progress();
       if (now == last) {
         const uint32_t debug = reg_read(AccelReg::kDebug);
-        static const char* const kLoad[] = {"idle", "fetching a descriptor", "waiting for stores it reads",
-                                            "loading activations", "holding a loaded job", "loading weights", "?", "?"};
-        static const char* const kCompute[] = {"waiting for a load", "starting the engine", "computing",
-                                               "waiting for the store stage"};
         fail_check("watchdog: the accelerator made no progress for {} cycles (load stage {}, compute stage {}, "
              "store stage {}; {} jobs loaded, {} computed, {} stored; engine {})",
-             options_.watchdog_cycles, kLoad[(debug >> 2) & 7], kCompute[(debug >> 5) & 3],
+             options_.watchdog_cycles, doc(static_cast<LoadStage>((debug >> 2) & 7)),
+             doc(static_cast<ComputeStage>((debug >> 5) & 3)),
              (debug >> 7) & 1 ? "storing" : "idle", reg_read(AccelReg::kJobsLoaded),
              reg_read(AccelReg::kJobsComputed), reg_read(AccelReg::kJobsStored), engine_state_name(state_.read()));
       }

@@ -32,12 +32,14 @@ SECTIONS = {
     "registers": ("Reg", "AccelReg"),
     "buffers": ("Buf", "EngineBuffer"),
     "engine_states": ("St", "EngineState"),
+    "load_stages": ("L", "LoadStage"),
+    "compute_stages": ("C", "ComputeStage"),
     "capabilities": ("Cap", "Capability"),
     "load_transfers": ("Load", "LoadTransfer"),
     "store_transfers": ("Store", "StoreTransfer"),
 }
 # Enumerations worth a GTKWave filter (the signals a waveform shows as a number).
-FILTERED = ["engine_states", "load_transfers", "store_transfers"]
+FILTERED = ["buffers", "engine_states", "load_stages", "compute_stages", "load_transfers", "store_transfers"]
 
 
 def camel(name):
@@ -87,6 +89,9 @@ def header(spec):
         out += [f"  k{camel(v['name'])} = {v['value']},  // {v['doc']}" for v in s["values"]]
         out += ["};", f"inline const char* name({cpp} v) {{", "  switch (v) {"]
         out += [f"    case {cpp}::k{camel(v['name'])}: return \"{v['name']}\";" for v in s["values"]]
+        out += ["  }", "  return \"?\";", "}"]
+        out += [f"inline const char* doc({cpp} v) {{", "  switch (v) {"]
+        out += [f"    case {cpp}::k{camel(v['name'])}: return {json.dumps(v['doc'])};" for v in s["values"]]
         out += ["  }", "  return \"?\";", "}"]
     out += ["", f"constexpr uint32_t kAccelIdWord = {spec['registers']['id_word']};",
             f"constexpr uint32_t kCapabilityMagic = {spec['capabilities']['magic']};",
