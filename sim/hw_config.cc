@@ -18,13 +18,7 @@ bool is_power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 }  // namespace
 
-int HwConfig::acc_width() const {
-  // The RTL's $clog2(MaxAbsAcc + 1) + 1.
-  const int64_t max_abs = int64_t{3} * 9 * kLanes * max_in_blocks;
-  int clog2 = 0;
-  while ((int64_t{1} << clog2) < max_abs + 1) ++clog2;
-  return clog2 + 1;
-}
+int HwConfig::acc_width() const { return acc_w(max_in_blocks); }
 
 int HwConfig::memory_entry_bytes(int bits) {
   int bytes = 1;

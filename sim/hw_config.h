@@ -12,6 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "hw_spec.h"  // the width formulas, from rtl/ern_hw_spec.json
 #include "sim/memory.h"
 
 namespace ernsim {
@@ -51,12 +52,11 @@ struct HwConfig {
     return cycles ? static_cast<double>(macs) / (static_cast<double>(cycles) * static_cast<double>(macs_per_cycle())) : 0;
   }
   // The accumulator holds +/- 3 * 9 * 64 * max_in_blocks.
+  // The widths by the formulas of rtl/ern_hw_spec.json (hw_spec.h).
   int acc_width() const;
-  // acc + residual: one bit more than the wider of the two.
-  int value_width() const { return std::max(acc_width(), stream_width) + 1; }
-  // Thresholds: one more, so that "beyond every value" is representable.
-  int thr_width() const { return value_width() + 1; }
-  int thr_entry_bits() const { return 2 + 3 * thr_width(); }
+  int value_width() const { return value_w(acc_width(), stream_width); }
+  int thr_width() const { return thr_w(value_width()); }
+  int thr_entry_bits() const { return thr_entry_w(thr_width()); }
   // 64-bit words per buffer entry, as the host port addresses them.
   static int words(int bits) { return (bits + 63) / 64; }
   // Bytes of an entry in memory: a power of two (rtl/ern_accel.sv).
