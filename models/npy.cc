@@ -1,7 +1,5 @@
 #include "models/npy.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -14,6 +12,7 @@
 
 #include "models/error.h"
 #include "models/output_file.h"
+#include "models/input_file.h"
 
 namespace ernsim {
 namespace {
@@ -27,11 +26,6 @@ constexpr int64_t kGrowthAxisMaxDigits = 21;
 // A real header is a few hundred bytes; refusing larger ones keeps a corrupt length field from
 // making us allocate and parse gigabytes.
 constexpr uint32_t kMaxHeaderLength = 1 << 20;
-
-struct FileCloser {
-  void operator()(FILE* file) const { std::fclose(file); }
-};
-using FilePtr = std::unique_ptr<FILE, FileCloser>;
 
 std::string errno_text(int error) { return std::strerror(error); }
 
@@ -338,12 +332,8 @@ int64_t NpyArray::element_count() const {
 }
 
 NpyArray read_npy(const std::string& path) {
-  FilePtr file(std::fopen(path.c_str(), "rb"));
-  if (!file) fail("{}: cannot open: {}", path, errno_text(errno));
-  struct stat status {};
-  if (fstat(fileno(file.get()), &status) != 0) fail("{}: cannot stat: {}", path, errno_text(errno));
-  if (!S_ISREG(status.st_mode)) fail("{}: not a regular file", path);
-  const uint64_t file_size = static_cast<uint64_t>(status.st_size);
+  uint64_t file_size = 0;
+  const FilePtr file = open_input_file(path, ".npy file", kMaxNpyBytes, &file_size);
 
   // The prefix is the magic, a major and minor version byte, and the header length: 2 bytes in
   // version 1.0, 4 bytes in 2.0 and 3.0.

@@ -3,30 +3,13 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "models/error.h"
+#include "models/input_file.h"
 
 namespace ernsim {
 
-std::string read_onnx_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) fail("{}: is a directory, not an ONNX model", path);
-  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) fail("{}: not a regular file", path);
-  // Exported models are tens of MB at most; a file beyond this is not a model to read into memory.
-  constexpr uintmax_t kMaxModelBytes = uintmax_t{2} << 30;
-  const uintmax_t size = fs::file_size(path, ec);
-  if (!ec && size > kMaxModelBytes) fail("{}: {} bytes is too large for an ONNX model (limit 2 GiB)", path, size);
-  std::ifstream file(path, std::ios::binary);
-  if (!file) fail("{}: cannot open ONNX model ({})", path, std::strerror(errno));
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  if (file.bad()) fail("{}: cannot read ONNX model", path);
-  return bytes.str();
-}
+std::string read_onnx_file(const std::string& path) { return read_input_file(path, "ONNX model", kMaxOnnxBytes); }
 
 onnx::ModelProto parse_onnx_model(const std::string& bytes, const std::string& origin) {
   onnx::ModelProto model;
@@ -45,6 +28,7 @@ std::string onnx_shape_string(const std::vector<int64_t>& dims) {
 OnnxConstant read_onnx_tensor(const onnx::TensorProto& t, const std::string& origin, const std::string& what) {
   using onnx::TensorProto;
   OnnxConstant c;
+  c.data_type = t.data_type();
   int64_t count = 1;
   for (int64_t d : t.dims()) {
     if (d < 0 || d > (int64_t{1} << 31)) fail("{}: {}: bad tensor dimension {}", origin, what, d);

@@ -18,7 +18,7 @@
 
 namespace ernsim {
 
-// The bytes of a model file; refuses directories, non-regular files and files over 2 GiB.
+// The bytes of a model file (models/input_file.h: a regular file of at most 2 GiB).
 std::string read_onnx_file(const std::string& path);
 
 // Parses a model; throws Error naming `origin` when the bytes are not an ONNX model with a graph.
@@ -28,6 +28,10 @@ onnx::ModelProto parse_onnx_model(const std::string& bytes, const std::string& o
 struct OnnxConstant {
   std::vector<int64_t> dims;
   std::vector<double> values;
+  int32_t data_type = 0;  // onnx::TensorProto::DataType
+  bool floating() const {
+    return data_type == onnx::TensorProto::FLOAT || data_type == onnx::TensorProto::DOUBLE;
+  }
 };
 
 // Reads FLOAT, DOUBLE, INT32 and INT64 tensors (raw or typed data); throws Error prefixed by

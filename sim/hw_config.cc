@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
 #include "models/closest_name.h"
+#include "models/checked_number.h"
 #include "models/error.h"
+#include "models/input_file.h"
 
 namespace ernsim {
 
@@ -41,21 +42,13 @@ HwConfig load_hw_config(const std::string& name_or_path) {
   const bool is_path = name_or_path.find('/') != std::string::npos ||
                        (name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json");
   if (!is_path) path = std::string(ERNSIM_CONFIG_DIR) + "/" + name_or_path + ".json";
-  std::ifstream in(path);
-  if (!in) {
-    if (!is_path) {
-      std::string known;
-      for (const std::string& n : hw_config_names()) known += (known.empty() ? "" : ", ") + n;
-      fail("unknown hardware configuration '{}' (known: {})", name_or_path, known);
-    }
-    fail("{}: cannot open hardware configuration", path);
+  std::error_code ec;
+  if (!is_path && !std::filesystem::exists(path, ec)) {
+    std::string known;
+    for (const std::string& n : hw_config_names()) known += (known.empty() ? "" : ", ") + n;
+    fail("unknown hardware configuration '{}' (known: {})", name_or_path, known);
   }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    fail("{}: not valid JSON ({})", path, e.what());
-  }
+  const nlohmann::json j = parse_json_file(path, "hardware configuration");
   HwConfig c = hw_config_from_json(j, path);
   c.path = path;
   return c;
@@ -156,14 +149,12 @@ HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& path) {
     if (!m.is_object()) fail("{}: \"memory\" must be an object", path);
     check_keys(m, kMemoryKeys, "memory.", path);
     if (m.contains("bytes_per_cycle")) {
-      if (!m["bytes_per_cycle"].is_number() || !(m["bytes_per_cycle"].get<double>() > 0)) {
-        fail("{}: memory.bytes_per_cycle must be a positive number", path);
-      }
-      c.memory.bytes_per_cycle = m["bytes_per_cycle"].get<double>();
+      c.memory.bytes_per_cycle =
+          json_real(m["bytes_per_cycle"], path + ": memory.bytes_per_cycle", kMinBytesPerCycle, kMaxBytesPerCycle);
     }
     if (m.contains("latency_cycles")) {
-      if (!m["latency_cycles"].is_number_unsigned()) fail("{}: memory.latency_cycles must be a non-negative integer", path);
-      c.memory.latency_cycles = m["latency_cycles"].get<uint32_t>();
+      c.memory.latency_cycles =
+          static_cast<uint32_t>(json_uint(m["latency_cycles"], path + ": memory.latency_cycles", 0, kMaxLatencyCycles));
     }
   }
   if (!is_power_of_two(c.pe_pix)) fail("{}: rtl.PePix = {} must be a power of two", path, c.pe_pix);

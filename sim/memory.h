@@ -53,4 +53,12 @@ struct MemoryTiming {
   uint32_t latency_cycles = 100;
 };
 
+// The memory systems ernsim models. The latency model steps through memory waits cycle by cycle:
+// slower memory (below 1 byte per cycle, beyond 10,000 cycles of latency) makes an estimate take
+// minutes to hours (docs/verification.md, "Input limits"); beyond 4096 bytes per cycle the port is
+// the limit anyway.
+constexpr double kMinBytesPerCycle = 1;
+constexpr double kMaxBytesPerCycle = 4096;
+constexpr uint32_t kMaxLatencyCycles = 10000;
+
 }  // namespace ernsim

@@ -41,6 +41,7 @@ class MemoryModel : public sc_core::sc_module {
   const std::string& error() const { return error_; }
   uint64_t beats_read() const { return beats_read_; }
   uint64_t beats_written() const { return beats_written_; }
+  const MemoryPortTiming& port() const { return port_; }
 
  private:
   void step() {

@@ -123,6 +123,9 @@ class MemoryPortTiming {
     cycle_ += n;
     tokens_ = std::min(tokens_ + timing_.bytes_per_cycle * static_cast<double>(n), bucket_bytes_);
   }
+  // Read bursts accepted and not yet fully returned; write bursts whose response is still due.
+  size_t reads_in_flight() const { return reads_.size(); }
+  size_t write_responses_due() const { return acks_.size(); }
   // The bucket starts full, as after an idle time.
   void fill_bucket() { tokens_ = bucket_bytes_; }
 

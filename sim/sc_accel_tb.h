@@ -199,6 +199,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
     started_ = true;
     layer_spans_.clear();
     note_layer();  // the first layer is already on the compute stage: no change announces it
+    const uint64_t start = cycle();
     uint32_t last = progress();
     while (!irq_done_.read()) {
       sc_core::wait(kPeriod * static_cast<double>(options_.watchdog_cycles), irq_done_.posedge_event());
@@ -206,13 +207,11 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
       if (irq_done_.read()) break;
       const uint32_t now = progress();
       if (now == last) {
-        const uint32_t debug = reg_read(AccelReg::kDebug);
-        fail_check("watchdog: the accelerator made no progress for {} cycles (load stage {}, compute stage {}, "
-             "store stage {}; {} jobs loaded, {} computed, {} stored; engine {})",
-             options_.watchdog_cycles, doc(static_cast<LoadStage>((debug >> 2) & 7)),
-             doc(static_cast<ComputeStage>((debug >> 5) & 3)),
-             (debug >> 7) & 1 ? "storing" : "idle", reg_read(AccelReg::kJobsLoaded),
-             reg_read(AccelReg::kJobsComputed), reg_read(AccelReg::kJobsStored), engine_state_name(state_.read()));
+        fail_check("watchdog: the accelerator made no progress for {} cycles ({})", options_.watchdog_cycles, diagnosis());
+      }
+      if (options_.program_cycle_limit && cycle() - start > options_.program_cycle_limit) {
+        fail_check("watchdog: the program has run for more than {} cycles without finishing, a loop that moves "
+                   "but never ends ({})", options_.program_cycle_limit, diagnosis());
       }
       last = now;
     }
@@ -229,6 +228,38 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
     return reg_read(AccelReg::kJobsLoaded) * 7 + reg_read(AccelReg::kJobsComputed) * 13 +
            reg_read(AccelReg::kJobsStored) * 17 + steps_.read() * 19 +
            static_cast<uint32_t>(mem_model_.beats_read() * 23 + mem_model_.beats_written() * 29);
+  }
+
+  // Where each stage of the accelerator is, for the watchdog's errors.
+  std::string diagnosis() {
+    const uint32_t debug = reg_read(AccelReg::kDebug);
+    static const char* const kLoad[] = {"idle", "fetching a descriptor", "waiting for stores it reads",
+                                        "loading activations", "holding a loaded job", "loading weights", "?", "?"};
+    static const char* const kCompute[] = {"waiting for a load", "starting the engine", "computing",
+                                           "waiting for the store stage"};
+    return fmt::format("load stage {}, compute stage {}, store stage {}; {} jobs loaded, {} computed, {} stored; "
+                       "engine {}; memory port: {}; cycle {}",
+                       kLoad[(debug >> 2) & 7], kCompute[(debug >> 5) & 3], (debug >> 7) & 1 ? "storing" : "idle",
+                       reg_read(AccelReg::kJobsLoaded), reg_read(AccelReg::kJobsComputed),
+                       reg_read(AccelReg::kJobsStored), engine_state_name(state_.read()), port_state(), cycle());
+  }
+
+  // Which handshakes of the memory port are pending: a stall of a DMA or of the memory shows here.
+  std::string port_state() const {
+    std::string s;
+    auto pending = [&](bool valid, bool ready, const char* what) {
+      if (valid && !ready) s += (s.empty() ? "" : ", ") + std::string(what);
+    };
+    pending(ar_valid_.read(), ar_ready_.read(), "read request not accepted");
+    pending(r_valid_.read(), r_ready_.read(), "read data not taken");
+    pending(aw_valid_.read(), aw_ready_.read(), "write request not accepted");
+    pending(w_valid_.read(), w_ready_.read(), "write data not accepted");
+    pending(b_valid_.read(), b_ready_.read(), "write response not taken");
+    const size_t reads = mem_model_.port().reads_in_flight(), responses = mem_model_.port().write_responses_due();
+    if (reads) s += fmt::format("{}{} read burst(s) in flight", s.empty() ? "" : ", ", reads);
+    if (responses) s += fmt::format("{}{} write response(s) due", s.empty() ? "" : ", ", responses);
+    return fmt::format("{} ({} beats read, {} written)", s.empty() ? "idle" : s, mem_model_.beats_read(),
+                       mem_model_.beats_written());
   }
 
   void check_memory() {

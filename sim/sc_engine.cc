@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "models/error.h"
+#include "sim/process.h"
 
 namespace ernsim {
 
@@ -114,10 +115,10 @@ void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memor
   }
   // The trace of a failed run is the one most wanted: convert it before reporting the failure.
   if (vcd && std::filesystem::exists(sim_options.trace_path)) {
-    const std::string command = "fst2vcd -f '" + sim_options.trace_path + "' -o '" + options.trace_path + "' > /dev/null 2>&1";
-    const int status = std::system(command.c_str());
+    const int status = run_program({"fst2vcd", "-f", sim_options.trace_path, "-o", options.trace_path}, true);
     std::remove(sim_options.trace_path.c_str());
-    if (status != 0 && !error) fail("--trace {}: converting FST to VCD with fst2vcd failed (is gtkwave installed?)", options.trace_path);
+    if (status == 127 && !error) fail("--trace {}: cannot run fst2vcd to convert FST to VCD (is gtkwave installed?)", options.trace_path);
+    if (status != 0 && !error) fail("--trace {}: fst2vcd failed to convert FST to VCD (exit status {})", options.trace_path, status);
   }
   if (error) std::rethrow_exception(error);
 }

@@ -23,6 +23,9 @@ struct SimOptions {
   uint64_t trace_from = 0;  // first cycle traced
   uint64_t trace_to = std::numeric_limits<uint64_t>::max();  // cycle the trace stops at
   uint64_t watchdog_cycles = 100000;  // a job without progress for this long is an error
+  // A whole program running longer than this is an error too (0: no limit): a DMA or engine that
+  // loops makes progress of a kind (beats, steps) and would never trip the watchdog alone.
+  uint64_t program_cycle_limit = 0;
   int trace_layer = -1;  // trace while the first run of a program computes this layer (not a window)
 };
 

@@ -6,6 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -216,13 +219,13 @@ TEST_F(BadInputs, Configurations) {
 }
 
 TEST_F(BadInputs, AbsurdSizes) {
-  expect_error("infer --model zoo:ERNs18 --size 1048576 --output " + out("l.npy"), "at most 8192");
-  expect_error("estimate --model zoo:ERNs18 --size -32 --report " + out("r.json"), "input size -32");
+  expect_error("infer --model zoo:ERNs18 --size 1048576 --output " + out("l.npy"), "--size 1048576: expected an integer from 1 to 8192");
+  expect_error("estimate --model zoo:ERNs18 --size -32 --report " + out("r.json"), "--size -32: expected an integer from 1 to 8192");
   expect_error("infer --model zoo:ERNs18 --size 32 --images 1000000000", "--images 1000000000");
   expect_error("regress-layers --count 0 --config small --report " + out("r.json"), "--count 0");
   expect_error("regress --jobs 0", "--jobs 0");
   expect_error("regress --shard 4/3", "--shard 4/3");
-  expect_error("sweep --model zoo:ERNs18 --size 32 --pe-out 0 --csv " + out("s.csv") + " --svg " + out("s.svg"), "--pe-out 0");
+  expect_error("sweep --model zoo:ERNs18 --size 32 --pe-out 0 --csv " + out("s.csv") + " --svg " + out("s.svg"), "--pe-out value 0: expected an integer from 1 to 256");
 }
 
 TEST_F(BadInputs, Suites) {
@@ -231,9 +234,139 @@ TEST_F(BadInputs, Suites) {
   write_json(in("unknown_kind.json"), {{"items", {{{"kind", "bogus"}}}}});
   expect_error("regress --suite " + in("unknown_kind.json") + " --junit " + out("j.xml"), "unknown kind \"bogus\"");
   write_json(in("no_count.json"), {{"items", {{{"kind", "random-layers"}, {"configs", {"small"}}}}}});
-  expect_error("regress --suite " + in("no_count.json"), "\"count\" and \"batch\" must be positive");
+  expect_error("regress --suite " + in("no_count.json"), "a random item needs a \"count\"");
   write_json(in("no_items.json"), {{"tests", nlohmann::json::array()}});
   expect_error("regress --suite " + in("no_items.json"), "expected an object with an \"items\" list");
+}
+
+// Special files are refused at once (a FIFO would block the open forever), directories too, and no
+// file is read past its format's limit.
+TEST_F(BadInputs, SpecialAndOversizedFiles) {
+  for (const char* name : {"fifo.onnx", "fifo.npy", "fifo.json"}) ASSERT_EQ(mkfifo(in(name).c_str(), 0600), 0);
+  constexpr int kQuick = 30;  // seconds: a hang shows as a timeout, not as the error
+  const std::string model = "estimate --model zoo:ERNs18 --size 32 --report " + out("r.json");
+  expect_error("infer --model " + in("fifo.onnx"), "fifo.onnx: is a FIFO, not a regular file (ONNX model expected)", kQuick);
+  expect_error("infer --model zoo:ERNs18 --size 32 --input " + in("fifo.npy"), "fifo.npy: is a FIFO, not a regular file",
+               kQuick);
+  expect_error(model + " --config " + in("fifo.json"), "fifo.json: is a FIFO, not a regular file", kQuick);
+  expect_error("regress --suite " + in("fifo.json"), "fifo.json: is a FIFO, not a regular file", kQuick);
+  expect_error("infer --model /dev/zero", "/dev/zero: is a character device, not a regular file", kQuick);
+  expect_error("infer --model zoo:ERNs18 --size 32 --input /dev/zero", "/dev/zero: is a character device", kQuick);
+  expect_error(model + " --config /dev/null", "/dev/null: is a character device", kQuick);
+  // Directories: a specific error, never "internal error".
+  expect_error(model + " --config " + dir_.file("in"), "is a directory, not a regular file (hardware configuration expected)");
+  expect_error(model + " --config " + dir_.file("in") + "/", "is a directory");
+  expect_error("regress --suite " + dir_.file("in") + "/", "is a directory, not a regular file (regression suite expected)");
+  // Beyond each format's limit (sparse files: nothing is written).
+  const std::vector<std::tuple<std::string, uintmax_t, std::string>> oversized = {
+      {"huge.onnx", (uintmax_t{2} << 30) + 1, "infer --model "},
+      {"huge.npy", (uintmax_t{4} << 30) + 1, "infer --model zoo:ERNs18 --size 32 --input "},
+      {"huge.json", (uintmax_t{16} << 20) + 1, model + " --config "},
+      {"huge_suite.json", (uintmax_t{16} << 20) + 1, "regress --suite "},
+  };
+  for (const auto& [name, bytes, command] : oversized) {
+    std::ofstream(in(name)).close();
+    fs::resize_file(in(name), bytes);
+    expect_error(command + in(name), fmt::format("{} bytes is larger than the {} bytes allowed", bytes, bytes - 1), kQuick);
+  }
+}
+
+// Every number has a range, named in the error: nothing wraps, truncates or runs for hours.
+TEST_F(BadInputs, NumbersOutOfRange) {
+  const std::string infer = "infer --model zoo:ERNs18 --size 32 --output " + out("l.npy");
+  const std::string estimate = "estimate --model zoo:ERNs18 --size 32 --report " + out("r.json");
+  const std::string sweep = "sweep --model zoo:ERNs18 --size 32 --csv " + out("s.csv") + " --svg " + out("s.svg");
+  const std::string run = "run --model zoo:ERNs18 --size 32 --config small --report " + out("r.json");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {infer + " --seed -1", "--seed -1: expected an integer from 0 to 18446744073709551615"},
+      {infer + " --seed 18446744073709551616", "--seed 18446744073709551616: expected an integer"},
+      {infer + " --seed 1.5", "--seed 1.5: expected an integer"},
+      {infer + " --images 4294967297", "--images 4294967297: expected an integer from 1 to 10000"},
+      {"infer --model random:18446744073709551616", "--model random:18446744073709551616: expected random:SEED"},
+      {run + " --watchdog -1", "--watchdog -1: expected an integer from 100 to 1000000000"},
+      {run + " --watchdog=-1", "--watchdog -1: expected an integer from 100 to 1000000000"},
+      {run + " --watchdog 18446744073709551615", "--watchdog 18446744073709551615: expected an integer"},
+      {run + " --trace-layer -1 --trace " + out("t.fst"), "--trace-layer -1: expected an integer"},
+      {estimate + " --mem-latency 4294967296", "--mem-latency 4294967296: expected an integer from 0 to 10000"},
+      {estimate + " --mem-latency 1000000000000", "--mem-latency 1000000000000: expected an integer from 0 to 10000"},
+      {estimate + " --mem-bytes-per-cycle 1e-9", "--mem-bytes-per-cycle 1e-9: expected a number from 1 to 4096"},
+      {estimate + " --mem-bytes-per-cycle nan", "--mem-bytes-per-cycle nan: expected a number"},
+      {estimate + " --clock-mhz inf", "--clock-mhz inf: expected a number from 1 to 10000"},
+      {estimate + " --max-rows 4294967297", "--max-rows 4294967297: expected an integer from 0 to 8192"},
+      {sweep + " --clock-mhz 1e-20", "--clock-mhz 1e-20: expected a number from 1 to 10000"},
+      {sweep + " --pe-out 8,1e308", "--pe-out value 1e308: expected an integer from 1 to 256"},
+      {sweep + " --mem-bytes 4294967312", "--mem-bytes value 4294967312: expected an integer from 1 to 256"},
+      {sweep + " --bandwidth 1e308", "--bandwidth value 1e308: expected a number from 1 to 4096"},
+      {sweep + " --bandwidth 1e-9", "--bandwidth value 1e-9: expected a number from 1 to 4096"},
+      {"regress --count 1000000000 --list", "--count 1000000000: expected an integer from 1 to 100000"},
+      {"regress --count 4294967297 --list", "--count 4294967297: expected an integer"},
+      {"regress --seed -1 --list", "--seed -1: expected an integer"},
+      {"regress --jobs 4294967297 --list", "--jobs 4294967297: expected an integer from 1 to 1024"},
+      {"regress --timeout 1e308 --list", "--timeout 1e308: expected a number from 0.001 to 604800"},
+      {"regress --shard 1/4294967297 --list", "--shard 1/4294967297: N 4294967297: expected an integer from 1 to 100000"},
+      {"regress --seed 18446744073709551615 --list", "passes 2^64 - 1"},
+      {"regress-layers --count 1000000000 --config small", "--count 1000000000: expected an integer from 1 to 100000"},
+      {"regress-layers --seed 18446744073709551615 --count 2 --config small", "seed + --count passes 2^64 - 1"},
+      {"zoo --size 4294967328", "--size 4294967328: expected an integer from 1 to 8192"},
+      {"layers --model zoo:ERNs18 --size 32 --image -1", "--image -1: expected an integer"},
+  };
+  for (const auto& [args, message] : cases) expect_error(args, message);
+
+  // Configuration values: no truncation to 32 bits, no memory system that takes hours to estimate.
+  const std::vector<std::pair<nlohmann::json, std::string>> memories = {
+      {{{"latency_cycles", 4294967296}}, "memory.latency_cycles 4294967296: expected an integer from 0 to 10000"},
+      {{{"latency_cycles", 1e12}}, "memory.latency_cycles 1000000000000.0: expected an integer from 0 to 10000"},
+      {{{"latency_cycles", -1}}, "memory.latency_cycles -1: expected an integer"},
+      {{{"latency_cycles", 2.5}}, "memory.latency_cycles 2.5: expected an integer"},
+      {{{"bytes_per_cycle", 1e-9}}, "memory.bytes_per_cycle 1e-09: expected a number from 1 to 4096"},
+      {{{"bytes_per_cycle", "fast"}}, "memory.bytes_per_cycle \"fast\": expected a number"},
+  };
+  for (const auto& [memory, message] : memories) {
+    nlohmann::json c = small_config();
+    c["memory"] = memory;
+    write_json(in("memory.json"), c);
+    expect_error(estimate + " --config " + in("memory.json"), message);
+  }
+
+  // Suite values: a count of 2^32 + 1 is not one item, a seed does not wrap.
+  const std::vector<std::pair<nlohmann::json, std::string>> items = {
+      {{{"kind", "random-layers"}, {"count", 4294967297}, {"configs", {"small"}}},
+       "\"count\" 4294967297: expected an integer from 1 to 100000"},
+      {{{"kind", "random-networks"}, {"count", 1e9}, {"configs", {"small"}}}, "\"count\" 1000000000.0: expected an integer"},
+      {{{"kind", "random-layers"}, {"count", 2}, {"batch", 0}, {"configs", {"small"}}}, "\"batch\" 0: expected an integer"},
+      {{{"kind", "random-networks"}, {"count", 1}, {"seed", -1}, {"configs", {"small"}}}, "\"seed\" -1: expected an integer"},
+      {{{"kind", "random-networks"}, {"count", 2}, {"seed", UINT64_MAX}, {"configs", {"small"}}}, "passes 2^64 - 1"},
+      {{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 1e308}, {"configs", {"small"}}}, "\"size\" 1e+308: expected an integer"},
+  };
+  for (const auto& [item, message] : items) {
+    write_json(in("suite.json"), {{"items", {item}}});
+    expect_error("regress --list --suite " + in("suite.json"), message);
+  }
+}
+
+// tools/synth.py writes RTL parameters into a Yosys script, where `;` ends a command and `!` runs a
+// shell: a parameter that is not an integer is refused before Yosys starts.
+TEST_F(BadInputs, SynthScriptTakesOnlyIntegerParameters) {
+  nlohmann::json c = small_config();
+  c["rtl"]["PeOut"] = "8; !touch " + dir_.file("ran");
+  write_json(in("injected.json"), c);
+  const std::string command = "python3 " + std::string(ERNSIM_SOURCE_DIR) + "/tools/synth.py --config " +
+                              in("injected.json") + " --top ern_accel --json " + out("s.json") + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  std::array<char, 4096> buffer;
+  for (size_t n; (n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) output.append(buffer.data(), n);
+  EXPECT_NE(pclose(pipe), 0);
+  EXPECT_THAT(output, ::testing::HasSubstr("rtl.PeOut must be an integer"));
+  EXPECT_FALSE(fs::exists(dir_.file("ran")));
+}
+
+// The extremes of the memory ranges are legal, so they must finish (the test's timeout is the bound).
+TEST_F(BadInputs, ExtremeMemorySystemsFinish) {
+  const CommandResult r = run_ernsim("estimate --model zoo:ERNs18 --size 64 --mem-bytes-per-cycle 1 --mem-latency 10000", 120);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, ::testing::HasSubstr("FPS"));
 }
 
 // Inputs the fuzzers found interesting (tests/data/fuzz): each is rejected with an Error or

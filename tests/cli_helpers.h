@@ -34,12 +34,12 @@ constexpr int kStatusFailed = 1;
 constexpr int kStatusUsage = 2;
 
 // Runs a command line (fixed by the test, never from input) with a time limit.
-inline CommandResult run_command(const std::string& command_line) {
+inline CommandResult run_command(const std::string& command_line, int timeout_seconds = 300) {
   char err_path[] = "/tmp/ernsim_cli_stderr_XXXXXX";
   const int fd = mkstemp(err_path);
   close(fd);
   // A hang is a failure too: timeout's status 124 (or 137 after its kill) never passes as an error.
-  const std::string command = "timeout -k 5 300 " + command_line + " 2>" + err_path;
+  const std::string command = "timeout -k 5 " + std::to_string(timeout_seconds) + " " + command_line + " 2>" + err_path;
   FILE* pipe = popen(command.c_str(), "r");
   CommandResult r{-1, "", ""};
   if (pipe) {
@@ -57,11 +57,13 @@ inline CommandResult run_command(const std::string& command_line) {
 }
 
 // `prefix` runs ernsim under another program, such as `prlimit --fsize=N` or `setpriv ...`.
-inline CommandResult run_ernsim_under(const std::string& prefix, const std::string& args) {
-  return run_command(prefix + " " + std::string(ERNSIM_BINARY) + " " + args);
+inline CommandResult run_ernsim_under(const std::string& prefix, const std::string& args, int timeout_seconds = 300) {
+  return run_command(prefix + " " + std::string(ERNSIM_BINARY) + " " + args, timeout_seconds);
 }
 
-inline CommandResult run_ernsim(const std::string& args) { return run_ernsim_under("", args); }
+inline CommandResult run_ernsim(const std::string& args, int timeout_seconds = 300) {
+  return run_ernsim_under("", args, timeout_seconds);
+}
 
 class TempDir {
  public:
@@ -81,12 +83,13 @@ class TempDir {
 };
 
 // The error is one line on stderr, says "error:" and names the problem; the exit status is the
-// one of usage and input errors.
-inline void expect_error(const std::string& args, const std::string& message) {
-  const CommandResult r = run_ernsim(args);
+// one of usage and input errors (a user's mistake is never an "internal error").
+inline void expect_error(const std::string& args, const std::string& message, int timeout_seconds = 300) {
+  const CommandResult r = run_ernsim(args, timeout_seconds);
   EXPECT_EQ(r.status, kStatusUsage) << args << ": exit status " << r.status << " (a crash or hang?)";
   EXPECT_THAT(r.errors, ::testing::HasSubstr(message)) << args;
   EXPECT_THAT(r.errors, ::testing::HasSubstr("error:")) << args;
+  EXPECT_THAT(r.errors, ::testing::Not(::testing::HasSubstr("internal error"))) << args;
   EXPECT_EQ(std::count(r.errors.begin(), r.errors.end(), '\n'), 1) << r.errors;
 }
 

@@ -342,7 +342,7 @@ TEST_F(Npy, AcceptsAnyValidSpellingOfTheHeaderDict) {
 
 TEST_F(Npy, RejectsAMissingFile) {
   const std::string file_path = path("no_such.npy");
-  expect_error([&] { read_npy(file_path); }, file_path, "cannot open: No such file or directory");
+  expect_error([&] { read_npy(file_path); }, file_path, "cannot open .npy file: No such file or directory");
 }
 
 TEST_F(Npy, RejectsADirectory) {

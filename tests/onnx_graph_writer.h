@@ -192,6 +192,12 @@ class GraphWriter {
     throw std::logic_error("GraphWriter: no attribute " + name);
   }
   onnx::GraphProto& graph() { return *graph_; }
+  // The version of `domain` ("" for ONNX's own) in opset_import.
+  void set_opset(const std::string& domain, int64_t version) {
+    for (auto& opset : *model_.mutable_opset_import()) {
+      if (opset.domain() == domain) opset.set_version(version);
+    }
+  }
   std::string bytes() const { return model_.SerializeAsString(); }
 
  private:

@@ -192,6 +192,27 @@ TEST(OnnxImport, RejectsABadLearnedEmbeddingTable) {
   }
 }
 
+// The BatchNormalization attributes of other opsets, at the values the importer supports, import
+// into the same network as the exporter's opset 11.
+TEST(OnnxImport, AcceptsTheAttributesOfOtherOpsets) {
+  GraphWriter plain;
+  plain.build_ern();
+  ActTensor image(3, 16, 16);
+  for (size_t i = 0; i < image.size(); ++i) image.data()[i] = static_cast<uint8_t>(i * 37);
+  const std::vector<int32_t> expected = run_golden(import_onnx_bytes(plain.bytes(), "plain.onnx"), image).class_sums;
+  for (const auto& [opset, attribute, value] : {std::tuple<int64_t, const char*, int64_t>{7, "spatial", 1},
+                                                {8, "spatial", 1}, {14, "training_mode", 0}, {21, "", 0}}) {
+    SCOPED_TRACE(opset);
+    GraphWriter g;
+    g.build_ern();
+    g.set_opset("", opset);
+    for (auto& node : *g.graph().mutable_node()) {
+      if (node.op_type() == "BatchNormalization" && *attribute) GraphWriter::int_attr(&node, attribute, value);
+    }
+    EXPECT_EQ(run_golden(import_onnx_bytes(g.bytes(), "other_opset.onnx"), image).class_sums, expected);
+  }
+}
+
 TEST(OnnxImport, RejectsMalformedBytes) {
   std::string bytes(200, '\xff');
   try {

@@ -285,6 +285,10 @@ def synthesize(config, top, keep=(), log_path=None):
     `keep` stay separate (keep_hierarchy), each flattened inside. Returns (counts per module,
     CPU seconds); the top's own counts are under its name. Raises SystemExit on a Yosys error."""
     params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(top)}
+    # The values go into a Yosys script, where `;` starts a command and `!` runs a shell: only integers.
+    for k, v in params.items():
+        if not isinstance(v, int) or isinstance(v, bool):
+            sys.exit(f"synth: {config['name']}: rtl.{k} must be an integer, not {v!r}")
     gen = generated_dir()
     sources = " ".join(os.path.join(RTL, s) for s in SOURCES)
     chparam = "".join(f" -set {k} {v}" for k, v in sorted(params.items()))

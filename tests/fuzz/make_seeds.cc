@@ -34,6 +34,19 @@ int main(int argc, char** argv) {
     std::ofstream(fmt::format("{}/qonnx_{}.onnx", onnx_dir, name), std::ios::binary)
         << ernsim::QonnxGraphWriter(variant).bytes();
   }
+  // The version-dependent BatchNormalization attributes the importer checks: spatial (opsets 7
+  // and 8) and training_mode (from opset 14).
+  for (const auto& [opset, attribute] : {std::pair<int64_t, const char*>{8, "spatial"}, {14, "training_mode"}}) {
+    ernsim::GraphWriter g;
+    g.build_ern(4);
+    g.set_opset("", opset);
+    for (auto& node : *g.graph().mutable_node()) {
+      if (node.op_type() == "BatchNormalization") {
+        ernsim::GraphWriter::int_attr(&node, attribute, std::string(attribute) == "spatial" ? 1 : 0);
+      }
+    }
+    std::ofstream(fmt::format("{}/ern_opset{}_{}.onnx", onnx_dir, opset, attribute), std::ios::binary) << g.bytes();
+  }
   std::vector<uint8_t> pixels(2 * 3 * 4 * 5);
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 7);
   ernsim::write_npy(npy_dir + "/images.npy", ernsim::NpyType::kUint8, {2, 3, 4, 5}, pixels.data());

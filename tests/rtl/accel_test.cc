@@ -165,6 +165,58 @@ TEST(AccelChecks, WatchdogNamesTheStuckStage) {
     EXPECT_THAT(std::string(e.what()), HasSubstr("watchdog: the accelerator made no progress for 20000 cycles "
                                                  "(load stage waiting for stores it reads"));
     EXPECT_THAT(std::string(e.what()), HasSubstr("3 jobs loaded, 3 computed, 3 stored"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("memory port: idle"));
+  }
+}
+
+// A program that keeps moving but runs past its cycle limit (ernsim run: four times the latency
+// model's cycles) is stopped with the same diagnosis: a looping DMA or engine never stalls.
+TEST(AccelChecks, ProgramPastItsCycleLimitIsStopped) {
+  const HwConfig config = load_hw_config("small");
+  const Network net = build_zoo_network(find_zoo_model("ERNs18-0.75x"), 32);
+  const Program program = compile_program(net, config);
+  Memory memory;
+  write_model(memory, program, net, config);
+  SimOptions options;
+  options.watchdog_cycles = 1000;
+  options.program_cycle_limit = 3000;
+  const std::vector<ActTensor> images = zoo_images(1, 32, 1);
+  const std::vector<GoldenResult> golden = {run_golden(net, images[0])};
+  try {
+    run_sc_sim(config, options, memory, [&](SimPorts& ports) {
+      Scoreboard sb;
+      run_network(ports, config, net, program, images, golden, sb);
+    });
+    FAIL() << "the limit did not stop the program";
+  } catch (const Error& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("watchdog: the program has run for more than 3000 cycles without "
+                                                 "finishing, a loop that moves but never ends (load stage"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("memory port:"));
+  }
+}
+
+// A memory that answers later than the watchdog allows: the diagnosis names the pending handshake.
+TEST(AccelChecks, WatchdogNamesAMemoryPortStall) {
+  HwConfig config = load_hw_config("small");
+  config.memory.latency_cycles = 5000;
+  const Network net = build_zoo_network(find_zoo_model("ERNs18-0.75x"), 32);
+  const Program program = compile_program(net, config);
+  Memory memory;
+  write_model(memory, program, net, config);
+  SimOptions options;
+  options.watchdog_cycles = 1000;
+  const std::vector<ActTensor> images = zoo_images(1, 32, 1);
+  const std::vector<GoldenResult> golden = {run_golden(net, images[0])};
+  try {
+    run_sc_sim(config, options, memory, [&](SimPorts& ports) {
+      Scoreboard sb;
+      run_network(ports, config, net, program, images, golden, sb);
+    });
+    FAIL() << "the watchdog did not fire";
+  } catch (const Error& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("watchdog: the accelerator made no progress for 1000 cycles "
+                                                 "(load stage fetching a descriptor"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("memory port: 1 read burst(s) in flight (0 beats read, 0 written)"));
   }
 }
 
@@ -176,8 +228,8 @@ struct CommandResult {
   std::string output;
 };
 
-CommandResult run(const std::string& args) {
-  FILE* pipe = popen((std::string(ERNSIM_BINARY) + " " + args + " 2>&1").c_str(), "r");
+CommandResult run(const std::string& args, const std::string& cwd = ".") {
+  FILE* pipe = popen(("cd " + cwd + " && " + std::string(ERNSIM_BINARY) + " " + args + " 2>&1").c_str(), "r");
   CommandResult r{-1, ""};
   if (!pipe) return r;
   std::array<char, 4096> buffer;
@@ -287,6 +339,26 @@ TEST(RunCli, TraceOfOneLayer) {
   std::filesystem::remove_all(dir);
 }
 
+// The VCD conversion gets the trace's name as an argument, never through a shell: a quote in it does
+// not break the conversion, and a command in it does not run.
+TEST(RunCli, VcdTraceNameIsNotAShellCommand) {
+  const std::string dir = temp_dir();
+  const std::string name = "it's $(touch ran).vcd";  // run in `dir`, where the command would leave "ran"
+  const std::string trace = dir + "/" + name;
+  std::string quoted = "'";  // for the test's own shell (popen) only
+  for (char c : name) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  const CommandResult r = run("run --model zoo:ERNs18-0.75x --size 32 --config small --trace " + quoted +
+                              " --trace-window 0:300", dir);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/ran")) << "a command in the trace's name ran";
+  std::ifstream in(trace);
+  const std::string vcd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(vcd, HasSubstr("$var"));
+  EXPECT_FALSE(std::filesystem::exists(trace + ".tmp.fst"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(RunCli, OptionErrors) {
   CommandResult r = run("run --model zoo:ERNs18 --size 32 --config small --trace-layer 3");
   EXPECT_NE(r.status, 0);
@@ -294,6 +366,9 @@ TEST(RunCli, OptionErrors) {
   r = run("run --model zoo:ERNs18 --size 32 --config small --mem-bytes-per-cycle 0");
   EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.output, HasSubstr("--mem-bytes-per-cycle 0"));
+  r = run("run --model zoo:ERNs18 --size 32 --config small --watchdog 1000 --mem-latency 500");
+  EXPECT_NE(r.status, 0);
+  EXPECT_THAT(r.output, HasSubstr("--watchdog 1000: must be longer than twice the memory latency (500 cycles)"));
   r = run("run --model zoo:ERNs18 --size 32 --config small --trace /tmp/x.fst --trace-layer 99");
   EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.output, HasSubstr("--trace-layer 99"));

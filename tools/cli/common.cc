@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/checked_number.h"
 #include "models/error.h"
 #include "models/heq/qonnx_import.h"
 #include "models/heq/zoo.h"
@@ -47,14 +48,30 @@ nlohmann::json provenance(const HwConfig* config) {
           {"created_utc", time}};
 }
 
+std::string with_range(const std::string& help, UintRange range) {
+  return fmt::format("{} ({} to {})", help, range.lo, range.hi);
+}
+
+std::string with_range(const std::string& help, RealRange range) {
+  return fmt::format("{} ({:g} to {:g})", help, range.lo, range.hi);
+}
+
+uint64_t uint_option(const po::variables_map& vm, const std::string& name, UintRange range) {
+  return parse_uint(vm[name].as<std::string>(), "--" + name, range.lo, range.hi);
+}
+
+double real_option(const po::variables_map& vm, const std::string& name, RealRange range) {
+  return parse_real(vm[name].as<std::string>(), "--" + name, range.lo, range.hi);
+}
+
 void add_model_options(po::options_description& options) {
   options.add_options()
       ("model", po::value<std::string>()->default_value(kDefaultModel),
        "FILE.onnx (exported by the official ERN library), zoo:NAME (see `ernsim zoo`) , random:SEED (a random "
        "network of the zoo's family, as `ernsim regress` makes them) or overflow:SEED (a network whose residual "
        "stream outgrows 16 bits in its layer \"big\": `ernsim run` must fail naming it)")
-      ("size", po::value<int>(), "input size of a zoo model, a multiple of 32 (default 256)")
-      ("seed", po::value<uint64_t>()->default_value(1), "seed of zoo weights and synthetic images");
+      ("size", po::value<std::string>(), with_range("input size of a zoo model, a multiple of 32 (default 256)", kSizeRange).c_str())
+      ("seed", po::value<std::string>()->default_value("1"), with_range("seed of zoo weights and synthetic images", kSeedRange).c_str());
 }
 
 void add_engine_options(po::options_description& options) {
@@ -63,17 +80,21 @@ void add_engine_options(po::options_description& options) {
        "hardware configuration: a name in configs/ or a JSON file")
       ("trace", po::value<std::string>(), "write a waveform: FILE.fst (FST) or FILE.vcd (VCD)")
       ("trace-window", po::value<std::string>(), "trace only cycles A to B (A:B, either may be empty)")
-      ("watchdog", po::value<uint64_t>()->default_value(100000),
-       "cycles without progress after which a run is stopped as hung");
+      ("watchdog", po::value<std::string>()->default_value("100000"),
+       with_range("cycles without progress after which a run is stopped as hung", kWatchdogRange).c_str());
 }
 
 void add_program_options(po::options_description& options) {
   options.add_options()
-      ("max-rows", po::value<int>()->default_value(kDefaultTileRows),
-       "output rows per job at most: smaller tiles overlap loads and stores with compute (0: as the buffers allow)")
-      ("mem-bytes-per-cycle", po::value<double>(), "override the configuration's memory bandwidth (bytes per cycle)")
-      ("mem-latency", po::value<uint32_t>(), "override the configuration's memory latency (cycles)")
-      ("clock-mhz", po::value<double>()->default_value(300.0), "clock for latency and FPS (an assumption)");
+      ("max-rows", po::value<std::string>()->default_value(std::to_string(kDefaultTileRows)),
+       with_range("output rows per job at most: smaller tiles overlap loads and stores with compute (0: as the "
+                  "buffers allow)", kMaxRowsRange).c_str())
+      ("mem-bytes-per-cycle", po::value<std::string>(),
+       with_range("override the configuration's memory bandwidth (bytes per cycle)", kBandwidthRange).c_str())
+      ("mem-latency", po::value<std::string>(),
+       with_range("override the configuration's memory latency (cycles)", kLatencyRange).c_str())
+      ("clock-mhz", po::value<std::string>()->default_value("300"),
+       with_range("clock for latency and FPS (an assumption)", kClockMhzRange).c_str());
 }
 
 void add_layer_output_options(po::options_description& options) {
@@ -85,30 +106,21 @@ void add_layer_output_options(po::options_description& options) {
 
 HwConfig program_config(const po::variables_map& vm) {
   HwConfig config = load_hw_config(vm["config"].as<std::string>());
-  if (vm.count("mem-bytes-per-cycle")) {
-    config.memory.bytes_per_cycle = vm["mem-bytes-per-cycle"].as<double>();
-    if (!(config.memory.bytes_per_cycle > 0) || config.memory.bytes_per_cycle > 1e6) {
-      fail("--mem-bytes-per-cycle {}: expected a positive bandwidth", config.memory.bytes_per_cycle);
-    }
-  }
+  if (vm.count("mem-bytes-per-cycle")) config.memory.bytes_per_cycle = real_option(vm, "mem-bytes-per-cycle", kBandwidthRange);
   if (vm.count("mem-latency")) {
-    config.memory.latency_cycles = vm["mem-latency"].as<uint32_t>();
-    if (config.memory.latency_cycles > 1000000) fail("--mem-latency {}: at most 1000000 cycles", config.memory.latency_cycles);
+    config.memory.latency_cycles = static_cast<uint32_t>(uint_option(vm, "mem-latency", kLatencyRange));
   }
   return config;
 }
 
 CompileOptions compile_options(const po::variables_map& vm) {
   CompileOptions options;
-  options.max_rows = vm["max-rows"].as<int>();
-  if (options.max_rows < 0) fail("--max-rows {}: expected 0 or more", options.max_rows);
+  options.max_rows = static_cast<int>(uint_option(vm, "max-rows", kMaxRowsRange));
   return options;
 }
 
 double clock_mhz(const po::variables_map& vm) {
-  const double mhz = vm["clock-mhz"].as<double>();
-  if (!(mhz > 0) || mhz > 1e5) fail("--clock-mhz {}: expected a positive clock", mhz);
-  return mhz;
+  return real_option(vm, "clock-mhz", kClockMhzRange);
 }
 
 SimOptions sim_options(const po::variables_map& vm) {
@@ -122,14 +134,14 @@ SimOptions sim_options(const po::variables_map& vm) {
     if (!vm.count("trace")) fail("--trace-window needs --trace FILE");
     parse_trace_window(vm["trace-window"].as<std::string>(), options);
   }
-  options.watchdog_cycles = vm["watchdog"].as<uint64_t>();
-  if (options.watchdog_cycles < 100) fail("--watchdog {}: at least 100 cycles", options.watchdog_cycles);
+  options.watchdog_cycles = uint_option(vm, "watchdog", kWatchdogRange);
   return options;
 }
 
 Network load_model(const po::variables_map& vm, ModelDetail detail) {
-  return load_model_spec(vm["model"].as<std::string>(), vm.count("size") ? std::optional<int>(vm["size"].as<int>()) : std::nullopt,
-                         vm["seed"].as<uint64_t>(), detail == ModelDetail::kStructure);
+  return load_model_spec(vm["model"].as<std::string>(),
+                         vm.count("size") ? std::optional<int>(static_cast<int>(uint_option(vm, "size", kSizeRange))) : std::nullopt,
+                         uint_option(vm, "seed", kSeedRange), detail == ModelDetail::kStructure);
 }
 
 std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& net) {
@@ -141,9 +153,8 @@ std::vector<ActTensor> load_images(const po::variables_map& vm, const std::strin
                                    int width) {
   if (!vm.count("input")) {
     if (height != width) fail("synthetic images are square; {} needs --input", model);
-    const int count = vm.count("images") ? vm["images"].as<int>() : kDefaultImages;
-    if (count <= 0 || count > 10000) fail("--images {}: expected 1 to 10000", count);
-    return zoo_images(count, height, vm["seed"].as<uint64_t>());
+    const int count = vm.count("images") ? static_cast<int>(uint_option(vm, "images", kImagesRange)) : kDefaultImages;
+    return zoo_images(count, height, uint_option(vm, "seed", kSeedRange));
   }
   return read_images(vm["input"].as<std::string>(), channels, height, width);
 }

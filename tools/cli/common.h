@@ -36,6 +36,40 @@ const std::vector<std::string>& invocation();
 // without a configuration) and the UTC time it was written.
 constexpr int kReportSchemaVersion = 2;
 nlohmann::json provenance(const HwConfig* config);
+// The range of every number a command takes (docs/verification.md, "Input limits"); the help texts
+// and the errors quote them from here.
+struct UintRange {
+  uint64_t lo, hi;
+};
+struct RealRange {
+  double lo, hi;
+};
+constexpr UintRange kSeedRange{0, UINT64_MAX};
+constexpr UintRange kSizeRange{1, 8192};  // input size (a zoo model needs a multiple of 32)
+constexpr UintRange kImagesRange{1, 10000};
+constexpr UintRange kWatchdogRange{100, 1000000000};
+constexpr UintRange kMaxRowsRange{0, 8192};
+constexpr RealRange kClockMhzRange{1, 10000};
+constexpr RealRange kBandwidthRange{kMinBytesPerCycle, kMaxBytesPerCycle};
+constexpr UintRange kLatencyRange{0, kMaxLatencyCycles};
+constexpr UintRange kLayerRange{0, 100000};  // a layer index (the model bounds it further)
+constexpr UintRange kCountRange{1, 100000};   // random layers or networks per item
+constexpr UintRange kJobsRange{1, 1024};
+constexpr UintRange kRtlParameterRange{1, 256};  // sweep values; the configuration checks each further
+constexpr UintRange kShardsRange{1, 100000};
+constexpr UintRange kSlurmShardsRange{1, 1000};  // regress --slurm: array tasks
+constexpr RealRange kPollRange{0.2, 600};         // regress --slurm: seconds between squeue queries
+constexpr UintRange kBatchRange{1, 10000};  // random layers per regress-layers process
+constexpr uint64_t kMaxSuiteItems = 1000000;
+constexpr RealRange kTimeoutRange{0.001, 604800};  // seconds: up to a week
+
+// "HELP (LO to HI)": an option's help text with its range.
+std::string with_range(const std::string& help, UintRange range);
+std::string with_range(const std::string& help, RealRange range);
+
+// The value of a numeric option, checked against its range ("--NAME TEXT: expected ...").
+uint64_t uint_option(const po::variables_map& vm, const std::string& name, UintRange range);
+double real_option(const po::variables_map& vm, const std::string& name, RealRange range);
 
 // --model, --size and --seed, as every command that runs a model takes them.
 void add_model_options(po::options_description& options);

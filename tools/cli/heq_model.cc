@@ -22,12 +22,12 @@ bool is_heq_model(const po::variables_map& vm) {
 heq::Network load_heq_model(const po::variables_map& vm) {
   const std::string spec = vm["model"].as<std::string>();
   if (const heq::ZooModel* model = zoo_model(spec)) {
-    const int size = vm.count("size") ? vm["size"].as<int>() : model->default_size;
-    return heq::build_zoo_network(*model, size, vm["seed"].as<uint64_t>());
+    const int size = vm.count("size") ? static_cast<int>(uint_option(vm, "size", kSizeRange)) : model->default_size;
+    return heq::build_zoo_network(*model, size, uint_option(vm, "seed", kSeedRange));
   }
   heq::Network net = heq::import_qonnx(spec);
   if (vm.count("size")) {
-    const int size = vm["size"].as<int>();
+    const int size = static_cast<int>(uint_option(vm, "size", kSizeRange));
     if (size != net.input_height() || size != net.input_width()) {
       fail("--size {}: {} has a fixed {}x{} input", size, spec, net.input_height(), net.input_width());
     }

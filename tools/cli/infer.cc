@@ -73,7 +73,7 @@ int run_infer(int argc, char** argv) {
   add_model_options(options);
   options.add_options()
       ("input", po::value<std::string>(), "images, uint8 N x 3 x H x W .npy")
-      ("images", po::value<int>(), "number of synthetic images without --input (default 2)")
+      ("images", po::value<std::string>(), with_range("number of synthetic images without --input (default 2)", kImagesRange).c_str())
       ("output", po::value<std::string>(), "write logits, float32 N x classes .npy")
       ("dump-layers", po::value<std::string>(), "write every tensor of every image to DIR")
       ("kernels", po::value<std::string>()->default_value("packed"), "packed or reference");

@@ -78,7 +78,7 @@ int run_info(int argc, char** argv) {
   add_model_options(options);
   options.add_options()
       ("input", po::value<std::string>(), "images for the observed ranges (default: synthetic)")
-      ("images", po::value<int>(), "number of synthetic images (default 2)");
+      ("images", po::value<std::string>(), with_range("number of synthetic images (default 2)", kImagesRange).c_str());
   po::variables_map vm;
   if (!parse_command(argc, argv,
                      "usage: ernsim info [--model FILE.onnx|zoo:NAME] [--size N] [--input IMAGES.npy]\n\n"

@@ -33,10 +33,10 @@ int run_layers(int argc, char** argv) {
   add_model_options(options);
   add_engine_options(options);
   options.add_options()
-      ("layer", po::value<int>(), "run only layer K (see `ernsim info`)")
+      ("layer", po::value<std::string>(), "run only layer K (see `ernsim info`)")
       ("all", po::bool_switch(), "run every layer (the default)")
       ("input", po::value<std::string>(), "images, uint8 N x 3 x H x W .npy (default: synthetic)")
-      ("image", po::value<int>()->default_value(0), "which image of the input feeds the layers")
+      ("image", po::value<std::string>()->default_value("0"), "which image of the input feeds the layers (0-based)")
       ("report", po::value<std::string>(), "write a JSON report");
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
@@ -47,14 +47,14 @@ int run_layers(int argc, char** argv) {
 
   const Network net = load_model(vm);
   const std::vector<ActTensor> images = load_images(vm, net);
-  const int image = vm["image"].as<int>();
-  if (image < 0 || image >= static_cast<int>(images.size())) {
+  const uint64_t image = uint_option(vm, "image", {0, kImagesRange.hi - 1});
+  if (image >= images.size()) {
     fail("--image {}: the input has {} image(s)", image, images.size());
   }
   std::vector<int> layers;
   if (vm.count("layer")) {
-    const int k = vm["layer"].as<int>();
-    if (k < 0 || k >= static_cast<int>(net.layers.size())) fail("--layer {}: {} has layers 0..{}", k, net.name, net.layers.size() - 1);
+    const int k = static_cast<int>(uint_option(vm, "layer", kLayerRange));
+    if (k >= static_cast<int>(net.layers.size())) fail("--layer {}: {} has layers 0..{}", k, net.name, net.layers.size() - 1);
     layers.push_back(k);
   } else {
     for (int k = 0; k < static_cast<int>(net.layers.size()); ++k) layers.push_back(k);

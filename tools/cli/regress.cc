@@ -27,8 +27,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/checked_number.h"
 #include "models/closest_name.h"
 #include "models/error.h"
+#include "models/input_file.h"
 #include "models/golden.h"
 #include "models/zoo.h"
 #include "sim/hw_config.h"
@@ -159,6 +161,22 @@ std::vector<std::string> fixture_names(const std::string& dir) {
   return names;
 }
 
+// A random item's count: --count, else its "count" field.
+int item_count(const nlohmann::json& entry, const Overrides& o, const std::string& where) {
+  if (o.count) return o.count;
+  if (!entry.contains("count")) fail("{}: a random item needs a \"count\"", where);
+  return static_cast<int>(json_uint(entry["count"], where + ": \"count\"", kCountRange.lo, kCountRange.hi));
+}
+
+// A random item's first seed: its "seed" (default 1) shifted by --seed; its last seed must not wrap.
+uint64_t item_seed(const nlohmann::json& entry, const Overrides& o, int count, const std::string& where) {
+  const uint64_t seed = entry.contains("seed") ? json_uint(entry["seed"], where + ": \"seed\"", kSeedRange.lo, kSeedRange.hi) : 1;
+  if (seed > UINT64_MAX - o.seed_shift || seed + o.seed_shift > UINT64_MAX - static_cast<uint64_t>(count)) {
+    fail("{}: seed {} shifted by --seed {} with {} items passes 2^64 - 1", where, seed, o.seed_shift, count);
+  }
+  return seed + o.seed_shift;
+}
+
 bool config_selected(const Overrides& o, const std::string& config) {
   return o.configs.empty() || std::find(o.configs.begin(), o.configs.end(), config) != o.configs.end();
 }
@@ -177,6 +195,7 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
   const std::vector<std::string> compiled = compiled_engine_configs();
   std::vector<Item> items;
   auto add = [&](Item item) {
+    if (items.size() >= kMaxSuiteItems) fail("{}: expands to more than {} items", path, kMaxSuiteItems);
     if (item.skip_reason.empty() && !item.config.empty() &&
         std::find(compiled.begin(), compiled.end(), item.config) == compiled.end()) {
       item.skip_reason = fmt::format("configuration {} is not compiled into this ernsim", item.config);
@@ -212,8 +231,8 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
       }
     } else if (kind == "zoo") {
       const std::string model = field<std::string>(entry, "model", "", where);
-      const int size = field<int>(entry, "size", 0, where);
-      if (model.empty() || size <= 0) fail("{}: a zoo item needs \"model\" and \"size\"", where);
+      if (model.empty() || !entry.contains("size")) fail("{}: a zoo item needs \"model\" and \"size\"", where);
+      const uint64_t size = json_uint(entry["size"], where + ": \"size\"", kSizeRange.lo, kSizeRange.hi);
       try {
         find_zoo_model(model);
       } catch (const Error& e) {
@@ -230,10 +249,11 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
         add(std::move(item));
       }
     } else if (kind == "random-layers") {
-      const int count = o.count ? o.count : field<int>(entry, "count", 0, where);
-      const int batch = field<int>(entry, "batch", 50, where);
-      const uint64_t seed = field<uint64_t>(entry, "seed", 1, where) + o.seed_shift;
-      if (count <= 0 || batch <= 0) fail("{}: \"count\" and \"batch\" must be positive", where);
+      const int count = item_count(entry, o, where);
+      const int batch = entry.contains("batch")
+                            ? static_cast<int>(json_uint(entry["batch"], where + ": \"batch\"", kBatchRange.lo, kBatchRange.hi))
+                            : 50;
+      const uint64_t seed = item_seed(entry, o, count, where);
       for (const std::string& config : suite_configs(entry, where)) {
         if (!config_selected(o, config)) continue;
         for (int first = 0; first < count; first += batch) {
@@ -249,9 +269,8 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
         }
       }
     } else if (kind == "random-networks") {
-      const int count = o.count ? o.count : field<int>(entry, "count", 0, where);
-      const uint64_t seed = field<uint64_t>(entry, "seed", 1, where) + o.seed_shift;
-      if (count <= 0) fail("{}: \"count\" must be positive", where);
+      const int count = item_count(entry, o, where);
+      const uint64_t seed = item_seed(entry, o, count, where);
       std::vector<std::string> configs;
       for (const std::string& c : suite_configs(entry, where)) {
         if (config_selected(o, c)) configs.push_back(c);
@@ -267,9 +286,8 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
         add(std::move(item));
       }
     } else if (kind == "stream-overflow") {
-      const int count = o.count ? o.count : field<int>(entry, "count", 0, where);
-      const uint64_t seed = field<uint64_t>(entry, "seed", 1, where) + o.seed_shift;
-      if (count <= 0) fail("{}: \"count\" must be positive", where);
+      const int count = item_count(entry, o, where);
+      const uint64_t seed = item_seed(entry, o, count, where);
       for (const std::string& config : suite_configs(entry, where)) {
         if (!config_selected(o, config)) continue;
         for (int i = 0; i < count; ++i) {
@@ -818,15 +836,14 @@ int submit_to_slurm(const po::variables_map& vm, const std::string& suite_file, 
                     size_t item_count) {
   namespace fs = std::filesystem;
   SlurmRun run;
-  run.shards = vm["shards"].as<int>();
+  run.shards = static_cast<int>(uint_option(vm, "shards", kSlurmShardsRange));
   if (static_cast<size_t>(run.shards) > item_count) {
     fail("--shards {}: the suite has {} items (at most one shard per item)", run.shards, item_count);
   }
-  run.cpus_per_task = vm.count("jobs") ? vm["jobs"].as<int>() : 1;
+  run.cpus_per_task = vm.count("jobs") ? static_cast<int>(uint_option(vm, "jobs", kJobsRange)) : 1;
   if (vm.count("partition")) check_slurm_partition(run.partition = vm["partition"].as<std::string>());
   if (vm.count("time")) check_slurm_time_limit(run.time_limit = vm["time"].as<std::string>());
-  run.poll_seconds = vm["poll"].as<double>();
-  if (!(run.poll_seconds >= 0.2) || run.poll_seconds > 600) fail("--poll {}: expected 0.2 to 600 seconds", run.poll_seconds);
+  run.poll_seconds = real_option(vm, "poll", kPollRange);
   if (vm.count("baseline")) read_baseline(vm["baseline"].as<std::string>(), vm["update-baseline"].as<bool>());
   run.job_name = "ernsim-" + suite_name;
   std::replace_if(run.job_name.begin(), run.job_name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_'; }, '_');
@@ -855,9 +872,8 @@ int submit_to_slurm(const po::variables_map& vm, const std::string& suite_file, 
   const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
   if (ec) fail("--slurm: cannot find this ernsim's path ({})", ec.message());
   std::vector<std::string> common = {self, "regress", "--suite", fs::absolute(suite_file).string(), "--seed",
-                                     std::to_string(vm["seed"].as<uint64_t>()), "--timeout",
-                                     fmt::format("{}", vm["timeout"].as<double>())};
-  if (vm.count("count")) common.insert(common.end(), {"--count", std::to_string(vm["count"].as<int>())});
+                                     vm["seed"].as<std::string>(), "--timeout", vm["timeout"].as<std::string>()};
+  if (vm.count("count")) common.insert(common.end(), {"--count", vm["count"].as<std::string>()});
   if (vm.count("configs")) common.insert(common.end(), {"--configs", vm["configs"].as<std::string>()});
   run.shard_command = common;
   run.shard_command.insert(run.shard_command.end(), {"--jobs", std::to_string(run.cpus_per_task)});
@@ -900,12 +916,15 @@ int run_regress(int argc, char** argv) {
   po::options_description options("regress options");
   options.add_options()
       ("suite", po::value<std::string>()->default_value("smoke"), "a suite in tests/suites (smoke, full) or a JSON file")
-      ("count", po::value<int>(), "override the count of every random item (layers and networks)")
-      ("seed", po::value<uint64_t>()->default_value(0), "shift every random item's seeds by S (a new regression)")
-      ("jobs,j", po::value<int>(), "parallel worker processes (default: the number of cores)")
+      ("count", po::value<std::string>(),
+       with_range("override the count of every random item (layers and networks)", kCountRange).c_str())
+      ("seed", po::value<std::string>()->default_value("0"),
+       with_range("shift every random item's seeds by S (a new regression)", kSeedRange).c_str())
+      ("jobs,j", po::value<std::string>(), with_range("parallel worker processes (default: the number of cores)", kJobsRange).c_str())
       ("shard", po::value<std::string>(), "run shard I of N (I/N, 1-based): items I, I+N, I+2N, ...")
       ("configs", po::value<std::string>(), "run only items on these configurations (comma-separated)")
-      ("timeout", po::value<double>()->default_value(1800), "seconds after which an item is killed and failed")
+      ("timeout", po::value<std::string>()->default_value("1800"),
+       with_range("seconds after which an item is killed and failed", kTimeoutRange).c_str())
       ("junit", po::value<std::string>(), "write JUnit XML")
       ("report", po::value<std::string>(), "write a JSON report")
       ("keep-failing", po::value<std::string>(), "for each failure, save its inputs, report and a waveform of the "
@@ -915,12 +934,13 @@ int run_regress(int argc, char** argv) {
                                              "with FILE (tests/baselines/SUITE.json); fail beyond its tolerance")
       ("update-baseline", po::bool_switch(), "rewrite --baseline FILE with this run's cycles (when every item passed)")
       ("slurm", po::bool_switch(), "submit the suite to Slurm: a job array of --shards tasks and a merge job; wait")
-      ("shards", po::value<int>()->default_value(4), "--slurm: array tasks, one shard each (1 to 1000)")
+      ("shards", po::value<std::string>()->default_value("4"),
+       with_range("--slurm: array tasks, one shard each", kSlurmShardsRange).c_str())
       ("partition", po::value<std::string>(), "--slurm: the partition (default: the cluster's)")
       ("time", po::value<std::string>(), "--slurm: time limit of each task (sbatch --time: M, H:M:S, D-H:M, ...)")
       ("slurm-dir", po::value<std::string>(), "--slurm: directory for the shards' and the merge's files, on a file "
                                               "system every node shares (default: ./regress-slurm-SUITE-TIME)")
-      ("poll", po::value<double>()->default_value(5), "--slurm: seconds between squeue queries (0.2 to 600)")
+      ("poll", po::value<std::string>()->default_value("5"), with_range("--slurm: seconds between squeue queries", kPollRange).c_str())
       ("merge-shards", po::value<std::string>(), "merge the reports of --shards N shards in DIR instead of running "
                                                  "(the merge job of --slurm)");
   po::variables_map vm;
@@ -939,10 +959,9 @@ int run_regress(int argc, char** argv) {
   }
   Overrides overrides;
   if (vm.count("count")) {
-    overrides.count = vm["count"].as<int>();
-    if (overrides.count < 1) fail("--count {}: expected at least 1", overrides.count);
+    overrides.count = static_cast<int>(uint_option(vm, "count", kCountRange));
   }
-  overrides.seed_shift = vm["seed"].as<uint64_t>();
+  overrides.seed_shift = uint_option(vm, "seed", kSeedRange);
   if (vm.count("configs")) {
     std::stringstream list(vm["configs"].as<std::string>());
     for (std::string c; std::getline(list, c, ',');) {
@@ -951,20 +970,18 @@ int run_regress(int argc, char** argv) {
     if (overrides.configs.empty()) fail("--configs: expected configuration names");
     for (const std::string& c : overrides.configs) check_config_name(c, "--configs");
   }
-  int jobs = vm.count("jobs") ? vm["jobs"].as<int>() : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (jobs < 1 || jobs > 1024) fail("--jobs {}: expected 1 to 1024", jobs);
+  const int jobs = vm.count("jobs") ? static_cast<int>(uint_option(vm, "jobs", kJobsRange))
+                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int shard = 1, shards = 1;
   if (vm.count("shard")) {
     const std::string s = vm["shard"].as<std::string>();
-    char tail = 0;
-    if (std::sscanf(s.c_str(), "%d/%d%c", &shard, &shards, &tail) != 2 || shards < 1 || shard < 1 || shard > shards) {
-      fail("--shard {}: expected I/N with 1 <= I <= N", s);
-    }
+    const size_t slash = s.find('/');
+    if (slash == std::string::npos) fail("--shard {}: expected I/N with 1 <= I <= N", s);
+    shards = static_cast<int>(parse_uint(s.substr(slash + 1), "--shard " + s + ": N", kShardsRange.lo, kShardsRange.hi));
+    shard = static_cast<int>(parse_uint(s.substr(0, slash), "--shard " + s + ": I", 1, static_cast<uint64_t>(shards)));
   }
-  const double timeout = vm["timeout"].as<double>();
-  if (!(timeout > 0)) fail("--timeout {}: expected a positive number of seconds", timeout);
-  const int merge_shards = vm["shards"].as<int>();
-  if (merge_shards < 1 || merge_shards > 1000) fail("--shards {}: expected 1 to 1000", merge_shards);
+  const double timeout = real_option(vm, "timeout", kTimeoutRange);
+  const int merge_shards = static_cast<int>(uint_option(vm, "shards", kSlurmShardsRange));
   if (vm["update-baseline"].as<bool>() && !vm.count("baseline")) fail("--update-baseline: needs --baseline FILE");
   for (const char* option : {"shards", "partition", "time", "slurm-dir", "poll"}) {
     const bool given = vm.count(option) && !vm[option].defaulted();
@@ -983,8 +1000,8 @@ int run_regress(int argc, char** argv) {
   if (vm.count("keep-failing")) check_output_dir(vm["keep-failing"].as<std::string>(), "--keep-failing");
 
   const std::string path = suite_path(vm["suite"].as<std::string>());
-  std::ifstream in(path);
-  if (!in) {
+  std::error_code exists_ec;
+  if (!std::filesystem::exists(path, exists_ec)) {
     std::vector<std::string> suites;
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(std::string(ERNSIM_SOURCE_DIR) + "/tests/suites", ec)) {
@@ -993,12 +1010,7 @@ int run_regress(int argc, char** argv) {
     fail("--suite {}: cannot open {}{}", vm["suite"].as<std::string>(), path,
          did_you_mean(vm["suite"].as<std::string>(), suites));
   }
-  nlohmann::json suite;
-  try {
-    suite = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    fail("{}: not valid JSON ({})", path, e.what());
-  }
+  const nlohmann::json suite = parse_json_file(path, "regression suite");
   const std::string suite_name = std::filesystem::path(path).stem().string();
   std::vector<Item> all = expand_suite(suite, path, overrides);
   std::vector<Item> items;

@@ -91,8 +91,9 @@ int run_regress_layers(int argc, char** argv) {
   po::options_description options("regress-layers options");
   add_engine_options(options);
   options.add_options()
-      ("count", po::value<int>()->default_value(100), "number of random layers")
-      ("seed", po::value<uint64_t>()->default_value(1), "seed of the first layer; layer i uses seed + i")
+      ("count", po::value<std::string>()->default_value("100"), with_range("number of random layers", kCountRange).c_str())
+      ("seed", po::value<std::string>()->default_value("1"),
+       with_range("seed of the first layer; layer i uses seed + i", kSeedRange).c_str())
       ("verbose,v", po::bool_switch(), "print every case, not only failures")
       ("report", po::value<std::string>(), "write a JSON report of every case")
       ("save-case", po::value<std::string>(), "write each case's inputs, expected and actual outputs into DIR/seed-S");
@@ -106,9 +107,9 @@ int run_regress_layers(int argc, char** argv) {
                      options, vm)) {
     return 0;
   }
-  const int count = vm["count"].as<int>();
-  if (count < 1) fail("--count {}: expected at least 1", count);
-  const uint64_t seed = vm["seed"].as<uint64_t>();
+  const int count = static_cast<int>(uint_option(vm, "count", kCountRange));
+  const uint64_t seed = uint_option(vm, "seed", kSeedRange);
+  if (seed > UINT64_MAX - static_cast<uint64_t>(count)) fail("--seed {}: seed + --count passes 2^64 - 1", seed);
   const bool verbose = vm["verbose"].as<bool>();
   const HwConfig config = load_hw_config(vm["config"].as<std::string>());
   if (vm.count("report")) check_output_path(vm["report"].as<std::string>(), "--report");

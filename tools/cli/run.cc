@@ -55,7 +55,7 @@ void save_inputs(const std::string& dir, const po::variables_map& vm, const Netw
             {static_cast<int64_t>(images.size()), in.channels, in.height, in.width}, flat.data());
   write_text_file(dir + "/model.txt",
                   fmt::format("{}\n{} ({} layers, input {}x{}); seed {}\n", vm["model"].as<std::string>(), net.name,
-                              net.layers.size(), in.height, in.width, vm["seed"].as<uint64_t>()),
+                              net.layers.size(), in.height, in.width, uint_option(vm, "seed", kSeedRange)),
                   "--save-inputs");
 }
 
@@ -67,9 +67,10 @@ int run_run(int argc, char** argv) {
   add_engine_options(options);
   options.add_options()
       ("input", po::value<std::string>(), "images, uint8 N x 3 x H x W .npy")
-      ("images", po::value<int>()->default_value(1), "number of synthetic images without --input")
+      ("images", po::value<std::string>()->default_value("1"),
+       with_range("number of synthetic images without --input", kImagesRange).c_str())
       ("output", po::value<std::string>(), "write logits, float32 N x classes .npy")
-      ("trace-layer", po::value<int>(), "trace the cycles in which layer K is computed")
+      ("trace-layer", po::value<std::string>(), "trace the cycles in which layer K is computed")
       ("check-estimate", "fail unless the latency estimate is within 1% of the RTL per layer and 0.5% in total")
       ("save-inputs", po::value<std::string>(), "write the images, the model's name and every golden tensor here")
       ("report", po::value<std::string>(), "write a JSON report");
@@ -85,16 +86,21 @@ int run_run(int argc, char** argv) {
   const HwConfig config = program_config(vm);
   const CompileOptions compile = compile_options(vm);
   SimOptions sim = sim_options(vm);
+  // Every read waits the latency without progress: a shorter watchdog would call that a hang.
+  if (sim.watchdog_cycles <= 2 * uint64_t{config.memory.latency_cycles}) {
+    fail("--watchdog {}: must be longer than twice the memory latency ({} cycles)", sim.watchdog_cycles,
+         config.memory.latency_cycles);
+  }
   if (vm.count("trace-layer")) {
     if (!vm.count("trace")) fail("--trace-layer needs --trace FILE");
     if (vm.count("trace-window")) fail("--trace-layer and --trace-window exclude each other");
-    sim.trace_layer = vm["trace-layer"].as<int>();
+    sim.trace_layer = static_cast<int>(uint_option(vm, "trace-layer", kLayerRange));
   }
 
   const auto wall_start = std::chrono::steady_clock::now();
   const Network net = load_model(vm);
-  if (sim.trace_layer >= static_cast<int>(net.layers.size()) || (vm.count("trace-layer") && sim.trace_layer < 0)) {
-    fail("--trace-layer {}: {} has layers 0..{}", vm["trace-layer"].as<int>(), net.name, net.layers.size() - 1);
+  if (sim.trace_layer >= static_cast<int>(net.layers.size())) {
+    fail("--trace-layer {}: {} has layers 0..{}", sim.trace_layer, net.name, net.layers.size() - 1);
   }
   const std::vector<ActTensor> images = load_images(vm, net);
   std::vector<GoldenResult> golden;
@@ -108,17 +114,20 @@ int run_run(int argc, char** argv) {
              "{:.1f} MiB of memory\n\n", net.name, config.name, config.macs_per_cycle(),
              config.memory.bytes_per_cycle, config.memory.latency_cycles, program.jobs.size(),
              program.memory_bytes / 1048576.0);
+  const auto estimate_start = std::chrono::steady_clock::now();
+  const LatencyEstimate estimate = estimate_latency(net, program, config);
+  const double estimate_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - estimate_start).count();
+  // The RTL matches the latency model within a percent; four times its cycles is a loop.
+  sim.program_cycle_limit = 4 * estimate.total_cycles + sim.watchdog_cycles;
   Scoreboard scoreboard;
   NetworkRunReport report;
   run_sc_sim(config, sim, memory, [&](SimPorts& ports) {
     check_engine_config(ports, config);
     report = run_network(ports, config, net, program, images, golden, scoreboard);
   });
-  const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  const auto estimate_start = std::chrono::steady_clock::now();
-  const LatencyEstimate estimate = estimate_latency(net, program, config);
-  const double estimate_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - estimate_start).count();
+  const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count() -
+                              estimate_seconds;
 
   int64_t macs = 0;
   for (const LayerRunReport& l : report.layers) macs += l.macs;

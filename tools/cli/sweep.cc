@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/checked_number.h"
 #include "models/error.h"
 #include "models/zoo.h"
 #include "sim/latency_model.h"
@@ -31,21 +32,28 @@ constexpr const char* kUsage =
     "Writes every point to the CSV (with the reason when the model does not fit a configuration) and\n"
     "plots FPS against LUTs with the Pareto front, and the paper's KV260 point for zoo models at 256.";
 
-std::vector<double> parse_list(const po::variables_map& vm, const char* option) {
-  std::vector<double> values;
+// The comma-separated values of a list option, each in `range`.
+std::vector<std::string> split_list(const po::variables_map& vm, const char* option) {
+  std::vector<std::string> items;
   std::stringstream in(vm[option].as<std::string>());
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    try {
-      size_t used = 0;
-      const double v = std::stod(item, &used);
-      if (used != item.size() || !(v > 0)) throw std::invalid_argument(item);
-      values.push_back(v);
-    } catch (const std::exception&) {
-      fail("--{} {}: expected comma-separated positive numbers", option, vm[option].as<std::string>());
-    }
+  for (std::string item; std::getline(in, item, ',');) items.push_back(item);
+  if (items.empty() || items.size() > 64) fail("--{}: expected 1 to 64 comma-separated values", option);
+  return items;
+}
+
+std::vector<int> parse_int_list(const po::variables_map& vm, const char* option, UintRange range) {
+  std::vector<int> values;
+  for (const std::string& item : split_list(vm, option)) {
+    values.push_back(static_cast<int>(parse_uint(item, fmt::format("--{} value", option), range.lo, range.hi)));
   }
-  if (values.empty() || values.size() > 64) fail("--{}: expected 1 to 64 values", option);
+  return values;
+}
+
+std::vector<double> parse_real_list(const po::variables_map& vm, const char* option, RealRange range) {
+  std::vector<double> values;
+  for (const std::string& item : split_list(vm, option)) {
+    values.push_back(parse_real(item, fmt::format("--{} value", option), range.lo, range.hi));
+  }
   return values;
 }
 
@@ -168,10 +176,13 @@ int run_sweep(int argc, char** argv) {
   options.add_options()
       ("config", po::value<std::string>()->default_value("default"),
        "base hardware configuration: a name in configs/ or a JSON file")
-      ("pe-out", po::value<std::string>()->default_value("8,16,32,64"), "PeOut values (output channels per cycle)")
-      ("pe-pix", po::value<std::string>()->default_value("1,2,4"), "PePix values (pixels per cycle)")
-      ("mem-bytes", po::value<std::string>(), "MemBytes values (port width; default: the base's)")
-      ("bandwidth", po::value<std::string>(), "memory bytes per cycle (default: the base's)")
+      ("pe-out", po::value<std::string>()->default_value("8,16,32,64"),
+       with_range("PeOut values (output channels per cycle)", kRtlParameterRange).c_str())
+      ("pe-pix", po::value<std::string>()->default_value("1,2,4"),
+       with_range("PePix values (pixels per cycle)", kRtlParameterRange).c_str())
+      ("mem-bytes", po::value<std::string>(),
+       with_range("MemBytes values (port width; default: the base's)", kRtlParameterRange).c_str())
+      ("bandwidth", po::value<std::string>(), with_range("memory bytes per cycle (default: the base's)", kBandwidthRange).c_str())
       ("csv", po::value<std::string>()->default_value("sweep.csv"), "write every point here")
       ("svg", po::value<std::string>()->default_value("sweep.svg"), "write the plot here");
   add_program_options(options);
@@ -181,12 +192,12 @@ int run_sweep(int argc, char** argv) {
   const double mhz = clock_mhz(vm);
   const HwConfig base = program_config(vm);
   const CompileOptions compile = compile_options(vm);
-  const std::vector<double> pe_outs = parse_list(vm, "pe-out");
-  const std::vector<double> pe_pixes = parse_list(vm, "pe-pix");
-  const std::vector<double> mem_bytes =
-      vm.count("mem-bytes") ? parse_list(vm, "mem-bytes") : std::vector<double>{static_cast<double>(base.mem_bytes)};
+  const std::vector<int> pe_outs = parse_int_list(vm, "pe-out", kRtlParameterRange);
+  const std::vector<int> pe_pixes = parse_int_list(vm, "pe-pix", kRtlParameterRange);
+  const std::vector<int> mem_bytes =
+      vm.count("mem-bytes") ? parse_int_list(vm, "mem-bytes", kRtlParameterRange) : std::vector<int>{base.mem_bytes};
   const std::vector<double> bandwidths =
-      vm.count("bandwidth") ? parse_list(vm, "bandwidth") : std::vector<double>{base.memory.bytes_per_cycle};
+      vm.count("bandwidth") ? parse_real_list(vm, "bandwidth", kBandwidthRange) : std::vector<double>{base.memory.bytes_per_cycle};
   if (pe_outs.size() * pe_pixes.size() * mem_bytes.size() * bandwidths.size() > 4096) {
     fail("the sweep has {} points; at most 4096", pe_outs.size() * pe_pixes.size() * mem_bytes.size() * bandwidths.size());
   }
@@ -194,9 +205,9 @@ int run_sweep(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   const Network net = load_model(vm, ModelDetail::kStructure);
   std::vector<Point> points;
-  for (double pe_out : pe_outs) {
-    for (double pe_pix : pe_pixes) {
-      for (double mb : mem_bytes) {
+  for (int pe_out : pe_outs) {
+    for (int pe_pix : pe_pixes) {
+      for (int mb : mem_bytes) {
         for (double bw : bandwidths) {
           Point p;
           p.pe_out = static_cast<int>(pe_out);
@@ -212,7 +223,6 @@ int run_sweep(int argc, char** argv) {
           j["rtl"]["MemBytes"] = p.mem_bytes;
           j["memory"] = {{"bytes_per_cycle", bw}, {"latency_cycles", base.memory.latency_cycles}};
           try {
-            if (pe_out != p.pe_out || pe_pix != p.pe_pix || mb != p.mem_bytes) fail("not an integer");
             const HwConfig config = hw_config_from_json(j, p.config_name);
             const Program program = compile_program(net, config, compile);
             const LatencyEstimate latency = estimate_latency(net, program, config);

@@ -1,7 +1,6 @@
 // `ernsim synth`: Yosys on the accelerator RTL (tools/synth.py) beside the resource model's
 // estimate, with the error.
 #include <fmt/core.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/error.h"
+#include "sim/process.h"
 #include "sim/resource_model.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
@@ -26,23 +26,6 @@ constexpr const char* kUsage =
     "-noiopad -noclkbuf, through tools/synth.py) and prints the measured LUT, FF, BRAM18 and DSP beside\n"
     "the resource model's estimate (`ernsim estimate`), with the error. --modules keeps the main modules\n"
     "apart and compares each. Takes minutes: about 4 for `small`, 15 for `default`.";
-
-// Runs a program with arguments (no shell) and returns its exit status.
-int run_program(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) fail("cannot start {}", args.front());
-  if (pid == 0) {
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  if (waitpid(pid, &status, 0) < 0) fail("waiting for {} failed", args.front());
-  if (!WIFEXITED(status)) return 128;
-  return WEXITSTATUS(status);
-}
 
 std::string error_percent(double estimate, double measured) {
   if (measured == 0) return estimate == 0 ? "0.0%" : "n/a";

@@ -10,8 +10,8 @@ namespace ernsim::cli {
 
 int run_zoo(int argc, char** argv) {
   po::options_description options("zoo options");
-  options.add_options()("size", po::value<int>()->default_value(kDefaultZooSize),
-                        "input size, a multiple of 32");
+  options.add_options()("size", po::value<std::string>()->default_value(std::to_string(kDefaultZooSize)),
+                        with_range("input size, a multiple of 32", kSizeRange).c_str());
   po::variables_map vm;
   if (!parse_command(argc, argv,
                      "usage: ernsim zoo [--size N]\n\nThe ERN and HEQ models that `--model zoo:NAME` builds "
@@ -19,7 +19,7 @@ int run_zoo(int argc, char** argv) {
                      options, vm)) {
     return 0;
   }
-  const int size = vm["size"].as<int>();
+  const int size = static_cast<int>(uint_option(vm, "size", kSizeRange));
   fmt::print("ERN model zoo at {}x{} (1000 classes, k = 10 pixel embedding)\n\n", size, size);
   fmt::print("{:<13} {:<10} {:<9} {:>6} {:>12} {:>9} {:>11} {:>6} {:>10} {:>10}\n", "model", "block",
              "blocks", "convs", "weights MiB", "paper MiB", "GMAC", "GOPs", "paper FPS", "paper top1");
