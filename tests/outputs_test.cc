@@ -43,12 +43,13 @@ TEST(ExitStatus, UsageErrorsAreStatusTwo) {
 }
 
 TEST(ExitStatus, AFailedCheckIsStatusOneAndLeavesNoLogits) {
-  // A memory slower than the watchdog's patience: the accelerator hangs, the watchdog stops it.
+  // A network whose residual stream outgrows the configuration's 16 bits: the run fails its check.
+  // (A watchdog shorter than the memory latency, which once stood in for a hang, is now refused as
+  // a usage error before the run.)
   TempDir dir;
-  const CommandResult r = run_ernsim("run --model zoo:ERNs18-0.75x --size 32 --config small --mem-latency 5000 "
-                                     "--watchdog 200 --output " + dir.file("logits.npy"));
+  const CommandResult r = run_ernsim("run --model overflow:7 --config small --output " + dir.file("logits.npy"));
   EXPECT_EQ(r.status, kStatusFailed) << r.output;
-  EXPECT_THAT(r.errors, HasSubstr("watchdog"));
+  EXPECT_THAT(r.errors, HasSubstr("do not fit the configured 16-bit stream"));
   EXPECT_FALSE(fs::exists(dir.file("logits.npy"))) << "a failed run wrote its logits";
 }
 
