@@ -296,13 +296,13 @@ TEST_F(RegressRun, AMergeFailsTheItemsOfAShardWithoutAReportNamingIt) {
 
 TEST(RegressSlurm, OptionsAreCheckedBeforeAnythingIsSubmitted) {
   const std::string base = "regress --suite smoke --slurm --slurm-dir /nonexistent/x ";
-  expect_error(base + "--shards 0", "--shards 0: expected 1 to 1000");
-  expect_error(base + "--shards 100000", "expected 1 to 1000");
+  expect_error(base + "--shards 0", "--shards 0: expected an integer from 1 to 1000");
+  expect_error(base + "--shards 100000", "expected an integer from 1 to 1000");
   expect_error(base + "--time 1:99", "--time 1:99: out of range");
   expect_error(base + "--time 'x;rm'", "expected minutes");
   expect_error(base + "--time 0", "expected a positive limit");
   expect_error(base + "--partition 'a b'", "expected a partition name");
-  expect_error(base + "--poll 0", "--poll 0: expected 0.2 to 600");
+  expect_error(base + "--poll 0", "--poll 0: expected a number from 0.2 to 600");
   expect_error(base + "--shard 1/2", "excludes --shard");
   expect_error(base + "--time 2-12:30:00 --partition debug", "--slurm-dir /nonexistent/x");
   expect_error("regress --suite smoke --time 10", "--time: only with --slurm");

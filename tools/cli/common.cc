@@ -12,6 +12,7 @@
 
 #include "models/checked_number.h"
 #include "models/error.h"
+#include "models/input_file.h"
 #include "models/heq/qonnx_import.h"
 #include "models/heq/zoo.h"
 #include "models/images.h"
@@ -201,17 +202,11 @@ bool parse_command(int argc, char** argv, const char* usage, po::options_descrip
 }
 
 std::string read_text_file(const std::string& path, const std::string& option, uintmax_t max_bytes) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (!fs::exists(st)) fail("{} {}: no such file", option, path);
-  if (!fs::is_regular_file(st)) fail("{} {}: not a regular file", option, path);
-  const uintmax_t size = fs::file_size(path, ec);
-  if (ec || size > max_bytes) fail("{} {}: larger than {} bytes", option, path, max_bytes);
-  std::ifstream in(path, std::ios::binary);
-  std::string text(static_cast<size_t>(size), '\0');
-  if (!in.read(text.data(), static_cast<std::streamsize>(size))) fail("{} {}: cannot read", option, path);
-  return text;
+  try {
+    return read_input_file(path, "file", max_bytes);
+  } catch (const Error& e) {
+    fail("{} {}", option, e.what());
+  }
 }
 
 void write_text_file(const std::string& path, const std::string& text, const std::string& option) {

@@ -121,7 +121,7 @@ SimOptions sim_options(const po::variables_map& vm);
 // path; never leaves a partial file.
 void write_text_file(const std::string& path, const std::string& text, const std::string& option);
 
-// The whole of regular file `path` of at most `max_bytes`, or fails naming `option` and the path.
+// The whole of regular file `path` of at most `max_bytes` (models/input_file.h), or fails naming `option` and the path.
 std::string read_text_file(const std::string& path, const std::string& option, uintmax_t max_bytes);
 
 // One tensor of golden runs to dump: its description and, per image, its value (act for uint8
