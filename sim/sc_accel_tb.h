@@ -32,9 +32,10 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
             const std::function<void(SimPorts&)>& body)
       : sc_core::sc_module(name),
         options_(options),
+        period_(static_cast<double>(clock_period_ps(options.clock_mhz)), sc_core::SC_PS),
         memory_(memory),
         body_(body),
-        clk_("clk", kPeriod),
+        clk_("clk", period_),
         dut_("dut"),
         mem_model_("memory", memory, timing) {
     dut_.clk_i(clk_);
@@ -148,10 +149,10 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
     next_cycle();
     start_.write(false);
     // The start pulse was sampled at the rising edge half a cycle ago.
-    const sc_core::sc_time started = sc_core::sc_time_stamp() - kPeriod / 2;
+    const sc_core::sc_time started = sc_core::sc_time_stamp() - period_ / 2;
     uint32_t last_steps = steps_.read(), last_state = state_.read();
     while (!done_.read()) {
-      sc_core::wait(kPeriod * static_cast<double>(options_.watchdog_cycles), done_.posedge_event());
+      sc_core::wait(period_ * static_cast<double>(options_.watchdog_cycles), done_.posedge_event());
       if (done_.read()) break;
       if (steps_.read() == last_steps && state_.read() == last_state) {
         fail_check("watchdog: the engine made no progress for {} cycles (state {}, {} steps issued, cycle {})",
@@ -163,7 +164,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
     // done rose just after a rising edge; cycles count the rising edges from start to done.
     const sc_core::sc_time finished = sc_core::sc_time_stamp();
     JobStatus status;
-    status.cycles = static_cast<uint64_t>((finished - started) / kPeriod + 0.5);
+    status.cycles = static_cast<uint64_t>((finished - started) / period_ + 0.5);
     sc_core::wait(clk_.negedge_event());
     status.overflows = overflows_.read();
     status.tile_error = tile_error_.read();
@@ -171,7 +172,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
   }
 
   void set_hold(bool hold) override { hold_.write(hold); }
-  uint64_t cycle() const override { return static_cast<uint64_t>(sc_core::sc_time_stamp() / kPeriod); }
+  uint64_t cycle() const override { return static_cast<uint64_t>(sc_core::sc_time_stamp() / period_); }
 
   // AccelPort: registers and memory.
   void reg_write(AccelReg reg, uint32_t value) override {
@@ -202,7 +203,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
     const uint64_t start = cycle();
     uint32_t last = progress();
     while (!irq_done_.read()) {
-      sc_core::wait(kPeriod * static_cast<double>(options_.watchdog_cycles), irq_done_.posedge_event());
+      sc_core::wait(period_ * static_cast<double>(options_.watchdog_cycles), irq_done_.posedge_event());
       check_memory();
       if (irq_done_.read()) break;
       const uint32_t now = progress();
@@ -220,8 +221,6 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
   }
 
  private:
-  static inline const sc_core::sc_time kPeriod{10, sc_core::SC_NS};
-
   // Something that moves while the accelerator works: jobs through the stages, engine steps and
   // memory beats.
   uint32_t progress() {
@@ -300,12 +299,12 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
       trace_layer();
       return;
     }
-    if (options_.trace_from > 0) sc_core::wait(kPeriod * static_cast<double>(options_.trace_from));
+    if (options_.trace_from > 0) sc_core::wait(period_ * static_cast<double>(options_.trace_from));
     trace_ = std::make_unique<VerilatedFstSc>();
     dut_.trace(trace_.get(), 99);
     trace_->open(options_.trace_path.c_str());
     if (options_.trace_to == std::numeric_limits<uint64_t>::max()) return;
-    sc_core::wait(kPeriod * static_cast<double>(options_.trace_to - options_.trace_from));
+    sc_core::wait(period_ * static_cast<double>(options_.trace_to - options_.trace_from));
     // Closed, but kept alive: the kernel calls every registered trace file until the end.
     trace_->close();
   }
@@ -326,6 +325,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
     const uint64_t now = cycle();
     if (current_layer_ >= 0 && static_cast<size_t>(current_layer_) < layer_spans_.size()) {
       layer_spans_[static_cast<size_t>(current_layer_)].second = now;
+      if (options_.on_layer_done) options_.on_layer_done();
     }
     current_layer_ = -1;
     if (irq_done_.read()) return;
@@ -339,6 +339,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
   bool running() const { return started_ && !irq_done_.read(); }
 
   SimOptions options_;
+  const sc_core::sc_time period_;  // the clock period, from options_.clock_mhz
   bool started_ = false;
   int64_t current_layer_ = -1;
   std::vector<std::pair<uint64_t, uint64_t>> layer_spans_;

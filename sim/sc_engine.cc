@@ -2,6 +2,7 @@
 
 #include <systemc.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -40,6 +41,12 @@ void parse_trace_window(const std::string& text, SimOptions& options) {
   options.trace_from = number(text.substr(0, colon), 0);
   options.trace_to = number(text.substr(colon + 1), std::numeric_limits<uint64_t>::max());
   if (options.trace_to <= options.trace_from) fail("--trace-window {}: the window is empty", text);
+}
+
+uint64_t clock_period_ps(double clock_mhz) {
+  // Above 100 GHz the rounding to picoseconds would be more than 5%; no accelerator runs below 1 MHz.
+  if (!(clock_mhz >= 1) || clock_mhz > 1e5) fail("clock of {} MHz: the testbench takes 1 to 100000 MHz", clock_mhz);
+  return static_cast<uint64_t>(std::llround(1e6 / clock_mhz));
 }
 
 const CompiledEngine& matching_engine(const HwConfig& config) {
@@ -89,6 +96,7 @@ void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memor
     // One trace format per Verilated model: VCD is converted from FST afterwards.
     if (vcd) sim_options.trace_path = options.trace_path + ".tmp.fst";
   }
+  clock_period_ps(options.clock_mhz);  // checked before elaborating
   g_elaborated = true;
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   std::exception_ptr error;

@@ -27,7 +27,14 @@ struct SimOptions {
   // loops makes progress of a kind (beats, steps) and would never trip the watchdog alone.
   uint64_t program_cycle_limit = 0;
   int trace_layer = -1;  // trace while the first run of a program computes this layer (not a window)
+  double clock_mhz = 100.0;  // the testbench clock, so that a trace's times are real times
+  // Called when the compute stage of a program leaves a layer (progress; costs nothing otherwise).
+  std::function<void()> on_layer_done;
 };
+
+// The clock period in picoseconds (the kernel's time resolution, which the Verilated models'
+// 1 ps precision fixes): 1/clock_mhz to the nearest picosecond. Throws Error outside 1..100000 MHz.
+uint64_t clock_period_ps(double clock_mhz);
 
 // Both ways into the simulated accelerator.
 class SimPorts : public EnginePort, public AccelPort {};

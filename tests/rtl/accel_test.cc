@@ -311,31 +311,38 @@ TEST(RunCli, HalvingBandwidthSlowsMemoryBoundLayersOnly) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(RunCli, TraceOfOneLayer) {
+// The trace's times are real times at --clock-mhz: at two clocks, the traced layer starts at its
+// start cycle times the period and lasts about its cycles, and the timescale is the kernel's 1 ps.
+TEST(RunCli, TraceOfOneLayerIsInRealTimeAtTheClock) {
   const std::string dir = temp_dir();
-  const CommandResult r = run("run --model zoo:ERNs18-0.75x --size 32 --config small --trace " + dir +
-                              "/layer5.fst --trace-layer 5 --report " + dir + "/r.json");
-  ASSERT_EQ(r.status, 0) << r.output;
-  ASSERT_TRUE(std::filesystem::exists(dir + "/layer5.fst"));
-  FILE* pipe = popen(("fst2vcd -f " + dir + "/layer5.fst").c_str(), "r");
-  std::string vcd;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) vcd.append(buffer.data(), n);
-  ASSERT_EQ(pclose(pipe), 0);
-  EXPECT_THAT(vcd, HasSubstr("layer_o"));
-  // The window holds about the layer's cycles (10 ns each).
-  uint64_t first = 0, last = 0;
-  std::istringstream in(vcd);
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] != '#') continue;
-    const uint64_t t = std::stoull(line.substr(1));
-    if (first == 0) first = t;
-    last = t;
+  for (const int mhz : {250, 400}) {
+    const std::string trace = fmt::format("{}/layer5_{}.vcd", dir, mhz), report = fmt::format("{}/r{}.json", dir, mhz);
+    const CommandResult r = run(fmt::format("run --model zoo:ERNs18-0.75x --size 32 --config small --clock-mhz {} "
+                                            "--trace {} --trace-layer 5 --report {}", mhz, trace, report));
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::ifstream file(trace);
+    const std::string vcd((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(vcd, HasSubstr("layer_o"));
+    const size_t timescale = vcd.find("$timescale");
+    ASSERT_NE(timescale, std::string::npos);
+    std::istringstream scale(vcd.substr(timescale + 10, 40));
+    std::string unit;
+    scale >> unit;
+    EXPECT_EQ(unit, "1ps") << vcd.substr(timescale, 40);
+    uint64_t first = 0, last = 0;
+    std::istringstream in(vcd);
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] != '#') continue;
+      const uint64_t t = std::stoull(line.substr(1));
+      if (first == 0) first = t;
+      last = t;
+    }
+    const double period_ps = 1e6 / mhz;
+    const nlohmann::json layer = read_json(report)["layers"][5];
+    EXPECT_NEAR(static_cast<double>(first) / period_ps, layer["start_cycle"].get<double>(), 1) << mhz;
+    const double cycles = layer["cycles"].get<double>();
+    EXPECT_NEAR(static_cast<double>(last - first) / period_ps, cycles, 0.05 * cycles + 5) << mhz;
   }
-  const double traced = static_cast<double>(last - first) / 10000;
-  const double layer = read_json(dir + "/r.json")["layers"][5]["cycles"].get<double>();
-  EXPECT_NEAR(traced, layer, 0.05 * layer + 5);
   std::filesystem::remove_all(dir);
 }
 
@@ -369,6 +376,11 @@ TEST(RunCli, OptionErrors) {
   r = run("run --model zoo:ERNs18 --size 32 --config small --watchdog 1000 --mem-latency 500");
   EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.output, HasSubstr("--watchdog 1000: must be longer than twice the memory latency (500 cycles)"));
+  for (const char* mhz : {"0.5", "10001", "nan"}) {
+    r = run(std::string("run --model zoo:ERNs18 --size 32 --config small --clock-mhz ") + mhz);
+    EXPECT_EQ(r.status, kExitUsage) << mhz;
+    EXPECT_THAT(r.output, HasSubstr(std::string("--clock-mhz ") + mhz)) << mhz;
+  }
   r = run("run --model zoo:ERNs18 --size 32 --config small --trace /tmp/x.fst --trace-layer 99");
   EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.output, HasSubstr("--trace-layer 99"));

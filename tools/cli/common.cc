@@ -135,6 +135,7 @@ SimOptions sim_options(const po::variables_map& vm) {
     if (!vm.count("trace")) fail("--trace-window needs --trace FILE");
     parse_trace_window(vm["trace-window"].as<std::string>(), options);
   }
+  if (vm.count("clock-mhz")) options.clock_mhz = clock_mhz(vm);
   options.watchdog_cycles = uint_option(vm, "watchdog", kWatchdogRange);
   return options;
 }
