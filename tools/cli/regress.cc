@@ -38,6 +38,7 @@
 #include "sim/sc_engine.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/progress.h"
 #include "tools/cli/regress.h"
 #include "tools/cli/regress_baseline.h"
 #include "tools/cli/regress_slurm.h"
@@ -480,49 +481,6 @@ void judge(Item& item, int wait_status, bool timed_out, double timeout, const st
   item.failures.push_back(std::move(f));
 }
 
-std::string format_duration(double seconds) {
-  const int s = static_cast<int>(seconds + 0.5);
-  return s >= 3600 ? fmt::format("{}h{:02}m", s / 3600, s / 60 % 60)
-         : s >= 60 ? fmt::format("{}m{:02}s", s / 60, s % 60) : fmt::format("{}s", s);
-}
-
-class Progress {
- public:
-  Progress(size_t total, bool tty) : total_(total), tty_(tty), start_(Clock::now()) {}
-  void update(size_t done, int passed, int failed, int skipped, size_t running) {
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    const double eta = done ? elapsed / static_cast<double>(done) * static_cast<double>(total_ - done) : 0;
-    const int width = 30;
-    const int filled = total_ ? static_cast<int>(width * done / total_) : width;
-    std::string line = fmt::format("[{}{}] {}/{}  pass {}  fail {}  skip {}  running {}  {} elapsed, ETA {}",
-                                   std::string(static_cast<size_t>(filled), '#'),
-                                   std::string(static_cast<size_t>(width - filled), '.'), done, total_, passed,
-                                   failed, skipped, running, format_duration(elapsed),
-                                   done ? format_duration(eta) : std::string("?"));
-    if (tty_) {
-      fmt::print(stderr, "\r{}\033[K", line);
-    } else if (done != last_printed_ && (done == total_ || done * 10 / total_ != last_printed_ * 10 / total_)) {
-      fmt::print(stderr, "{}\n", line);  // logs get a line per tenth, not a carriage-return stream
-      last_printed_ = done;
-    }
-    std::fflush(stderr);
-  }
-  // A line above the bar (a failure), keeping the bar last on a terminal.
-  void message(const std::string& text) {
-    if (tty_) fmt::print(stderr, "\r\033[K");
-    fmt::print(stderr, "{}", text);
-  }
-  void finish() {
-    if (tty_) fmt::print(stderr, "\n");
-  }
-
- private:
-  size_t total_;
-  bool tty_;
-  Clock::time_point start_;
-  size_t last_printed_ = 0;
-};
-
 // Length of the valid UTF-8 sequence at text[i] (an XML character), or 0.
 size_t utf8_sequence(const std::string& text, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
@@ -681,7 +639,7 @@ double run_items(std::vector<Item>& items, int jobs, double timeout) {
   if (!mkdtemp(temp_template)) fail("cannot create a temporary directory: {}", std::strerror(errno));
   const std::string temp = temp_template;
   const auto start = Clock::now();
-  Progress progress(items.size(), isatty(2));
+  Progress progress(items.size(), true);
   std::vector<Child> running;
   size_t next = 0, done = 0;
   int passed = 0, failed = 0, skipped = 0;
@@ -728,7 +686,7 @@ double run_items(std::vector<Item>& items, int jobs, double timeout) {
       c.pid = spawn(args, c.log);
       running.push_back(c);
     }
-    progress.update(done, passed, failed, skipped, running.size());
+    progress.update(done, fmt::format("  pass {}  fail {}  skip {}  running {}", passed, failed, skipped, running.size()));
     if (running.empty()) continue;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     for (size_t r = 0; r < running.size();) {
@@ -757,7 +715,7 @@ double run_items(std::vector<Item>& items, int jobs, double timeout) {
       running.erase(running.begin() + static_cast<std::ptrdiff_t>(r));
     }
   }
-  progress.update(done, passed, failed, skipped, 0);
+  progress.update(done, fmt::format("  pass {}  fail {}  skip {}  running 0", passed, failed, skipped));
   progress.finish();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

@@ -20,6 +20,7 @@
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/layer_outputs.h"
+#include "tools/cli/progress.h"
 
 namespace ernsim::cli {
 
@@ -122,10 +123,17 @@ int run_run(int argc, char** argv) {
   sim.program_cycle_limit = 4 * estimate.total_cycles + sim.watchdog_cycles;
   Scoreboard scoreboard;
   NetworkRunReport report;
+  // Layers done, counted where the testbench notices the compute stage move on: no polling.
+  const size_t layers_total = net.layers.size() * images.size();
+  Progress progress(layers_total, !vm["quiet"].as<bool>());
+  size_t layers_done = 0;
+  progress.update(0, " layers");
+  sim.on_layer_done = [&] { progress.update(++layers_done, " layers"); };
   run_sc_sim(config, sim, memory, [&](SimPorts& ports) {
     check_engine_config(ports, config);
     report = run_network(ports, config, net, program, images, golden, scoreboard);
   });
+  progress.finish();
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count() -
                               estimate_seconds;
 

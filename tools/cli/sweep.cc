@@ -17,6 +17,7 @@
 #include "sim/resource_model.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/progress.h"
 
 namespace ernsim::cli {
 
@@ -184,7 +185,8 @@ int run_sweep(int argc, char** argv) {
        with_range("MemBytes values (port width; default: the base's)", kRtlParameterRange).c_str())
       ("bandwidth", po::value<std::string>(), with_range("memory bytes per cycle (default: the base's)", kBandwidthRange).c_str())
       ("csv", po::value<std::string>()->default_value("sweep.csv"), "write every point here")
-      ("svg", po::value<std::string>()->default_value("sweep.svg"), "write the plot here");
+      ("svg", po::value<std::string>()->default_value("sweep.svg"), "write the plot here")
+      ("quiet,q", po::bool_switch(), "print no progress");
   add_program_options(options);
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
@@ -205,6 +207,7 @@ int run_sweep(int argc, char** argv) {
   const auto started = std::chrono::steady_clock::now();
   const Network net = load_model(vm, ModelDetail::kStructure);
   std::vector<Point> points;
+  Progress progress(pe_outs.size() * pe_pixes.size() * mem_bytes.size() * bandwidths.size(), !vm["quiet"].as<bool>());
   for (int pe_out : pe_outs) {
     for (int pe_pix : pe_pixes) {
       for (int mb : mem_bytes) {
@@ -235,10 +238,12 @@ int run_sweep(int argc, char** argv) {
             p.reason = e.what();
           }
           points.push_back(p);
+          progress.update(points.size(), " configurations");
         }
       }
     }
   }
+  progress.finish();
   // Pareto: no other point has at most the LUTs and more FPS.
   for (Point& p : points) {
     if (!p.fits) continue;

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "sim/resource_model.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/progress.h"
 
 namespace ernsim::cli {
 
@@ -47,7 +49,8 @@ int run_synth(int argc, char** argv) {
        "hardware configuration: a name in configs/ or a JSON file")
       ("modules", "compare the main modules one by one (kept apart in synthesis)")
       ("report", po::value<std::string>(), "write a JSON report")
-      ("keep-log", po::value<std::string>(), "write the Yosys log here");
+      ("keep-log", po::value<std::string>(), "write the Yosys log here")
+      ("quiet,q", po::bool_switch(), "print no progress");
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
   for (const char* path : {"report", "keep-log"}) {
@@ -69,7 +72,12 @@ int run_synth(int argc, char** argv) {
   }
   fmt::print("synthesizing ern_accel for configuration {} with Yosys (minutes)...\n", config.name);
   std::fflush(stdout);
+  // One synthesis: the bar says that it runs, then how long it took.
+  Progress progress(1, !vm["quiet"].as<bool>());
+  progress.update(0, " syntheses");
   const int status = run_program(args);
+  progress.update(1, " syntheses");
+  progress.finish();
   nlohmann::json measured;
   {
     std::ifstream in(json_path);
