@@ -123,18 +123,64 @@ void OnnxNodeReader::check_attributes(const onnx::NodeProto& node, const std::se
   }
 }
 
+namespace {
+
+const char* attribute_type_name(int type) {
+  switch (type) {
+    case onnx::AttributeProto::FLOAT:
+      return "FLOAT";
+    case onnx::AttributeProto::INT:
+      return "INT";
+    case onnx::AttributeProto::STRING:
+      return "STRING";
+    case onnx::AttributeProto::TENSOR:
+      return "TENSOR";
+    case onnx::AttributeProto::FLOATS:
+      return "FLOATS";
+    case onnx::AttributeProto::INTS:
+      return "INTS";
+    case onnx::AttributeProto::STRINGS:
+      return "STRINGS";
+    default:
+      return "another type";
+  }
+}
+
+}  // namespace
+
+const onnx::AttributeProto* OnnxNodeReader::typed_attribute(const onnx::NodeProto& node, const std::string& name,
+                                                            onnx::AttributeProto::AttributeType type) const {
+  const onnx::AttributeProto* a = attribute(node, name);
+  if (a && a->type() != type) {
+    node_fail(node, "attribute {} must be {}, is {}", name, attribute_type_name(type), attribute_type_name(a->type()));
+  }
+  return a;
+}
+
+int64_t OnnxNodeReader::int_attribute(const onnx::NodeProto& node, const std::string& name, int64_t fallback) const {
+  const onnx::AttributeProto* a = typed_attribute(node, name, onnx::AttributeProto::INT);
+  return a ? a->i() : fallback;
+}
+
+double OnnxNodeReader::float_attribute(const onnx::NodeProto& node, const std::string& name, double fallback) const {
+  const onnx::AttributeProto* a = typed_attribute(node, name, onnx::AttributeProto::FLOAT);
+  if (a && !std::isfinite(a->f())) node_fail(node, "attribute {} = {} is not finite", name, a->f());
+  return a ? a->f() : fallback;
+}
+
 std::vector<int64_t> OnnxNodeReader::ints_attribute(const onnx::NodeProto& node, const std::string& name,
                                                     std::vector<int64_t> fallback) const {
-  const onnx::AttributeProto* a = attribute(node, name);
+  const onnx::AttributeProto* a = typed_attribute(node, name, onnx::AttributeProto::INTS);
   if (!a) return fallback;
-  if (a->type() == onnx::AttributeProto::INT) return {a->i()};
-  if (a->type() != onnx::AttributeProto::INTS) node_fail(node, "attribute {} must be integers", name);
   return {a->ints().begin(), a->ints().end()};
 }
 
 void OnnxNodeReader::start_graph(const onnx::GraphProto& graph) {
   if (graph.node_size() == 0) fail("{}: the ONNX model has no graph nodes", origin_);
+  if (graph.sparse_initializer_size() > 0) fail("{}: sparse initializers are not supported", origin_);
   for (const auto& t : graph.initializer()) {
+    if (t.name().empty()) fail("{}: an initializer has no name", origin_);
+    if (constants_.count(t.name())) fail("{}: initializer {} is defined twice", origin_, t.name());
     constants_[t.name()] = read_onnx_tensor(t, origin_, fmt::format("initializer {}", t.name()));
   }
   for (const auto& node : graph.node()) {
@@ -145,9 +191,9 @@ void OnnxNodeReader::start_graph(const onnx::GraphProto& graph) {
 
 void OnnxNodeReader::constant_node(const onnx::NodeProto& node) {
   check_attributes(node, {"value"});
-  const auto* a = attribute(node, "value");
+  const auto* a = typed_attribute(node, "value", onnx::AttributeProto::TENSOR);
   if (!a || !a->has_t()) node_fail(node, "only tensor constants are supported");
-  if (node.output_size() != 1) node_fail(node, "expected one output");
+  if (node.output_size() != 1 || node.output(0).empty()) node_fail(node, "expected one output");
   if (is_value(node.output(0)) || constants_.count(node.output(0))) {
     node_fail(node, "output {} is defined twice", node.output(0));
   }
@@ -164,6 +210,20 @@ const OnnxConstant& OnnxNodeReader::constant(const onnx::NodeProto& node, int in
   const std::string& name = node.input(input);
   if (is_value(name)) node_fail(node, "input {} must be a constant (initializer)", name);
   node_fail(node, "input {} is not defined (missing initializer?)", name);
+}
+
+const OnnxConstant& OnnxNodeReader::real_constant(const onnx::NodeProto& node, int input) const {
+  const OnnxConstant& c = constant(node, input);
+  if (!c.floating()) {
+    node_fail(node, "input {} must hold real numbers (FLOAT or DOUBLE), has data type {}", node.input(input),
+              onnx::TensorProto::DataType_Name(static_cast<onnx::TensorProto::DataType>(c.data_type)));
+  }
+  return c;
+}
+
+double OnnxNodeReader::real_scalar(const onnx::NodeProto& node, int input) const {
+  real_constant(node, input);
+  return scalar(node, input);
 }
 
 double OnnxNodeReader::scalar(const onnx::NodeProto& node, int input) const {

@@ -62,17 +62,27 @@ class OnnxNodeReader {
 
   const onnx::AttributeProto* attribute(const onnx::NodeProto& node, const std::string& name) const;
   void check_attributes(const onnx::NodeProto& node, const std::set<std::string>& known) const;
+  // Typed attributes: one of another type than the ONNX operator defines is refused, never read as 0.
+  const onnx::AttributeProto* typed_attribute(const onnx::NodeProto& node, const std::string& name,
+                                              onnx::AttributeProto::AttributeType type) const;
+  int64_t int_attribute(const onnx::NodeProto& node, const std::string& name, int64_t fallback) const;
+  // A FLOAT attribute; a non-finite one is refused.
+  double float_attribute(const onnx::NodeProto& node, const std::string& name, double fallback) const;
   std::vector<int64_t> ints_attribute(const onnx::NodeProto& node, const std::string& name,
                                       std::vector<int64_t> fallback) const;
 
-  // Refuses a graph without nodes, reads every initializer as a constant and counts the readers of
-  // every name (graph outputs included) into uses_.
+  // Refuses a graph without nodes, sparse, unnamed or duplicate initializers (which of two a runtime
+  // uses is undefined), reads every initializer as a constant and counts the readers of every name
+  // (graph outputs included) into uses_.
   void start_graph(const onnx::GraphProto& graph);
   // A Constant node (a tensor value) as a constant.
   void constant_node(const onnx::NodeProto& node);
   const OnnxConstant* find_constant(const onnx::NodeProto& node, int input) const;
   const OnnxConstant& constant(const onnx::NodeProto& node, int input) const;
+  // A constant that must hold real numbers (FLOAT or DOUBLE), as weights and scales do.
+  const OnnxConstant& real_constant(const onnx::NodeProto& node, int input) const;
   double scalar(const onnx::NodeProto& node, int input) const;
+  double real_scalar(const onnx::NodeProto& node, int input) const;
 
   std::string origin_;
   std::map<std::string, OnnxConstant> constants_;

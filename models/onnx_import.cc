@@ -25,6 +25,13 @@ using onnx::TensorProto;
 
 using Constant = OnnxConstant;
 
+// The ONNX opsets whose BatchNormalization, Conv, Add, Flatten, GlobalAveragePool and Constant
+// mean what the importer reads (opset 7 gave Add numpy broadcasting and BatchNormalization its
+// inference form), and the version of the official exporter's custom domain.
+constexpr int64_t kMinOnnxOpset = 7;
+constexpr int64_t kMaxOnnxOpset = 21;
+constexpr int64_t kLmVersion = 2;
+
 // Binary weights with their per-output-channel scale, produced by a weight quantizer node.
 struct QuantizedWeights {
   BinaryWeights signs;
@@ -100,6 +107,7 @@ class Importer : public OnnxNodeReader {
   const Value& value(const NodeProto& node, int input, Value::Kind kind) const;
   void expect_inputs(const NodeProto& node, int min_count, int max_count) const;
   void define(const NodeProto& node, Value value);
+  void check_opsets();
 
   void import_input();
   void import_node(const NodeProto& node);
@@ -116,6 +124,8 @@ class Importer : public OnnxNodeReader {
   const onnx::ModelProto& model_;
   NetworkBuilder builder_;
   std::map<std::string, Value> values_;
+  int64_t onnx_opset_ = -1;
+  int64_t lm_version_ = -1;
 };
 
 void Importer::expect_inputs(const NodeProto& node, int min_count, int max_count) const {
@@ -127,6 +137,7 @@ void Importer::expect_inputs(const NodeProto& node, int min_count, int max_count
     if (node.input(i).empty()) node_fail(node, "input {} is empty", i);
   }
   if (node.output_size() < 1 || node.output(0).empty()) node_fail(node, "has no output");
+  if (node.output_size() > 1) node_fail(node, "expected one output, got {}", node.output_size());
 }
 
 const Value& Importer::value(const NodeProto& node, int input, Value::Kind kind) const {
@@ -142,7 +153,24 @@ const Value& Importer::value(const NodeProto& node, int input, Value::Kind kind)
   return it->second;
 }
 
+void Importer::check_opsets() {
+  for (const auto& opset : model_.opset_import()) {
+    int64_t* version = opset.domain().empty() || opset.domain() == "ai.onnx" ? &onnx_opset_
+                       : opset.domain() == "lm"                              ? &lm_version_
+                                                                             : nullptr;
+    if (!version) continue;  // a domain no node uses is harmless; a node in it is refused as unsupported
+    if (*version >= 0) fail("{}: opset_import names domain \"{}\" twice", origin_, opset.domain());
+    *version = opset.version();
+  }
+  if (onnx_opset_ < 0) fail("{}: opset_import has no version of the ONNX domain", origin_);
+  if (onnx_opset_ < kMinOnnxOpset || onnx_opset_ > kMaxOnnxOpset) {
+    fail("{}: ONNX opset {} is not supported ({} to {}; the official exporter writes 11)", origin_, onnx_opset_,
+         kMinOnnxOpset, kMaxOnnxOpset);
+  }
+}
+
 void Importer::define(const NodeProto& node, Value value) {
+  if (node.output_size() != 1) node_fail(node, "expected one output, got {}", node.output_size());
   if (values_.count(node.output(0)) || constants_.count(node.output(0))) {
     node_fail(node, "output {} is defined twice", node.output(0));
   }
@@ -159,6 +187,7 @@ void Importer::import_input() {
     image = &in;
   }
   if (!image) fail("{}: the graph has no image input", origin_);
+  if (!image->type().has_tensor_type()) fail("{}: input {} is not a tensor", origin_, image->name());
   const auto& type = image->type().tensor_type();
   if (type.elem_type() != TensorProto::UINT8) {
     fail("{}: input {} must be uint8 pixels (element type {})", origin_, image->name(), type.elem_type());
@@ -176,6 +205,9 @@ void Importer::import_input() {
     }
     chw.push_back(dims[i].dim_value());
   }
+  if (chw[0] != 3) {
+    fail("{}: input {} has {} colour channels; ERN images are N x 3 x H x W", origin_, image->name(), chw[0]);
+  }
   const int tensor = builder_.add_image(static_cast<int>(chw[0]), static_cast<int>(chw[1]),
                                         static_cast<int>(chw[2]));
   Value v;
@@ -188,13 +220,12 @@ void Importer::pixel_embedding(const NodeProto& node) {
   expect_inputs(node, 3, 3);
   check_attributes(node, {"k", "max_val", "out_channels_list"});
   const Value& image = value(node, 0, Value::Kind::kImage);
-  const Constant& weight = constant(node, 1);
-  const Constant& bias = constant(node, 2);
+  const Constant& weight = real_constant(node, 1);
+  const Constant& bias = real_constant(node, 2);
   const TensorInfo& in = builder_.tensor(image.tensor);
-  const std::vector<int64_t> bits = ints_attribute(node, "k", {});
-  const std::vector<int64_t> max_val = ints_attribute(node, "max_val", {255});
-  if (bits != std::vector<int64_t>{2}) node_fail(node, "only 2-bit outputs (k = 2) are supported");
-  if (max_val != std::vector<int64_t>{255}) node_fail(node, "only 8-bit pixels (max_val = 255) are supported");
+  if (!attribute(node, "k")) node_fail(node, "attribute k (output bits) is missing");
+  if (int_attribute(node, "k", 0) != 2) node_fail(node, "only 2-bit outputs (k = 2) are supported");
+  if (int_attribute(node, "max_val", 255) != 255) node_fail(node, "only 8-bit pixels (max_val = 255) are supported");
   if (weight.dims.size() != 5 || weight.dims[0] != 1 || weight.dims[1] != in.channels ||
       weight.dims[3] != 1 || weight.dims[4] != 1) {
     node_fail(node, "weight has shape {}, expected (1, {}, k, 1, 1)", shape_string(weight.dims), in.channels);
@@ -264,7 +295,7 @@ void Importer::pixel_embedding_lut(const NodeProto& node) {
 void Importer::weight_quantizer(const NodeProto& node, bool power_of_two) {
   expect_inputs(node, power_of_two ? 2 : 1, power_of_two ? 2 : 1);
   check_attributes(node, {});
-  const Constant& w = constant(node, 0);
+  const Constant& w = real_constant(node, 0);
   if (w.dims.size() != 4 || w.dims[2] != w.dims[3] || w.dims[0] <= 0 || w.dims[1] <= 0) {
     node_fail(node, "weight has shape {}, expected (out, in, k, k)", shape_string(w.dims));
   }
@@ -275,7 +306,7 @@ void Importer::weight_quantizer(const NodeProto& node, bool power_of_two) {
   q->alpha.resize(out);
   double p = 0;
   if (power_of_two) {
-    p = scalar(node, 1);
+    p = scalar(node, 1);  // the exporter writes an integer
     if (!(p > 0)) node_fail(node, "scaling constant p = {} must be positive", p);
   }
   for (int o = 0; o < out; ++o) {
@@ -308,9 +339,9 @@ void Importer::conv(const NodeProto& node) {
   const TensorInfo& x = builder_.tensor(in.tensor);
   const BinaryWeights& signs = w.weights->signs;
   const int k = signs.kernel();
-  const std::vector<int64_t> group = ints_attribute(node, "group", {1});
-  if (group != std::vector<int64_t>{1}) node_fail(node, "group {} is not supported (only 1)", group.at(0));
-  if (const auto* a = attribute(node, "auto_pad"); a && a->s() != "NOTSET") {
+  const int64_t group = int_attribute(node, "group", 1);
+  if (group != 1) node_fail(node, "group {} is not supported (only 1)", group);
+  if (const auto* a = typed_attribute(node, "auto_pad", onnx::AttributeProto::STRING); a && a->s() != "NOTSET") {
     node_fail(node, "auto_pad {} is not supported", a->s());
   }
   if (ints_attribute(node, "dilations", {1, 1}) != std::vector<int64_t>{1, 1}) {
@@ -346,19 +377,26 @@ void Importer::conv(const NodeProto& node) {
 void Importer::batchnorm(const NodeProto& node) {
   expect_inputs(node, 5, 5);
   check_attributes(node, {"epsilon", "momentum", "spatial", "training_mode"});
-  if (const auto* a = attribute(node, "training_mode"); a && a->i() != 0) {
-    node_fail(node, "training mode is not supported");
+  // spatial (per-channel statistics) exists before opset 9, training_mode from opset 14.
+  if (attribute(node, "spatial") && onnx_opset_ >= 9) {
+    node_fail(node, "attribute spatial does not exist in opset {}", onnx_opset_);
   }
+  if (int_attribute(node, "spatial", 1) != 1) node_fail(node, "spatial = 0 (per-element statistics) is not supported");
+  if (attribute(node, "training_mode") && onnx_opset_ < 14) {
+    node_fail(node, "attribute training_mode does not exist in opset {}", onnx_opset_);
+  }
+  if (int_attribute(node, "training_mode", 0) != 0) node_fail(node, "training mode is not supported");
+  float_attribute(node, "momentum", 0.9);  // training only, but it must be a valid FLOAT
   if (node.output_size() > 1) node_fail(node, "only the inference form (one output) is supported");
   const Value& in = value(node, 0, Value::Kind::kStream);
   auto bn = std::make_shared<BatchNorm>();
   bn->layer = in.layer;
-  const auto* eps = attribute(node, "epsilon");
-  bn->eps = eps ? eps->f() : 1e-5;
+  bn->eps = float_attribute(node, "epsilon", 1e-5);
+  if (bn->eps < 0) node_fail(node, "epsilon = {} is negative", bn->eps);
   const int channels = static_cast<int>(builder_.stream_scale(in.layer).size());
   std::vector<double>* params[] = {&bn->gamma, &bn->beta, &bn->mean, &bn->var};
   for (int i = 0; i < 4; ++i) {
-    const Constant& c = constant(node, i + 1);
+    const Constant& c = real_constant(node, i + 1);
     if (c.values.size() != static_cast<size_t>(channels)) {
       node_fail(node, "parameter {} has {} values for {} channels", node.input(i + 1), c.values.size(),
                 channels);
@@ -380,8 +418,8 @@ void Importer::activation(const NodeProto& node) {
   const Value& in = value(node, 0, Value::Kind::kBatchNorm);
   const BatchNorm& bn = *in.batchnorm;
   const double min = scalar(node, 1), max = scalar(node, 2);
-  const double scale1 = scalar(node, 3), scale2 = scalar(node, 4);
-  const double beta1 = scalar(node, 5), beta2 = scalar(node, 6);
+  const double scale1 = real_scalar(node, 3), scale2 = real_scalar(node, 4);
+  const double beta1 = real_scalar(node, 5), beta2 = real_scalar(node, 6);
   if (min != 0 || max != 3) node_fail(node, "only 2-bit activations (min 0, max 3) are supported, got [{}, {}]", min, max);
   if (!(scale1 > 0) || !(scale2 > 0)) node_fail(node, "scales must be positive (scale1 {}, scale2 {})", scale1, scale2);
   if (beta2 != 0) node_fail(node, "an output offset (beta2 = {}) is not supported", beta2);
@@ -459,7 +497,7 @@ void Importer::global_average_pool(const NodeProto& node) {
 void Importer::flatten(const NodeProto& node) {
   expect_inputs(node, 1, 1);
   check_attributes(node, {"axis"});
-  if (ints_attribute(node, "axis", {1}) != std::vector<int64_t>{1}) node_fail(node, "only axis 1 is supported");
+  if (int_attribute(node, "axis", 1) != 1) node_fail(node, "only axis 1 is supported");
   Value v = value(node, 0, Value::Kind::kClassSum);
   define(node, v);
 }
@@ -475,6 +513,10 @@ void Importer::import_node(const NodeProto& node) {
     if (op == "GlobalAveragePool") return global_average_pool(node);
     if (op == "Flatten") return flatten(node);
   } else if (domain == "lm") {
+    if (lm_version_ != kLmVersion) {
+      node_fail(node, "custom domain lm version {} is not supported (version {}, as the official exporter writes)",
+                lm_version_ < 0 ? "(none in opset_import)" : std::to_string(lm_version_), kLmVersion);
+    }
     if (op == "PixelEmbeddingV3") return pixel_embedding(node);
     if (op == "PixelEmbeddingLUT") return pixel_embedding_lut(node);
     if (op == "BinaryChannelWiseMeanScalingQuantizer") return weight_quantizer(node, false);
@@ -486,6 +528,7 @@ void Importer::import_node(const NodeProto& node) {
 
 Network Importer::run() {
   const onnx::GraphProto& graph = model_.graph();
+  check_opsets();
   start_graph(graph);
   import_input();
   for (const auto& node : graph.node()) import_node(node);

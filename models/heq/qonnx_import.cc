@@ -126,7 +126,6 @@ class Importer : public OnnxNodeReader {
     return name.empty() ? path : name;
   }
   void expect_io(const NodeProto& node, int inputs_min, int inputs_max) const;
-  int64_t int_attribute(const NodeProto& node, const std::string& name, int64_t fallback) const;
   const Value& value(const NodeProto& node, int input) const;
   const Value& value(const NodeProto& node, int input, Value::Kind kind) const;
   void define(const NodeProto& node, Value v);
@@ -167,13 +166,6 @@ void Importer::expect_io(const NodeProto& node, int inputs_min, int inputs_max) 
     if (node.input(i).empty()) node_fail(node, "input {} is empty", i);
   }
   if (node.output_size() != 1 || node.output(0).empty()) node_fail(node, "expected exactly one output");
-}
-
-int64_t Importer::int_attribute(const NodeProto& node, const std::string& name, int64_t fallback) const {
-  const auto* a = attribute(node, name);
-  if (!a) return fallback;
-  if (a->type() != onnx::AttributeProto::INT) node_fail(node, "attribute {} must be an integer", name);
-  return a->i();
 }
 
 const Value& Importer::value(const NodeProto& node, int input) const {
@@ -251,7 +243,7 @@ QuantParams Importer::quant_params(const NodeProto& node) const {
   q.bits = static_cast<int>(bits);
   q.is_signed = int_attribute(node, "signed", 1) != 0;
   q.narrow = int_attribute(node, "narrow", 0) != 0;
-  if (const auto* a = attribute(node, "rounding_mode")) q.rounding = a->s();
+  if (const auto* a = typed_attribute(node, "rounding_mode", onnx::AttributeProto::STRING)) q.rounding = a->s();
   if (q.rounding != "ROUND" && q.rounding != "CEIL" && q.rounding != "FLOOR") {
     node_fail(node, "rounding mode {} is not supported (ROUND, CEIL or FLOOR)", q.rounding);
   }
@@ -374,7 +366,7 @@ void Importer::conv(const NodeProto& node) {
   const TensorInfo& x = builder_.tensor(in.tensor);
   const int k = static_cast<int>(w.dims[2]);
   if (int_attribute(node, "group", 1) != 1) node_fail(node, "group {} is not supported (only 1)", int_attribute(node, "group", 1));
-  if (const auto* a = attribute(node, "auto_pad"); a && a->s() != "NOTSET") node_fail(node, "auto_pad {} is not supported", a->s());
+  if (const auto* a = typed_attribute(node, "auto_pad", onnx::AttributeProto::STRING); a && a->s() != "NOTSET") node_fail(node, "auto_pad {} is not supported", a->s());
   if (ints_attribute(node, "dilations", {1, 1}) != std::vector<int64_t>{1, 1}) node_fail(node, "dilated convolutions are not supported");
   if (ints_attribute(node, "kernel_shape", {k, k}) != std::vector<int64_t>{k, k}) node_fail(node, "kernel_shape differs from the weight shape");
   if (k != 1 && k != 3) node_fail(node, "kernel {}x{} is not supported (1x1 or 3x3)", k, k);
@@ -407,8 +399,7 @@ void Importer::batchnorm(const NodeProto& node) {
   if (int_attribute(node, "training_mode", 0) != 0) node_fail(node, "training mode is not supported");
   const Value& in = value(node, 0, Value::Kind::kAcc);
   if (uses_[node.input(0)] != 1) node_fail(node, "the convolution output {} feeds other nodes too", node.input(0));
-  const auto* eps_attr = attribute(node, "epsilon");
-  const double eps = eps_attr ? eps_attr->f() : 1e-5;
+  const double eps = float_attribute(node, "epsilon", 1e-5);
   const size_t channels = builder_.acc_scale(in.layer).size();
   std::vector<const OnnxConstant*> params;
   for (int i = 1; i <= 4; ++i) {
@@ -536,7 +527,7 @@ void Importer::max_pool(const NodeProto& node) {
       int_attribute(node, "storage_order", 0) != 0) {
     node_fail(node, "only 2x2 pools with stride 2 and no padding are supported");
   }
-  if (const auto* a = attribute(node, "auto_pad"); a && a->s() != "NOTSET") node_fail(node, "auto_pad {} is not supported", a->s());
+  if (const auto* a = typed_attribute(node, "auto_pad", onnx::AttributeProto::STRING); a && a->s() != "NOTSET") node_fail(node, "auto_pad {} is not supported", a->s());
   if (t.kind == TensorKind::kImage) node_fail(node, "pooling the image is not supported");
   if (t.height % 2 || t.width % 2) node_fail(node, "pools a {}x{} map (odd sizes are not supported)", t.height, t.width);
   define(node, map_value(builder_.add_max_pool(layer_name(node), in.tensor)));
@@ -595,8 +586,8 @@ void Importer::fully_connected(const NodeProto& node, bool gemm) {
   if (gemm) {
     if (int_attribute(node, "transA", 0) != 0) node_fail(node, "transA is not supported");
     trans_b = int_attribute(node, "transB", 0) != 0;
-    if (const auto* a = attribute(node, "alpha")) alpha = a->f();
-    if (const auto* b = attribute(node, "beta")) beta = b->f();
+    alpha = float_attribute(node, "alpha", 1);
+    beta = float_attribute(node, "beta", 1);
     if (!(alpha > 0)) node_fail(node, "alpha {} must be positive", alpha);
   }
   const int64_t fan_in = builder_.tensor(in.tensor).elements();
