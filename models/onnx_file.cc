@@ -189,6 +189,20 @@ void OnnxNodeReader::start_graph(const onnx::GraphProto& graph) {
   for (const auto& out : graph.output()) ++uses_[out.name()];
 }
 
+const onnx::ValueInfoProto& OnnxNodeReader::image_input(const onnx::GraphProto& graph) const {
+  std::set<std::string> initializers;
+  for (const auto& t : graph.initializer()) initializers.insert(t.name());
+  const onnx::ValueInfoProto* image = nullptr;
+  for (const auto& in : graph.input()) {
+    if (initializers.count(in.name())) continue;
+    if (image) fail("{}: more than one graph input ({} and {})", origin_, image->name(), in.name());
+    image = &in;
+  }
+  if (!image) fail("{}: the graph has no image input", origin_);
+  if (!image->type().has_tensor_type()) fail("{}: input {} is not a tensor", origin_, image->name());
+  return *image;
+}
+
 void OnnxNodeReader::constant_node(const onnx::NodeProto& node) {
   check_attributes(node, {"value"});
   const auto* a = typed_attribute(node, "value", onnx::AttributeProto::TENSOR);

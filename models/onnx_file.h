@@ -75,6 +75,8 @@ class OnnxNodeReader {
   // uses is undefined), reads every initializer as a constant and counts the readers of every name
   // (graph outputs included) into uses_.
   void start_graph(const onnx::GraphProto& graph);
+  // The one graph input that is not an initializer (the image), as a tensor; anything else is refused.
+  const onnx::ValueInfoProto& image_input(const onnx::GraphProto& graph) const;
   // A Constant node (a tensor value) as a constant.
   void constant_node(const onnx::NodeProto& node);
   const OnnxConstant* find_constant(const onnx::NodeProto& node, int input) const;

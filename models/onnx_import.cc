@@ -178,16 +178,7 @@ void Importer::define(const NodeProto& node, Value value) {
 }
 
 void Importer::import_input() {
-  std::set<std::string> initializers;
-  for (const auto& t : model_.graph().initializer()) initializers.insert(t.name());
-  const onnx::ValueInfoProto* image = nullptr;
-  for (const auto& in : model_.graph().input()) {
-    if (initializers.count(in.name())) continue;
-    if (image) fail("{}: more than one graph input ({} and {})", origin_, image->name(), in.name());
-    image = &in;
-  }
-  if (!image) fail("{}: the graph has no image input", origin_);
-  if (!image->type().has_tensor_type()) fail("{}: input {} is not a tensor", origin_, image->name());
+  const onnx::ValueInfoProto* image = &image_input(model_.graph());
   const auto& type = image->type().tensor_type();
   if (type.elem_type() != TensorProto::UINT8) {
     fail("{}: input {} must be uint8 pixels (element type {})", origin_, image->name(), type.elem_type());

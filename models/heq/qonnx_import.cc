@@ -195,15 +195,7 @@ Value Importer::map_value(int tensor) const {
 }
 
 void Importer::import_input() {
-  std::set<std::string> initializers;
-  for (const auto& t : model_.graph().initializer()) initializers.insert(t.name());
-  const onnx::ValueInfoProto* image = nullptr;
-  for (const auto& in : model_.graph().input()) {
-    if (initializers.count(in.name())) continue;
-    if (image) fail("{}: more than one graph input ({} and {})", origin_, image->name(), in.name());
-    image = &in;
-  }
-  if (!image) fail("{}: the graph has no image input", origin_);
+  const onnx::ValueInfoProto* image = &image_input(model_.graph());
   const auto& type = image->type().tensor_type();
   if (type.elem_type() != onnx::TensorProto::FLOAT) {
     fail("{}: input {} must be float32 pixels 0..255 (element type {})", origin_, image->name(), type.elem_type());
