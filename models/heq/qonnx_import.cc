@@ -495,12 +495,13 @@ void Importer::clip(const NodeProto& node) {
   if (w->scale.size() != 1) node_fail(node, "clipping per-channel scaled weights is not supported");
   const double s = w->scale[0];
   const double clo = lo / s, chi = hi / s;
-  if (std::fabs(clo - std::round(clo)) > 1e-6 || std::fabs(chi - std::round(chi)) > 1e-6 || std::round(clo) > 0 ||
-      std::round(chi) < 0) {
+  if (!std::isfinite(clo) || !std::isfinite(chi) || std::fabs(clo - std::round(clo)) > 1e-6 ||
+      std::fabs(chi - std::round(chi)) > 1e-6 || std::round(clo) > 0 || std::round(chi) < 0) {
     node_fail(node, "clips to [{}, {}], not a whole number of weight steps ({}) around 0", lo, hi, s);
   }
-  w->min_code = std::max(w->min_code, static_cast<int>(std::round(clo)));
-  w->max_code = std::min(w->max_code, static_cast<int>(std::round(chi)));
+  // Compared as doubles: a clip far outside the codes (fuzzing found -1e35) must not be cast to int.
+  if (std::round(clo) > w->min_code) w->min_code = static_cast<int>(std::round(clo));
+  if (std::round(chi) < w->max_code) w->max_code = static_cast<int>(std::round(chi));
   for (int& c : w->codes) c = std::clamp(c, w->min_code, w->max_code);
   Value v{Value::Kind::kWeights};
   v.weights = std::move(w);
