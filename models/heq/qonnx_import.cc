@@ -112,7 +112,8 @@ class Importer : public OnnxNodeReader {
   bool is_value(const std::string& name) const override { return values_.count(name) > 0; }
   // A layer name: the node's name without the op ("/block1/conv_a/Conv" -> "block1.conv_a").
   std::string layer_name(const NodeProto& node) const {
-    std::string path = !node.name().empty() ? node.name() : node.output(0);
+    // A fuzzed node may have neither a name nor an output (as in the ERN importer).
+    std::string path = !node.name().empty() ? node.name() : node.output_size() ? node.output(0) : "unnamed";
     std::vector<std::string> parts;
     size_t start = 0;
     while (start <= path.size()) {

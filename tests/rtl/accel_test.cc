@@ -169,17 +169,12 @@ TEST(AccelChecks, WatchdogNamesTheStuckStage) {
   }
 }
 
-// A program that keeps moving but runs past its cycle limit (ernsim run: four times the latency
-// model's cycles) is stopped with the same diagnosis: a looping DMA or engine never stalls.
-TEST(AccelChecks, ProgramPastItsCycleLimitIsStopped) {
-  const HwConfig config = load_hw_config("small");
+// Runs ERNs18-0.75x at 32x32 on `config` with `options`; returns the error the run must end with.
+std::string error_of_erns18x075_run(const HwConfig& config, const SimOptions& options) {
   const Network net = build_zoo_network(find_zoo_model("ERNs18-0.75x"), 32);
   const Program program = compile_program(net, config);
   Memory memory;
   write_model(memory, program, net, config);
-  SimOptions options;
-  options.watchdog_cycles = 1000;
-  options.program_cycle_limit = 3000;
   const std::vector<ActTensor> images = zoo_images(1, 32, 1);
   const std::vector<GoldenResult> golden = {run_golden(net, images[0])};
   try {
@@ -187,37 +182,35 @@ TEST(AccelChecks, ProgramPastItsCycleLimitIsStopped) {
       Scoreboard sb;
       run_network(ports, config, net, program, images, golden, sb);
     });
-    FAIL() << "the limit did not stop the program";
   } catch (const Error& e) {
-    EXPECT_THAT(std::string(e.what()), HasSubstr("watchdog: the program has run for more than 3000 cycles without "
-                                                 "finishing, a loop that moves but never ends (load stage"));
-    EXPECT_THAT(std::string(e.what()), HasSubstr("memory port:"));
+    return e.what();
   }
+  ADD_FAILURE() << "the run ended without an error";
+  return "";
+}
+
+// A program that keeps moving but runs past its cycle limit (ernsim run: four times the latency
+// model's cycles) is stopped with the same diagnosis: a looping DMA or engine never stalls.
+TEST(AccelChecks, ProgramPastItsCycleLimitIsStopped) {
+  SimOptions options;
+  options.watchdog_cycles = 1000;
+  options.program_cycle_limit = 3000;
+  const std::string error = error_of_erns18x075_run(load_hw_config("small"), options);
+  EXPECT_THAT(error, HasSubstr("watchdog: the program has run for more than 3000 cycles without "
+                               "finishing, a loop that moves but never ends (load stage"));
+  EXPECT_THAT(error, HasSubstr("memory port:"));
 }
 
 // A memory that answers later than the watchdog allows: the diagnosis names the pending handshake.
 TEST(AccelChecks, WatchdogNamesAMemoryPortStall) {
   HwConfig config = load_hw_config("small");
   config.memory.latency_cycles = 5000;
-  const Network net = build_zoo_network(find_zoo_model("ERNs18-0.75x"), 32);
-  const Program program = compile_program(net, config);
-  Memory memory;
-  write_model(memory, program, net, config);
   SimOptions options;
   options.watchdog_cycles = 1000;
-  const std::vector<ActTensor> images = zoo_images(1, 32, 1);
-  const std::vector<GoldenResult> golden = {run_golden(net, images[0])};
-  try {
-    run_sc_sim(config, options, memory, [&](SimPorts& ports) {
-      Scoreboard sb;
-      run_network(ports, config, net, program, images, golden, sb);
-    });
-    FAIL() << "the watchdog did not fire";
-  } catch (const Error& e) {
-    EXPECT_THAT(std::string(e.what()), HasSubstr("watchdog: the accelerator made no progress for 1000 cycles "
-                                                 "(load stage fetching a descriptor"));
-    EXPECT_THAT(std::string(e.what()), HasSubstr("memory port: 1 read burst(s) in flight (0 beats read, 0 written)"));
-  }
+  const std::string error = error_of_erns18x075_run(config, options);
+  EXPECT_THAT(error, HasSubstr("watchdog: the accelerator made no progress for 1000 cycles "
+                               "(load stage fetching a descriptor"));
+  EXPECT_THAT(error, HasSubstr("memory port: 1 read burst(s) in flight (0 beats read, 0 written)"));
 }
 
 // ------------------------------------------------------------------------------------------------
