@@ -1,10 +1,13 @@
 #include "sim/sc_engine.h"
 
 #include <systemc.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 
@@ -92,6 +95,11 @@ void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memor
     const std::filesystem::path parent = std::filesystem::path(options.trace_path).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent)) {
       fail("--trace {}: directory {} does not exist", options.trace_path, parent.string());
+    }
+    // The FST writer fails silently, so a directory the user may not write is found here, before the run.
+    const std::string directory = parent.empty() ? "." : parent.string();
+    if (access(directory.c_str(), W_OK | X_OK) != 0) {
+      fail("--trace {}: cannot create a file in {}: {}", options.trace_path, directory, std::strerror(errno));
     }
     // One trace format per Verilated model: VCD is converted from FST afterwards.
     if (vcd) sim_options.trace_path = options.trace_path + ".tmp.fst";

@@ -51,13 +51,15 @@ void write_json(const std::string& path, const nlohmann::json& j) { std::ofstrea
 
 // Inputs in in/, every output the commands are asked for in out/, which must stay empty.
 class BadInputs : public ::testing::Test {
+ public:
+  std::string in(const std::string& name) const { return dir_.file("in/" + name); }
+  std::string out(const std::string& name) const { return dir_.file("out/" + name); }
+
  protected:
   void SetUp() override {
     fs::create_directories(dir_.file("in"));
     fs::create_directories(dir_.file("out"));
   }
-  std::string in(const std::string& name) const { return dir_.file("in/" + name); }
-  std::string out(const std::string& name) const { return dir_.file("out/" + name); }
   void TearDown() override {
     std::vector<std::string> left;
     for (const auto& e : fs::directory_iterator(dir_.file("out"))) left.push_back(e.path().filename().string());
@@ -241,23 +243,29 @@ TEST_F(BadInputs, Suites) {
 }
 
 // Special files are refused at once (a FIFO would block the open forever), directories too, and no
-// file is read past its format's limit.
-TEST_F(BadInputs, SpecialAndOversizedFiles) {
-  for (const char* name : {"fifo.onnx", "fifo.npy", "fifo.json"}) ASSERT_EQ(mkfifo(in(name).c_str(), 0600), 0);
+// file is read past its format's limit; `prefix` runs ernsim as another user (kAsNobody).
+void expect_special_and_oversized_files_refused(const BadInputs& t, const std::string& prefix) {
+  for (const char* name : {"fifo.onnx", "fifo.npy", "fifo.json"}) ASSERT_EQ(mkfifo(t.in(name).c_str(), 0644), 0);
   constexpr int kQuick = 30;  // seconds: a hang shows as a timeout, not as the error
-  const std::string model = "estimate --model zoo:ERNs18 --size 32 --report " + out("r.json");
-  expect_error("infer --model " + in("fifo.onnx"), "fifo.onnx: is a FIFO, not a regular file (ONNX model expected)", kQuick);
-  expect_error("infer --model zoo:ERNs18 --size 32 --input " + in("fifo.npy"), "fifo.npy: is a FIFO, not a regular file",
-               kQuick);
-  expect_error(model + " --config " + in("fifo.json"), "fifo.json: is a FIFO, not a regular file", kQuick);
-  expect_error("regress --suite " + in("fifo.json"), "fifo.json: is a FIFO, not a regular file", kQuick);
-  expect_error("infer --model /dev/zero", "/dev/zero: is a character device, not a regular file", kQuick);
-  expect_error("infer --model zoo:ERNs18 --size 32 --input /dev/zero", "/dev/zero: is a character device", kQuick);
-  expect_error(model + " --config /dev/null", "/dev/null: is a character device", kQuick);
+  const auto expect = [&](const std::string& args, const std::string& message) {
+    expect_error_under(prefix, args, message, kQuick);
+  };
+  const std::string model = "estimate --model zoo:ERNs18 --size 32 --report " + t.out("r.json");
+  expect("infer --model " + t.in("fifo.onnx"), "fifo.onnx: is a FIFO, not a regular file (ONNX model expected)");
+  expect("infer --model zoo:ERNs18 --size 32 --input " + t.in("fifo.npy"), "fifo.npy: is a FIFO, not a regular file");
+  expect(model + " --config " + t.in("fifo.json"), "fifo.json: is a FIFO, not a regular file");
+  expect("regress --suite " + t.in("fifo.json"), "fifo.json: is a FIFO, not a regular file");
+  expect("infer --model /dev/zero", "/dev/zero: is a character device, not a regular file");
+  expect("infer --model zoo:ERNs18 --size 32 --input /dev/zero", "/dev/zero: is a character device");
+  expect(model + " --config /dev/null", "/dev/null: is a character device");
   // Directories: a specific error, never "internal error".
-  expect_error(model + " --config " + dir_.file("in"), "is a directory, not a regular file (hardware configuration expected)");
-  expect_error(model + " --config " + dir_.file("in") + "/", "is a directory");
-  expect_error("regress --suite " + dir_.file("in") + "/", "is a directory, not a regular file (regression suite expected)");
+  const std::string directory = t.in("");  // with a trailing slash, and without
+  expect(model + " --config " + directory.substr(0, directory.size() - 1),
+         "is a directory, not a regular file (hardware configuration expected)");
+  expect(model + " --config " + directory, "is a directory");
+  expect("infer --model " + directory, "is a directory, not a regular file (ONNX model expected)");
+  expect("infer --model zoo:ERNs18 --size 32 --input " + directory, "is a directory, not a regular file (.npy file expected)");
+  expect("regress --suite " + directory, "is a directory, not a regular file (regression suite expected)");
   // Beyond each format's limit (sparse files: nothing is written).
   const std::vector<std::tuple<std::string, uintmax_t, std::string>> oversized = {
       {"huge.onnx", (uintmax_t{2} << 30) + 1, "infer --model "},
@@ -266,9 +274,57 @@ TEST_F(BadInputs, SpecialAndOversizedFiles) {
       {"huge_suite.json", (uintmax_t{16} << 20) + 1, "regress --suite "},
   };
   for (const auto& [name, bytes, command] : oversized) {
-    std::ofstream(in(name)).close();
-    fs::resize_file(in(name), bytes);
-    expect_error(command + in(name), fmt::format("{} bytes is larger than the {} bytes allowed", bytes, bytes - 1), kQuick);
+    std::ofstream(t.in(name)).close();
+    fs::resize_file(t.in(name), bytes);
+    expect(command + t.in(name), fmt::format("{} bytes is larger than the {} bytes allowed", bytes, bytes - 1));
+  }
+}
+
+TEST_F(BadInputs, SpecialAndOversizedFiles) { expect_special_and_oversized_files_refused(*this, ""); }
+
+// The input classes again as the unprivileged user nobody (root opens what nobody may not), and
+// the files nobody may not read: one line naming the file and the reason, never a hang or a crash.
+class BadInputsAsNobody : public BadInputs {
+ protected:
+  void SetUp() override {
+    BadInputs::SetUp();
+    if (!why_not_as_nobody().empty()) GTEST_SKIP() << why_not_as_nobody();
+    for (const std::string& d : {dir_.path(), dir_.file("in"), dir_.file("out")}) fs::permissions(d, fs::perms::all);
+  }
+};
+
+TEST_F(BadInputsAsNobody, SpecialAndOversizedFiles) { expect_special_and_oversized_files_refused(*this, kAsNobody); }
+
+TEST_F(BadInputsAsNobody, UnreadableFiles) {
+  write_bytes(in("model.onnx"), small_ern());
+  std::vector<uint8_t> pixels(1 * 3 * 32 * 32);
+  write_npy(in("images.npy"), NpyType::kUint8, {1, 3, 32, 32}, pixels.data());
+  write_json(in("config.json"), small_config());
+  write_json(in("suite.json"), {{"items", {{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"small"}}}}}});
+  // Each readable by nobody works, so that the refusals below are of the permission alone.
+  ASSERT_EQ(run_ernsim_as_nobody("info --model " + in("model.onnx")).status, 0);
+  ASSERT_EQ(run_ernsim_as_nobody("estimate --model zoo:ERNs18 --size 32 --quiet --config " + in("config.json")).status, 0);
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"model.onnx", "infer --model ", "cannot open ONNX model: Permission denied"},
+      {"images.npy", "infer --model zoo:ERNs18 --size 32 --output " + out("l.npy") + " --input ",
+       "cannot open .npy file: Permission denied"},
+      {"config.json", "estimate --model zoo:ERNs18 --size 32 --report " + out("r.json") + " --config ",
+       "cannot open hardware configuration: Permission denied"},
+      {"suite.json", "regress --junit " + out("j.xml") + " --suite ", "cannot open regression suite: Permission denied"},
+  };
+  // The file itself unreadable (root's, mode 0600), then a readable copy in a directory nobody may
+  // not enter (mode 0700).
+  fs::create_directory(in("private"));
+  for (const auto& [name, command, message] : cases) {
+    SCOPED_TRACE(name);
+    fs::copy_file(in(name), in("private/" + name));
+    fs::permissions(in(name), fs::perms::owner_read | fs::perms::owner_write);
+    expect_error_under(kAsNobody, command + in(name), in(name) + ": " + message);
+  }
+  fs::permissions(in("private"), fs::perms::owner_all);
+  for (const auto& [name, command, message] : cases) {
+    SCOPED_TRACE("private/" + name);
+    expect_error_under(kAsNobody, command + in("private/" + name), in("private/" + name) + ": " + message);
   }
 }
 

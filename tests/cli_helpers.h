@@ -65,6 +65,24 @@ inline CommandResult run_ernsim(const std::string& args, int timeout_seconds = 3
   return run_ernsim_under("", args, timeout_seconds);
 }
 
+// ernsim as the unprivileged user nobody: the permission checks that root passes anyway.
+const std::string kAsNobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups";
+
+inline CommandResult run_ernsim_as_nobody(const std::string& args, int timeout_seconds = 300) {
+  return run_ernsim_under(kAsNobody, args, timeout_seconds);
+}
+
+// Why ernsim cannot run as nobody here (not root, no setpriv, a build nobody may not execute), or
+// "" when it can.
+inline const std::string& why_not_as_nobody() {
+  static const std::string why = [] {
+    if (getuid() != 0) return std::string("needs root to switch to the user nobody");
+    const CommandResult r = run_ernsim_as_nobody("--version", 60);
+    return r.status == 0 ? std::string() : "cannot run ernsim as nobody: " + r.output;
+  }();
+  return why;
+}
+
 class TempDir {
  public:
   TempDir() {
@@ -82,15 +100,32 @@ class TempDir {
   std::string path_;
 };
 
+// A temporary directory that nobody may use, for tests of commands run as nobody; they skip
+// (visibly, with the reason) where that is not possible.
+class AsNobodyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!why_not_as_nobody().empty()) GTEST_SKIP() << why_not_as_nobody();
+    std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);
+  }
+  TempDir dir_;
+};
+
 // The error is one line on stderr, says "error:" and names the problem; the exit status is the
-// one of usage and input errors (a user's mistake is never an "internal error").
-inline void expect_error(const std::string& args, const std::string& message, int timeout_seconds = 300) {
-  const CommandResult r = run_ernsim(args, timeout_seconds);
+// one of usage and input errors (a user's mistake is never an "internal error"). `prefix` runs
+// ernsim under another program (kAsNobody).
+inline void expect_error_under(const std::string& prefix, const std::string& args, const std::string& message,
+                               int timeout_seconds = 300) {
+  const CommandResult r = run_ernsim_under(prefix, args, timeout_seconds);
   EXPECT_EQ(r.status, kStatusUsage) << args << ": exit status " << r.status << " (a crash or hang?)";
   EXPECT_THAT(r.errors, ::testing::HasSubstr(message)) << args;
   EXPECT_THAT(r.errors, ::testing::HasSubstr("error:")) << args;
   EXPECT_THAT(r.errors, ::testing::Not(::testing::HasSubstr("internal error"))) << args;
   EXPECT_EQ(std::count(r.errors.begin(), r.errors.end(), '\n'), 1) << r.errors;
+}
+
+inline void expect_error(const std::string& args, const std::string& message, int timeout_seconds = 300) {
+  expect_error_under("", args, message, timeout_seconds);
 }
 
 }  // namespace ernsim

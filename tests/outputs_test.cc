@@ -13,6 +13,8 @@
 #include <string>
 #include <sstream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -161,27 +163,13 @@ TEST(Outputs, ADirectoryIsNotAnOutput) {
 }
 
 // What root may do anyway, an unprivileged user may not: the permission checks are ernsim's own.
-class UnprivilegedOutputs : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (getuid() != 0) GTEST_SKIP() << "needs root to switch to the user nobody";
-    if (access(ERNSIM_BINARY, X_OK) != 0) GTEST_SKIP() << "the binary is not executable";
-    fs::permissions(dir_.path(), fs::perms::all);
-  }
-  CommandResult as_nobody(const std::string& args) {
-    return run_ernsim_under("setpriv --reuid=nobody --regid=nogroup --clear-groups", args);
-  }
-  TempDir dir_;
-};
+using UnprivilegedOutputs = AsNobodyTest;
 
 TEST_F(UnprivilegedOutputs, AReadOnlyFileIsNotReplaced) {
   const std::string report = dir_.file("readonly.json");
   std::ofstream(report) << "previous";
   fs::permissions(report, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-  const CommandResult r = as_nobody(kEstimate + report);
-  if (r.errors.find("Permission denied") != std::string::npos && r.errors.find(report) == std::string::npos) {
-    GTEST_SKIP() << "nobody cannot run the build: " << r.errors;
-  }
+  const CommandResult r = run_ernsim_as_nobody(kEstimate + report);
   EXPECT_EQ(r.status, kStatusUsage) << r.output;
   EXPECT_THAT(r.errors, HasSubstr(report + ": cannot write: Permission denied"));
   EXPECT_EQ(slurp(report), "previous");
@@ -194,7 +182,7 @@ TEST_F(UnprivilegedOutputs, AnUnwritableDirectoryIsAnErrorWithTheFileIntact) {
   fs::permissions(sub + "/report.json", fs::perms::all);
   fs::permissions(sub, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                            fs::perms::others_read | fs::perms::others_exec);
-  const CommandResult r = as_nobody(kEstimate + sub + "/report.json");
+  const CommandResult r = run_ernsim_as_nobody(kEstimate + sub + "/report.json");
   EXPECT_EQ(r.status, kStatusUsage) << r.output;
   EXPECT_THAT(r.errors, HasSubstr("cannot create a temporary file in " + sub + ": Permission denied"));
   EXPECT_EQ(slurp(sub + "/report.json"), "previous");
@@ -202,6 +190,34 @@ TEST_F(UnprivilegedOutputs, AnUnwritableDirectoryIsAnErrorWithTheFileIntact) {
   ASSERT_EQ(run_ernsim(kEstimate + sub + "/report.json").status, 0);
   expect_estimate_report(slurp(sub + "/report.json"));
   EXPECT_EQ(fs::status(sub + "/report.json").permissions(), fs::perms::all);
+}
+
+// Every kind of output into a directory nobody may not write: an error naming the output and the
+// reason, found before the work where the writer would fail silently (the FST trace), and nothing
+// left behind.
+TEST_F(UnprivilegedOutputs, EveryOutputInAnUnwritableDirectoryIsAnError) {
+  const std::string locked = dir_.file("locked");
+  fs::create_directory(locked);
+  fs::permissions(locked, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+  const std::string infer = "infer --model zoo:ERNs18-0.75x --size 32 ";
+  const std::string estimate = "estimate --model zoo:ERNs18-0.75x --size 32 --config small --quiet ";
+  const std::string run = "run --model zoo:ERNs18-0.75x --size 32 --config small --quiet ";
+  const std::string denied = ": Permission denied";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {infer + "--output " + locked + "/l.npy", locked + "/l.npy: cannot create a temporary file in " + locked + denied},
+      {infer + "--dump-layers " + locked + "/dump",
+       "--dump-layers " + locked + "/dump: cannot create the directory (Permission denied)"},
+      {estimate + "--csv " + locked + "/l.csv", "--csv " + locked + "/l.csv: cannot create a temporary file in " + locked + denied},
+      {estimate + "--plot " + locked + "/l.svg", "--plot " + locked + "/l.svg: cannot create a temporary file in " + locked + denied},
+      {"sweep --model zoo:ERNs18 --size 32 --pe-out 8 --quiet --svg " + dir_.file("s.svg") + " --csv " + locked + "/s.csv",
+       "--csv " + locked + "/s.csv: cannot create a temporary file in " + locked + denied},
+      {run + "--trace " + locked + "/t.fst --trace-layer 2", "--trace " + locked + "/t.fst: cannot create a file in " + locked + denied},
+      {run + "--trace " + locked + "/t.vcd --trace-layer 2", "--trace " + locked + "/t.vcd: cannot create a file in " + locked + denied},
+  };
+  for (const auto& [args, message] : cases) expect_error_under(kAsNobody, args, message);
+  EXPECT_TRUE(fs::is_empty(locked));
+  EXPECT_FALSE(fs::exists(dir_.file("s.svg"))) << "a failed sweep left its other output";
 }
 
 }  // namespace

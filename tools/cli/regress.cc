@@ -958,8 +958,10 @@ int run_regress(int argc, char** argv) {
   if (vm.count("keep-failing")) check_output_dir(vm["keep-failing"].as<std::string>(), "--keep-failing");
 
   const std::string path = suite_path(vm["suite"].as<std::string>());
+  // Only a path that is not there gets the suggestion; one that cannot be looked at (a directory
+  // without search permission) is reported with its reason when it is opened below.
   std::error_code exists_ec;
-  if (!std::filesystem::exists(path, exists_ec)) {
+  if (!std::filesystem::exists(path, exists_ec) && !exists_ec) {
     std::vector<std::string> suites;
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(std::string(ERNSIM_SOURCE_DIR) + "/tests/suites", ec)) {
