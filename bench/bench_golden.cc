@@ -6,7 +6,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -22,7 +22,8 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-// Milliseconds of each of `repeats` inferences of one image.
+// CPU milliseconds of each of `repeats` inferences of one image (one thread: CPU time is the
+// inference's own, whatever else shares the machine).
 std::vector<double> time_inference(const ernsim::Network& net, const ernsim::ActTensor& image,
                                    ernsim::KernelPath path, int repeats, std::vector<int32_t>& sums) {
   ernsim::GoldenOptions options;
@@ -30,9 +31,9 @@ std::vector<double> time_inference(const ernsim::Network& net, const ernsim::Act
   options.keep_tensors = false;
   std::vector<double> ms;
   for (int i = 0; i < repeats; ++i) {
-    const auto start = std::chrono::steady_clock::now();
+    const std::clock_t start = std::clock();
     sums = ernsim::run_golden(net, image, options).class_sums;
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    ms.push_back(1e3 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC);
   }
   return ms;
 }
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
   try {
     const ernsim::Network net = ernsim::build_zoo_network(ernsim::find_zoo_model(model), size);
     const ernsim::ActTensor image = ernsim::zoo_images(1, size, 1).front();
-    fmt::print("golden inference of {} at {}x{}, one image, one thread ({:.3f} GMAC; packed conv: {})\n",
+    fmt::print("golden inference of {} at {}x{}, one image, one thread, CPU time ({:.3f} GMAC; packed conv: {})\n",
                net.name, size, size, net.macs() / 1e9, ernsim::to_string(ernsim::packed_conv_isa()));
     const ernsim::PackedIsa best = ernsim::packed_conv_isa();
     std::vector<int32_t> packed_sums, scalar_sums, reference_sums;

@@ -1,18 +1,14 @@
 #!/usr/bin/env bash
 # Throughput of a regression suite (items per minute) with 1 and with 2 local worker processes and
 # through a single-node Slurm (tools/slurm_local.sh: a job array of SHARDS tasks of 1 worker each on
-# 2 CPUs, and the merge job), plus Slurm's overhead per job; prints a table and, with --write,
-# replaces the table in docs/PERFORMANCE.md. The machine should be otherwise idle; the load average
-# is printed so that a busy run can be told apart.
+# 2 CPUs, and the merge job), plus Slurm's overhead per job; prints a table on standard output (the
+# suites' summaries go to standard error), which `tools/regen_docs.py --only regress-scaling` writes
+# into docs/PERFORMANCE.md. The machine should be otherwise idle; the load average is printed so
+# that a busy run can be told apart.
 #
-#   bench/regress_scaling.sh [--write] [SUITE] [SHARDS]     (default: full 8)
+#   bench/regress_scaling.sh [SUITE] [SHARDS]     (default: full 8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-write=0
-if [ "${1:-}" = "--write" ]; then
-  write=1
-  shift
-fi
 suite=${1:-full}
 shards=${2:-8}
 if ! [[ $shards =~ ^[0-9]+$ ]] || [ "$shards" -lt 1 ] || [ "$shards" -gt 1000 ]; then
@@ -36,7 +32,7 @@ for jobs in 1 2; do
   "$ernsim" regress --suite "$suite" --jobs "$jobs" --report "$out/r$jobs.json" > "$out/log$jobs.txt" 2>&1 || {
     tail -30 "$out/log$jobs.txt"; echo "regress_scaling: the $suite suite failed with --jobs $jobs" >&2; exit 1; }
   echo "local$jobs $(( $(now_ms) - start ))" >> "$out/times"
-  grep -E "^$(basename "$suite" .json): " "$out/log$jobs.txt" || true
+  grep -E "^$(basename "$suite" .json): " "$out/log$jobs.txt" >&2 || true
 done
 start=$(now_ms)
 "$ernsim" regress --suite "$out/one.json" --jobs 1 > "$out/log_one.txt" 2>&1
@@ -57,13 +53,12 @@ tools/slurm_local.sh --cpus 2 bash -c '
   echo "slurm $(( $(now_ms) - start ))" >> "$out/times"
 ' regress_scaling "$ernsim" "$suite" "$shards" "$out" || {
   tail -30 "$out"/log_*slurm*.txt; echo "regress_scaling: the $suite suite failed through Slurm" >&2; exit 1; }
-grep -E "^$(basename "$suite" .json): " "$out/log_slurm.txt" || true
+grep -E "^$(basename "$suite" .json): " "$out/log_slurm.txt" >&2 || true
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 
-python3 - "$out" "$suite" "$shards" "$write" "$load_before" "$load_after" <<'PY'
-import json, os, sys
-out, suite, shards, write, load_before, load_after = sys.argv[1:7]
-sys.path.insert(0, "bench")
+python3 - "$out" "$suite" "$shards" "$load_before" "$load_after" <<'PY'
+import json, sys
+out, suite, shards, load_before, load_after = sys.argv[1:6]
 times = {k: float(v) / 1e3 for k, v in (line.split() for line in open(f"{out}/times"))}
 r = json.load(open(f"{out}/r1.json"))
 items = len(r["items"])
@@ -79,7 +74,4 @@ text = "\n".join(table) + (
     f"{times['one_slurm']:.1f} s, against the same item run locally, {times['one_local']:.1f} s, over its two jobs: "
     f"the array task and the merge). Load average {load_before} before and {load_after} after the runs.")
 print(text)
-if write == "1":
-    from perf_doc import replace_between
-    replace_between("<!-- regress_scaling: begin -->", "<!-- regress_scaling: end -->", text, "regress_scaling")
 PY

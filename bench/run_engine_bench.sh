@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Engine simulation speed: the SystemC testbench against a plain C++ Verilator harness of the same
 # RTL (default configuration, a 3x3 256-channel layer), run alternately so that both see the same
-# machine; prints each run and the median cycles/s and SystemC overhead (ratio of paired runs).
+# machine; prints each run and the median cycles per CPU second and SystemC overhead (ratio of
+# paired runs).
 #   bench/run_engine_bench.sh [BUILD_DIR] [PAIRS] [REPEATS]
 set -euo pipefail
 build=${1:-build}

@@ -1,11 +1,15 @@
-"""Runs every concrete command of README.md's sh blocks, as written, so that the README cannot go
-stale silently. Synopses (with [OPTIONS]), the whole test suite itself (tools/test.sh, which runs
-this), the setup's package installation and the GUI (gtkwave) are left out, by rule below. Each
-command runs in a scratch copy of the checkout's layout (build, configs, docs, tools, ... linked;
-../shared linked when present), so its output files go there.
+"""Runs every concrete command of the sh blocks of README.md, docs/*.md and traces/README.md, as
+written, so that the docs cannot go stale silently. Left out, by the rules of `left_out` below and
+each printed with its reason: synopses (with [OPTIONS]), the whole test suite itself (tools/test.sh,
+which runs this), the setup's package installation, the GUI (gtkwave), and the docs' commands
+that are not cheap (benchmarks and synthesis, minutes to hours: tools/regen_docs.py runs the
+benchmarks as written) or that rewrite files kept in git. Each command runs in a scratch copy of
+the checkout's layout (build, configs, docs, tools, ... linked; ../shared linked when present), so
+its output files go there.
 """
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,23 +20,53 @@ BUILD = os.environ["ERNSIM_BUILD_DIR"]
 SHARED = os.path.join(SOURCE, "..", "shared")
 
 
-def commands(readme):
-    text = open(readme, encoding="utf-8").read()
+DOCS = ["README.md"] + sorted(os.path.join("docs", f) for f in os.listdir(os.path.join(SOURCE, "docs"))
+                              if f.endswith(".md")) + ["traces/README.md"]
+
+
+def commands(doc):
+    text = open(os.path.join(SOURCE, doc), encoding="utf-8").read()
     for block in re.findall(r"^```sh\n(.*?)^```", text, flags=re.S | re.M):
         for command in block.replace("\\\n", " ").splitlines():
             command = " ".join(command.split())
             if command:
                 yield command
+    # The README's Python example runs whole, with the module the build made, in Debian's
+    # interpreter (the docs' Python blocks are sketches: docs/heq.md's training loop).
+    for block in re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M) if doc == "README.md" else []:
+        yield "PYTHONPATH=build/python /usr/bin/python3 -c " + shlex.quote(block)
 
 
-def left_out(command):
+# Docs' commands that are not run here, by how they start (after any `nice -n N`), and why.
+EXPENSIVE = [
+    ("build/bench/", "a benchmark (minutes; tools/regen_docs.py runs it as written)"),
+    ("bench/", "a benchmark (minutes; tools/regen_docs.py runs it as written)"),
+    ("tools/synth.py", "Yosys synthesis (minutes)"),
+    ("tools/calibrate_resources.py --jobs", "Yosys synthesis (hours)"),
+    ("tools/mutate_rtl.py", "the mutation check (hours)"),
+    ("tools/fuzz.sh", "fuzzing (minutes per target)"),
+    ("tools/sanitize.sh", "the sanitizer build and suite (half an hour)"),
+    ("tools/regen_docs.py", "rewrites the docs (its --check --fast is the test DocsAreCurrent)"),
+]
+
+
+def left_out(command, doc):
     """Why a command is not run here, or None."""
-    if "[" in command:
+    code = command.split(" #")[0]
+    if "[" in code:
         return "a synopsis"
-    if command.startswith("tools/test.sh") or command.startswith("tools/setup.sh"):
+    if code.startswith("tools/test.sh") or code.startswith("tools/setup.sh"):
         return "the test suite itself / package installation"
-    if command.startswith("gtkwave"):
+    if code.startswith("gtkwave"):
         return "a GUI"
+    if doc == "README.md":
+        return None  # every other README command runs
+    if "--update-baseline" in code:
+        return "rewrites a file kept in git"
+    code = re.sub(r"^nice -n \d+ ", "", code)
+    for start, reason in EXPENSIVE:
+        if code.startswith(start):
+            return reason
     return None
 
 
@@ -57,21 +91,25 @@ def main():
         if os.path.isdir(SHARED):
             os.symlink(os.path.realpath(SHARED), os.path.join(scratch, "shared"))
         ran = failed = 0
-        for command in commands(os.path.join(SOURCE, "README.md")):
-            reason = left_out(command)
+        done_before = set()
+        for doc, command in ((doc, command) for doc in DOCS for command in commands(doc)):
+            reason = left_out(command, doc)
             if reason is None and "../shared" in command and not os.path.isdir(SHARED):
                 reason = "needs ../shared (absent)"
+            if reason is None and command in done_before:
+                reason = "run above"
             if reason:
-                print(f"left out ({reason}): {command}")
+                print(f"left out ({reason}): {doc}: {command}")
                 continue
+            done_before.add(command)
             done = subprocess.run(command, shell=True, cwd=repo, capture_output=True, text=True, timeout=600)
             ran += 1
             if done.returncode != 0:
                 failed += 1
-                print(f"FAILED (exit {done.returncode}): {command}\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+                print(f"FAILED (exit {done.returncode}): {doc}: {command}\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
             else:
-                print(f"ok: {command}")
-        print(f"{ran} README commands run, {failed} failed")
+                print(f"ok: {doc}: {command}")
+        print(f"{ran} commands of the docs run, {failed} failed")
         return 1 if failed or ran == 0 else 0
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
