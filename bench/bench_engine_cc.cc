@@ -1,7 +1,7 @@
 // Simulation speed of the same RTL in a plain C++ Verilator harness (see bench/engine_bench_layer.h).
 #include "Vern_accel_cc_default.h"
 #include "bench/engine_bench_layer.h"
-#include "sim/cc_engine.h"
+#include "sim/testbench/cc_harness.h"
 
 int main(int argc, char** argv) {
   try {

@@ -1,6 +1,6 @@
 // Simulation speed of the layer engine in the SystemC testbench (see bench/engine_bench_layer.h).
 #include "bench/engine_bench_layer.h"
-#include "sim/sc_engine.h"
+#include "sim/testbench/sc_testbench.h"
 
 int main(int argc, char** argv) {
   try {

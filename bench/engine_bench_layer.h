@@ -12,7 +12,7 @@
 #include "models/kernels/binary_conv.h"
 #include "models/kernels/threshold_activation.h"
 #include "sim/hw_config.h"
-#include "sim/layer_runner.h"
+#include "sim/drivers/layer_mode.h"
 
 namespace ernsim {
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "hw_spec.h"  // the width formulas, from rtl/ern_hw_spec.json
-#include "sim/memory.h"
+#include "sim/testbench/memory.h"
 
 namespace ernsim {
 

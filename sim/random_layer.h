@@ -11,7 +11,7 @@
 #include "models/network.h"
 #include "models/tensor.h"
 #include "sim/hw_config.h"
-#include "sim/layer_runner.h"
+#include "sim/drivers/layer_mode.h"
 
 namespace ernsim {
 

@@ -15,10 +15,10 @@
 #include "models/zoo.h"
 #include "tests/cli_helpers.h"
 #include "sim/hw_config.h"
-#include "sim/latency_model.h"
-#include "sim/layer_runner.h"
-#include "sim/program.h"
-#include "sim/resource_model.h"
+#include "sim/estimators/latency_model.h"
+#include "sim/drivers/layer_mode.h"
+#include "sim/compiler/program.h"
+#include "sim/estimators/resource_model.h"
 
 namespace ernsim {
 namespace {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measures the accelerator's resources with Yosys for the resource model's calibration and
 validation, and writes configs/calibration/yosys.json, which the resource model
-(sim/resource_model.cc) reads and the test suite checks.
+(sim/estimators/resource_model.cc) reads and the test suite checks.
 
 usage: tools/calibrate_resources.py [--jobs N] [--modules MODULE ...] [--whole] [--check] [--costs]
                                     [--output FILE]

@@ -20,10 +20,10 @@
 #include "models/npy.h"
 #include "models/onnx_import.h"
 #include "models/zoo.h"
-#include "sim/layer_runner.h"
-#include "sim/network_run.h"
-#include "sim/program.h"
-#include "sim/sc_engine.h"
+#include "sim/drivers/layer_mode.h"
+#include "sim/drivers/program_mode.h"
+#include "sim/compiler/program.h"
+#include "sim/testbench/sc_testbench.h"
 #include "tests/fixtures.h"
 
 namespace ernsim {

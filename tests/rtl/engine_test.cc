@@ -23,9 +23,9 @@
 #include "models/onnx_import.h"
 #include "models/zoo.h"
 #include "sim/hw_config.h"
-#include "sim/network_layers.h"
+#include "sim/drivers/golden_layers.h"
 #include "sim/random_layer.h"
-#include "sim/sc_engine.h"
+#include "sim/testbench/sc_testbench.h"
 #include "tests/fixtures.h"
 
 namespace ernsim {

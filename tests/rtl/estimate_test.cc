@@ -12,11 +12,11 @@
 #include "models/golden.h"
 #include "models/onnx_import.h"
 #include "models/zoo.h"
-#include "sim/latency_model.h"
-#include "sim/layer_runner.h"
-#include "sim/network_run.h"
-#include "sim/program.h"
-#include "sim/sc_engine.h"
+#include "sim/estimators/latency_model.h"
+#include "sim/drivers/layer_mode.h"
+#include "sim/drivers/program_mode.h"
+#include "sim/compiler/program.h"
+#include "sim/testbench/sc_testbench.h"
 #include "tests/fixtures.h"
 
 namespace ernsim {

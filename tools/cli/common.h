@@ -14,8 +14,8 @@
 #include "models/network.h"
 #include "models/tensor.h"
 #include "sim/hw_config.h"
-#include "sim/program.h"
-#include "sim/sc_engine.h"
+#include "sim/compiler/program.h"
+#include "sim/testbench/sc_testbench.h"
 
 namespace ernsim::cli {
 

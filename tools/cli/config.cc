@@ -6,8 +6,8 @@
 
 #include "models/error.h"
 #include "sim/hw_config.h"
-#include "sim/resource_model.h"
-#include "sim/sc_engine.h"
+#include "sim/estimators/resource_model.h"
+#include "sim/testbench/sc_testbench.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 

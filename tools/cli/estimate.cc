@@ -1,5 +1,5 @@
 // `ernsim estimate`: latency, FPS and resources of a model on a hardware configuration from the
-// estimators (sim/latency_model.h, sim/resource_model.h), without simulating the RTL.
+// estimators (sim/estimators/latency_model.h, sim/estimators/resource_model.h), without simulating the RTL.
 #include <fmt/core.h>
 
 #include <chrono>
@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "models/error.h"
-#include "sim/latency_model.h"
-#include "sim/program.h"
-#include "sim/resource_model.h"
+#include "sim/estimators/latency_model.h"
+#include "sim/compiler/program.h"
+#include "sim/estimators/resource_model.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/layer_outputs.h"

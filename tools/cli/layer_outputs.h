@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/network_run.h"
+#include "sim/drivers/program_mode.h"
 
 namespace ernsim::cli {
 

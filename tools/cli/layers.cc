@@ -9,8 +9,8 @@
 #include "models/error.h"
 #include "models/golden.h"
 #include "sim/hw_config.h"
-#include "sim/network_layers.h"
-#include "sim/sc_engine.h"
+#include "sim/drivers/golden_layers.h"
+#include "sim/testbench/sc_testbench.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 

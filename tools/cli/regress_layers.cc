@@ -9,8 +9,8 @@
 #include "models/error.h"
 #include "models/npy.h"
 #include "sim/random_layer.h"
-#include "sim/sc_engine.h"
-#include "sim/scoreboard.h"
+#include "sim/testbench/sc_testbench.h"
+#include "sim/drivers/scoreboard.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 

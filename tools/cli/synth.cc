@@ -13,7 +13,7 @@
 
 #include "models/error.h"
 #include "sim/process.h"
-#include "sim/resource_model.h"
+#include "sim/estimators/resource_model.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/progress.h"

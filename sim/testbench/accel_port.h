@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "hw_spec.h"  // AccelReg: generated from rtl/ern_hw_spec.json
-#include "sim/memory.h"
+#include "sim/testbench/memory.h"
 
 namespace ernsim {
 

@@ -1,4 +1,4 @@
-#include "sim/sc_engine.h"
+#include "sim/testbench/sc_testbench.h"
 
 #include <systemc.h>
 #include <unistd.h>

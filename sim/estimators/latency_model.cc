@@ -1,12 +1,12 @@
-#include "sim/latency_model.h"
+#include "sim/estimators/latency_model.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 
 #include "models/error.h"
-#include "sim/layer_runner.h"
-#include "sim/memory_port.h"
+#include "sim/drivers/layer_mode.h"
+#include "sim/testbench/memory_port.h"
 
 namespace ernsim {
 namespace {

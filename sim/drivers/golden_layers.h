@@ -8,10 +8,10 @@
 
 #include "models/golden.h"
 #include "models/network.h"
-#include "sim/engine_port.h"
+#include "sim/testbench/engine_port.h"
 #include "sim/hw_config.h"
-#include "sim/layer_runner.h"
-#include "sim/scoreboard.h"
+#include "sim/drivers/layer_mode.h"
+#include "sim/drivers/scoreboard.h"
 
 namespace ernsim {
 

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <deque>
 
-#include "sim/memory.h"
+#include "sim/testbench/memory.h"
 
 namespace ernsim {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "models/error.h"
-#include "sim/engine_port.h"
+#include "sim/testbench/engine_port.h"
 
 namespace ernsim {
 

@@ -1,9 +1,9 @@
-#include "sim/program.h"
+#include "sim/compiler/program.h"
 
 #include <algorithm>
 
 #include "models/error.h"
-#include "sim/layer_runner.h"
+#include "sim/drivers/layer_mode.h"
 
 namespace ernsim {
 

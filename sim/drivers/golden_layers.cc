@@ -1,4 +1,4 @@
-#include "sim/network_layers.h"
+#include "sim/drivers/golden_layers.h"
 
 #include <fmt/format.h>
 

@@ -15,8 +15,8 @@
 #include <type_traits>
 
 #include "models/error.h"
-#include "sim/memory_model.h"
-#include "sim/sc_engine.h"
+#include "sim/testbench/memory_model.h"
+#include "sim/testbench/sc_testbench.h"
 
 namespace ernsim {
 

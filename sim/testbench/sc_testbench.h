@@ -11,10 +11,10 @@
 #include <map>
 #include <string>
 
-#include "sim/accel_port.h"
-#include "sim/engine_port.h"
+#include "sim/testbench/accel_port.h"
+#include "sim/testbench/engine_port.h"
 #include "sim/hw_config.h"
-#include "sim/memory.h"
+#include "sim/testbench/memory.h"
 
 namespace ernsim {
 

@@ -13,7 +13,7 @@
 #include "models/golden.h"
 #include "models/network.h"
 #include "sim/hw_config.h"
-#include "sim/memory.h"
+#include "sim/testbench/memory.h"
 
 namespace ernsim {
 

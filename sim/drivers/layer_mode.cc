@@ -1,4 +1,4 @@
-#include "sim/layer_runner.h"
+#include "sim/drivers/layer_mode.h"
 
 #include <algorithm>
 

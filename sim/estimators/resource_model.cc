@@ -1,4 +1,4 @@
-#include "sim/resource_model.h"
+#include "sim/estimators/resource_model.h"
 
 #include <fmt/format.h>
 

@@ -11,7 +11,7 @@
 #include "job_descriptor.h"
 #include "models/network.h"
 #include "models/tensor.h"
-#include "sim/engine_port.h"
+#include "sim/testbench/engine_port.h"
 #include "sim/hw_config.h"
 
 namespace ernsim {

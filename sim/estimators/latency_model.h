@@ -1,5 +1,5 @@
 // The latency model: how many cycles the accelerator takes for a program, per layer and in total,
-// without simulating the RTL. It runs the same program (sim/program.h) on the same configuration
+// without simulating the RTL. It runs the same program (sim/compiler/program.h) on the same configuration
 // and models the same dataflow, at the level of control and memory traffic only:
 //   - compute: each job takes the engine's closed-form time (predicted_job_cycles, docs/rtl.md);
 //   - memory traffic: the DMA commands of each job, span by span and beat by beat, on the memory
@@ -18,8 +18,8 @@
 
 #include "models/network.h"
 #include "sim/hw_config.h"
-#include "sim/network_run.h"
-#include "sim/program.h"
+#include "sim/drivers/program_mode.h"
+#include "sim/compiler/program.h"
 
 namespace ernsim {
 

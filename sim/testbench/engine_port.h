@@ -1,5 +1,5 @@
 // What the driver needs from a simulated layer engine, whatever runs it: the SystemC testbench
-// (sc_engine.h) or the plain C++ Verilator harness of the benchmark (cc_engine.h). Every call takes
+// (sc_testbench.h) or the plain C++ Verilator harness of the benchmark (cc_harness.h). Every call takes
 // simulated cycles on the engine's host port; none is a backdoor.
 #pragma once
 

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "models/error.h"
-#include "sim/memory.h"
-#include "sim/memory_port.h"
+#include "sim/testbench/memory.h"
+#include "sim/testbench/memory_port.h"
 
 namespace ernsim {
 

@@ -1,4 +1,4 @@
-#include "sim/scoreboard.h"
+#include "sim/drivers/scoreboard.h"
 
 #include <fmt/format.h>
 

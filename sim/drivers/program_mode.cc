@@ -1,4 +1,4 @@
-#include "sim/network_run.h"
+#include "sim/drivers/program_mode.h"
 
 #include <tuple>
 
