@@ -28,10 +28,11 @@ struct Transfer {
 };
 
 constexpr int kXferEnd = 7;
+using Transfers = std::array<Transfer, kXferEnd>;
 // Read transfers by id: 0 descriptor, 1 tables, 2 weights, 3 thresholds (phase A), 4 image,
 // 5 activations, 6 residual (phase B).
-std::array<Transfer, 7> load_transfers(const JobDescriptor& d, const HwConfig& c, int desc_beats) {
-  std::array<Transfer, 7> x{};
+Transfers load_transfers(const JobDescriptor& d, const HwConfig& c, int desc_beats) {
+  Transfers x{};
   const int mb = log2_exact(static_cast<uint64_t>(c.mem_bytes));
   x[0] = {true, 1, 1, static_cast<uint64_t>(desc_beats), mb};
   x[1] = {d.ld_emb != 0, 1, static_cast<uint64_t>(c.embed_colours), 256, 2};
@@ -49,8 +50,8 @@ std::array<Transfer, 7> load_transfers(const JobDescriptor& d, const HwConfig& c
 }
 
 // Store transfers by id: 1 2-bit outputs, 2 stream outputs, 3 class sums.
-std::array<Transfer, 7> store_transfers(const JobDescriptor& d, const HwConfig& c) {
-  std::array<Transfer, 7> x{};
+Transfers store_transfers(const JobDescriptor& d, const HwConfig& c) {
+  Transfers x{};
   x[1] = {d.st_act != 0, d.oact_blocks, d.out_rows, d.out_width, 4};
   x[2] = {d.st_str != 0, d.og_count, d.out_rows, d.out_width, log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
   x[3] = {d.st_sum != 0, 1, 1, d.og_count, log2_exact(static_cast<uint64_t>(c.sum_entry_bytes()))};
@@ -107,262 +108,275 @@ struct EntryShape {
   }
 };
 
-int next_xfer(int x, int last) { return x == last ? kXferEnd : x + 1; }
-
-// rtl/ern_dma_rd.sv without data.
-class ReadDma {
+// Which transfer of a command a DMA side is on: from `first` to `last`, skipping the disabled ones.
+// The address and data sides of both DMAs each walk the command's transfers with one.
+class TransferCursor {
  public:
-  ReadDma(int mb, int max_burst, int max_reads) : mb_(mb), max_burst_(max_burst), max_reads_(max_reads) {}
+  void start(int first, int last) {
+    id_ = first;
+    last_ = last;
+    loaded_ = false;
+  }
+  int id() const { return id_; }
+  bool done() const { return id_ == kXferEnd; }
+  bool loaded() const { return loaded_; }
+  // The transfer's spans are to be loaded this cycle.
+  bool loads(bool busy, const Transfers& x) const { return busy && !done() && !loaded_ && x[id_].enabled; }
+  // Takes an enabled transfer or skips a disabled one; false when the transfer was already loaded.
+  bool settle(const Transfers& x) {
+    if (loaded_) return false;
+    if (x[id_].enabled) loaded_ = true;
+    else advance();
+    return true;
+  }
+  void advance() {
+    loaded_ = false;
+    id_ = id_ == last_ ? kXferEnd : id_ + 1;
+  }
+
+ private:
+  int id_ = kXferEnd, last_ = 0;
+  bool loaded_ = false;
+};
+
+// rtl/ern_dma_addr.sv without addresses, the address side of both DMAs: each span of each transfer
+// as bursts of at most MaxBurst beats.
+class DmaAddressSide {
+ public:
+  DmaAddressSide(int mb, int max_burst) : mb_(mb), max_burst_(max_burst) {}
 
   struct Comb {
-    bool ar_valid = false, r_ready = false, done = false;
+    bool issue = false;  // a burst is offered (the read DMA also bounds the reads in flight)
     uint64_t burst = 0;
-    bool wa_load = false, wa_next = false, wd_load = false, emit = false, entry_done = false, span_done = false,
-         beat_done = false;
+    bool load = false, next = false;
   };
 
+  bool done() const { return cursor_.done(); }
+  void start(int first, int last) {
+    cursor_.start(first, last);
+    started_ = false;
+  }
+
+  Comb comb(bool busy, const Transfers& x) const {
+    Comb c;
+    c.burst = std::min<uint64_t>(remaining_, static_cast<uint64_t>(max_burst_));
+    c.issue = busy && started_ && remaining_ != 0;
+    c.load = cursor_.loads(busy, x);
+    c.next = busy && started_ && remaining_ == 0 && walker_.valid;
+    return c;
+  }
+
+  // `fire`: the burst was accepted.
+  void edge(const Comb& c, bool busy, bool fire, const Transfers& x) {
+    const int id = cursor_.id();
+    if (busy && !cursor_.done() && !cursor_.settle(x)) {
+      if (!started_) {
+        if (walker_.valid) {
+          started_ = true;
+          remaining_ = walker_.beats(mb_);
+        } else {
+          cursor_.advance();
+        }
+      } else if (fire) {
+        remaining_ -= c.burst;
+      } else if (remaining_ == 0) {
+        started_ = false;
+      }
+    }
+    if (c.load) walker_.load(x[id]);
+    else if (c.next) walker_.next();
+  }
+
+ private:
+  int mb_, max_burst_;
+  TransferCursor cursor_;
+  bool started_ = false;
+  uint64_t remaining_ = 0;  // beats of the span not yet in a burst
+  SpanWalker walker_;
+};
+
+// The data side of both DMAs: each span of each transfer entry by entry, an entry larger than a
+// beat one beat-sized slice at a time. What moves an entry (a read beat, a buffer read) is the DMA's.
+class DmaDataSide {
+ public:
+  explicit DmaDataSide(int mb) : mb_(mb) {}
+
+  bool done() const { return cursor_.done(); }
+  void start(int first, int last) { cursor_.start(first, last); }
+  bool loads(bool busy, const Transfers& x) const { return cursor_.loads(busy, x); }
+  // A span is there to move.
+  bool ready() const { return cursor_.loaded() && walker_.valid; }
+  bool last_span() const { return walker_.last(); }
+  const EntryShape& shape() const { return shape_; }
+  bool entry_done() const { return shape_.small || slice_ + 1 == shape_.slices; }
+  // `moved`: an entry, or a slice of one, moves this cycle.
+  bool span_done(bool moved) const { return moved && entry_done() && index_ + 1 == walker_.n; }
+
+  // `holding`: the DMA still holds data of the span (a beat, a buffer read in flight).
+  void edge(bool busy, bool load, bool moved, bool holding, const Transfers& x) {
+    const int id = cursor_.id();
+    const bool entry_end = entry_done(), span_end = span_done(moved);
+    if (busy && !cursor_.done() && !cursor_.settle(x) && !walker_.valid && !holding) cursor_.advance();
+    if (load) {
+      index_ = slice_ = 0;
+    } else if (moved) {
+      if (entry_end) {
+        slice_ = 0;
+        index_ = span_end ? 0 : index_ + 1;
+      } else {
+        ++slice_;
+      }
+    }
+    if (load) {
+      walker_.load(x[id]);
+      shape_.set(x[id].elog2, mb_);
+    } else if (span_end) {
+      walker_.next();
+    }
+  }
+
+ private:
+  int mb_;
+  TransferCursor cursor_;
+  SpanWalker walker_;
+  EntryShape shape_;
+  uint64_t index_ = 0, slice_ = 0;  // the entry in the span, the slice in the entry
+};
+
+// What the read and write DMAs share: the command's transfers, its two sides, busy and the beats.
+class Dma {
+ public:
   bool busy() const { return busy_; }
-  bool idle_quiet() const { return !busy_ && inflight_ == 0; }
   uint64_t beats() const { return beats_; }
 
-  Comb comb() {
-    Comb c;
-    const bool xa_en = xa_ != kXferEnd && x_[xa_].enabled;
-    c.burst = std::min<uint64_t>(a_rem_, static_cast<uint64_t>(max_burst_));
-    c.ar_valid = busy_ && a_started_ && a_rem_ != 0 && inflight_ < max_reads_;
-    c.wa_load = busy_ && xa_ != kXferEnd && !a_loaded_ && xa_en;
-    c.wa_next = busy_ && a_started_ && a_rem_ == 0 && wa_.valid;
+ protected:
+  Dma(int mb, int max_burst) : address_(mb, max_burst), data_(mb) {}
 
-    const bool xd_en = xd_ != kXferEnd && x_[xd_].enabled;
+  // The command's state at the end of an edge: `start` takes transfers first..last of `x`.
+  void command_edge(bool start, const Transfers* x, int first, int last, bool done, bool beat) {
+    if (start) {
+      x_ = *x;
+      address_.start(first, last);
+      data_.start(first, last);
+      busy_ = true;
+      beats_ = 0;
+    } else if (done) {
+      busy_ = false;
+    }
+    if (beat) ++beats_;
+  }
+
+  Transfers x_{};
+  bool busy_ = false;
+  uint64_t beats_ = 0;
+  DmaAddressSide address_;
+  DmaDataSide data_;
+};
+
+// rtl/ern_dma_rd.sv without data.
+class ReadDma : public Dma {
+ public:
+  ReadDma(int mb, int max_burst, int max_reads) : Dma(mb, max_burst), max_reads_(max_reads) {}
+
+  struct Comb {
+    DmaAddressSide::Comb address;
+    bool ar_valid = false, r_ready = false, done = false;
+    bool load = false, emit = false, span_done = false, beat_done = false;
+  };
+
+  Comb comb() const {
+    Comb c;
+    c.address = address_.comb(busy_, x_);
+    c.ar_valid = c.address.issue && inflight_ < max_reads_;
     c.emit = beat_valid_;
-    c.entry_done = shape_.small || slice_ + 1 == shape_.slices;
-    c.span_done = c.emit && c.entry_done && x_idx_ + 1 == wd_.n;
-    c.beat_done = c.emit && (shape_.small ? (pos_ + 1 == shape_.per_beat || c.span_done) : true);
-    c.r_ready = busy_ && (!beat_valid_ || (c.beat_done && !(c.span_done && wd_.last()))) && d_loaded_ && wd_.valid;
-    c.wd_load = busy_ && xd_ != kXferEnd && !d_loaded_ && xd_en;
-    c.done = busy_ && xa_ == kXferEnd && xd_ == kXferEnd && inflight_ == 0;
+    c.span_done = data_.span_done(c.emit);
+    const EntryShape& shape = data_.shape();
+    c.beat_done = c.emit && (shape.small ? (pos_ + 1 == shape.per_beat || c.span_done) : true);
+    c.r_ready = busy_ && (!beat_valid_ || (c.beat_done && !(c.span_done && data_.last_span()))) && data_.ready();
+    c.load = data_.loads(busy_, x_);
+    c.done = busy_ && address_.done() && data_.done() && inflight_ == 0;
     return c;
   }
 
   // The command: 0 fetch, 1 phase A (tables, weights, thresholds), 2 phase B (image, activations,
   // residual); transfers as load_transfers gives them.
-  void edge(const Comb& c, bool cmd, int phase, const std::array<Transfer, 7>* transfers, const MemPortResponse& m) {
+  void edge(const Comb& c, bool cmd, int phase, const Transfers* transfers, const MemPortResponse& m) {
     const bool ar_fire = c.ar_valid && m.ar_ready;
     const bool r_fire = m.r_valid && c.r_ready;
     inflight_ += static_cast<int>(ar_fire) - static_cast<int>(r_fire && m.r_last);
-    const bool start = cmd && !busy_;
-    const int first = phase == 0 ? 0 : phase == 2 ? 4 : 1;
-    if (start) x_ = *transfers;
-
-    // Address side.
-    const int xa_was = xa_;
-    if (start) {
-      xa_ = first;
-      a_loaded_ = false;
-      a_started_ = false;
-    } else if (busy_ && xa_ != kXferEnd) {
-      if (!a_loaded_) {
-        if (x_[xa_].enabled) a_loaded_ = true;
-        else xa_ = next_xfer(xa_, last_);
-      } else if (!a_started_) {
-        if (wa_.valid) {
-          a_started_ = true;
-          a_rem_ = wa_.beats(mb_);
-        } else {
-          a_loaded_ = false;
-          xa_ = next_xfer(xa_, last_);
-        }
-      } else if (ar_fire) {
-        a_rem_ -= c.burst;
-      } else if (a_rem_ == 0) {
-        a_started_ = false;
-      }
-    }
-    if (c.wa_load) wa_.load(x_[xa_was]);
-    else if (c.wa_next) wa_.next();
-
-    // Data side.
-    const int xd_was = xd_;
-    if (start) {
-      xd_ = first;
-      d_loaded_ = false;
-    } else if (busy_ && xd_ != kXferEnd) {
-      if (!d_loaded_) {
-        if (x_[xd_].enabled) d_loaded_ = true;
-        else xd_ = next_xfer(xd_, last_);
-      } else if (!wd_.valid && !beat_valid_) {
-        d_loaded_ = false;
-        xd_ = next_xfer(xd_, last_);
-      }
-    }
+    address_.edge(c.address, busy_, ar_fire, x_);
+    const bool small = data_.shape().small;
+    data_.edge(busy_, c.load, c.emit, beat_valid_, x_);
     if (r_fire) beat_valid_ = true;
     else if (c.beat_done) beat_valid_ = false;
-    if (c.wd_load) {
-      x_idx_ = 0;
-      slice_ = 0;
-    }
     if (r_fire) pos_ = 0;
-    else if (c.emit && shape_.small) ++pos_;
-    if (c.emit) {
-      if (c.entry_done) {
-        slice_ = 0;
-        x_idx_ = c.span_done ? 0 : x_idx_ + 1;
-      } else {
-        ++slice_;
-      }
-    }
-    if (c.wd_load) {
-      wd_.load(x_[xd_was]);
-      shape_.set(x_[xd_was].elog2, mb_);
-    } else if (c.span_done) {
-      wd_.next();
-    }
-
-    // Command state.
-    if (start) {
-      busy_ = true;
-      last_ = phase == 0 ? 0 : phase == 2 ? 6 : 3;
-      beats_ = 0;
-    } else if (c.done) {
-      busy_ = false;
-    }
-    if (r_fire) ++beats_;
+    else if (c.emit && small) ++pos_;
+    const int first = phase == 0 ? 0 : phase == 2 ? 4 : 1;
+    const int last = phase == 0 ? 0 : phase == 2 ? 6 : 3;
+    command_edge(cmd && !busy_, transfers, first, last, c.done, r_fire);
   }
 
  private:
-  int mb_, max_burst_, max_reads_;
-  std::array<Transfer, 7> x_{};
-  bool busy_ = false;
-  int last_ = 0;
-  uint64_t beats_ = 0;
-  int xa_ = kXferEnd;
-  bool a_loaded_ = false, a_started_ = false;
-  uint64_t a_rem_ = 0;
+  int max_reads_;
   int inflight_ = 0;
-  SpanWalker wa_;
-  int xd_ = kXferEnd;
-  bool d_loaded_ = false, beat_valid_ = false;
-  SpanWalker wd_;
-  EntryShape shape_;
-  uint64_t x_idx_ = 0, slice_ = 0, pos_ = 0;
+  bool beat_valid_ = false;
+  uint64_t pos_ = 0;  // the entry in the beat
 };
 
 // rtl/ern_dma_wr.sv without data.
-class WriteDma {
+class WriteDma : public Dma {
  public:
-  WriteDma(int mb, int max_burst) : mb_(mb), max_burst_(max_burst) {}
+  WriteDma(int mb, int max_burst) : Dma(mb, max_burst), max_burst_(max_burst) {}
 
   struct Comb {
-    bool aw_valid = false, w_valid = false, w_last = false, done = false;
-    uint64_t burst = 0;
-    bool wa_load = false, wa_next = false, wd_load = false, read_served = false, entry_done = false,
-         span_done = false, beat_full = false, push = false;
+    DmaAddressSide::Comb address;
+    bool w_valid = false, w_last = false, done = false;
+    bool load = false, read_served = false, span_done = false, beat_full = false, push = false;
   };
-
-  bool busy() const { return busy_; }
-  uint64_t beats() const { return beats_; }
 
   Comb comb() const {
     Comb c;
-    const bool xa_en = xa_ != kXferEnd && x_[xa_].enabled;
-    c.burst = std::min<uint64_t>(a_rem_, static_cast<uint64_t>(max_burst_));
-    c.aw_valid = busy_ && a_started_ && a_rem_ != 0;
-    c.wa_load = busy_ && xa_ != kXferEnd && !a_loaded_ && xa_en;
-    c.wa_next = busy_ && a_started_ && a_rem_ == 0 && wa_.valid;
-
-    const bool xd_en = xd_ != kXferEnd && x_[xd_].enabled;
+    c.address = address_.comb(busy_, x_);
     // The engine grants every read: it holds the sum buffer's port only while it accumulates
     // class sums, and the sums a job stores are never those the next job accumulates into.
-    c.read_served = busy_ && d_loaded_ && wd_.valid && fifo_count_ < kFifoDepth - 1;
-    c.entry_done = shape_.small || slice_ + 1 == shape_.slices;
-    c.span_done = c.read_served && c.entry_done && x_idx_ + 1 == wd_.n;
-    c.beat_full = shape_.small ? pos_ + 1 == shape_.per_beat : true;
-    c.wd_load = busy_ && xd_ != kXferEnd && !d_loaded_ && xd_en;
+    c.read_served = busy_ && data_.ready() && fifo_count_ < kFifoDepth - 1;
+    c.span_done = data_.span_done(c.read_served);
+    const EntryShape& shape = data_.shape();
+    c.beat_full = shape.small ? pos_ + 1 == shape.per_beat : true;
+    c.load = data_.loads(busy_, x_);
     c.push = got_ && got_beat_end_;
     c.w_valid = fifo_count_ != 0 && w_bursts_ < bursts_;
     c.w_last = fifo_count_ != 0 && fifo_last_[fifo_rd_];
-    c.done = busy_ && xa_ == kXferEnd && xd_ == kXferEnd && !got_ && fifo_count_ == 0 && responses_ == bursts_;
+    c.done = busy_ && address_.done() && data_.done() && !got_ && fifo_count_ == 0 && responses_ == bursts_;
     return c;
   }
 
-  void edge(const Comb& c, bool cmd, const std::array<Transfer, 7>* transfers, const MemPortResponse& m) {
-    const bool aw_fire = c.aw_valid && m.aw_ready;
+  // The command stores transfers 1 to 3 as store_transfers gives them.
+  void edge(const Comb& c, bool cmd, const Transfers* transfers, const MemPortResponse& m) {
+    const bool aw_fire = c.address.issue && m.aw_ready;
     const bool pop = c.w_valid && m.w_ready;
     const bool start = cmd && !busy_;
-    if (start) x_ = *transfers;
 
-    // Address side.
-    const int xa_was = xa_;
     if (aw_fire) ++bursts_;
     if (m.b_valid) ++responses_;
-    if (start) {
-      xa_ = 1;
-      a_loaded_ = false;
-      a_started_ = false;
-      bursts_ = 0;
-      responses_ = 0;
-    } else if (busy_ && xa_ != kXferEnd) {
-      if (!a_loaded_) {
-        if (x_[xa_].enabled) a_loaded_ = true;
-        else xa_ = next_xfer(xa_, 3);
-      } else if (!a_started_) {
-        if (wa_.valid) {
-          a_started_ = true;
-          a_rem_ = wa_.beats(mb_);
-        } else {
-          a_loaded_ = false;
-          xa_ = next_xfer(xa_, 3);
-        }
-      } else if (aw_fire) {
-        a_rem_ -= c.burst;
-      } else if (a_rem_ == 0) {
-        a_started_ = false;
-      }
-    }
-    if (c.wa_load) wa_.load(x_[xa_was]);
-    else if (c.wa_next) wa_.next();
+    if (start) bursts_ = responses_ = 0;
+    address_.edge(c.address, busy_, aw_fire, x_);
 
-    // Data side.
-    const int xd_was = xd_;
-    const bool got_was = got_;
     const bool got_burst_end_was = got_burst_end_;
+    data_.edge(busy_, c.load, c.read_served, got_, x_);
     got_ = c.read_served;
-    if (start) {
-      xd_ = 1;
-      d_loaded_ = false;
-    } else if (busy_ && xd_ != kXferEnd) {
-      if (!d_loaded_) {
-        if (x_[xd_].enabled) d_loaded_ = true;
-        else xd_ = next_xfer(xd_, 3);
-      } else if (!wd_.valid && !got_was) {
-        d_loaded_ = false;
-        xd_ = next_xfer(xd_, 3);
-      }
-    }
-    if (c.wd_load) {
-      x_idx_ = slice_ = pos_ = span_beat_ = 0;
+    if (c.load) {
+      pos_ = span_beat_ = 0;
     } else if (c.read_served) {
-      got_beat_end_ = c.beat_full || c.span_done;
-      got_burst_end_ = c.span_done ||
-                       (((span_beat_ + 1) & static_cast<uint64_t>(max_burst_ - 1)) == 0 && (c.beat_full || c.span_done));
-      if (c.entry_done) {
-        slice_ = 0;
-        x_idx_ = c.span_done ? 0 : x_idx_ + 1;
-      } else {
-        ++slice_;
-      }
-      if (c.beat_full || c.span_done) {
+      const bool beat_end = c.beat_full || c.span_done;
+      got_beat_end_ = beat_end;
+      got_burst_end_ = c.span_done || (((span_beat_ + 1) & static_cast<uint64_t>(max_burst_ - 1)) == 0 && beat_end);
+      if (beat_end) {
         pos_ = 0;
         span_beat_ = c.span_done ? 0 : span_beat_ + 1;
       } else {
         ++pos_;
       }
-    }
-    if (c.wd_load) {
-      wd_.load(x_[xd_was]);
-      shape_.set(x_[xd_was].elog2, mb_);
-    } else if (c.span_done) {
-      wd_.next();
     }
 
     // The beat FIFO: only whether each beat ends a burst matters here.
@@ -374,31 +388,14 @@ class WriteDma {
     fifo_count_ += static_cast<int>(c.push) - static_cast<int>(pop);
     if (start) w_bursts_ = 0;
     else if (pop && c.w_last) ++w_bursts_;
-
-    if (start) {
-      busy_ = true;
-      beats_ = 0;
-    } else if (c.done) {
-      busy_ = false;
-    }
-    if (pop) ++beats_;
+    command_edge(start, transfers, 1, 3, c.done, pop);
   }
 
  private:
   static constexpr int kFifoDepth = 4;
-  int mb_, max_burst_;
-  std::array<Transfer, 7> x_{};
-  bool busy_ = false;
-  uint64_t beats_ = 0;
-  int xa_ = kXferEnd;
-  bool a_loaded_ = false, a_started_ = false;
-  uint64_t a_rem_ = 0, bursts_ = 0, responses_ = 0, w_bursts_ = 0;
-  SpanWalker wa_;
-  int xd_ = kXferEnd;
-  bool d_loaded_ = false;
-  SpanWalker wd_;
-  EntryShape shape_;
-  uint64_t x_idx_ = 0, slice_ = 0, pos_ = 0, span_beat_ = 0;
+  int max_burst_;
+  uint64_t bursts_ = 0, responses_ = 0, w_bursts_ = 0;
+  uint64_t pos_ = 0, span_beat_ = 0;  // the entry in the beat, the beat in the span
   bool got_ = false, got_beat_end_ = false, got_burst_end_ = false;
   std::array<bool, kFifoDepth> fifo_last_{};
   int fifo_rd_ = 0, fifo_wr_ = 0, fifo_count_ = 0;
@@ -492,10 +489,10 @@ class AccelModel {
 
     MemPortRequest req;
     req.ar_valid = rdc.ar_valid;
-    req.ar_len = static_cast<uint32_t>(rdc.burst - 1);
+    req.ar_len = static_cast<uint32_t>(rdc.address.burst - 1);
     req.r_ready = rdc.r_ready;
-    req.aw_valid = wrc.aw_valid;
-    req.aw_len = static_cast<uint32_t>(wrc.burst - 1);
+    req.aw_valid = wrc.address.issue;
+    req.aw_len = static_cast<uint32_t>(wrc.address.burst - 1);
     req.w_valid = wrc.w_valid;
     req.w_last = wrc.w_last;
     req.b_ready = true;
@@ -640,7 +637,7 @@ class AccelModel {
   WriteDma wr_;
   MemoryPortTiming memory_;
   size_t count_;
-  std::vector<std::array<Transfer, 7>> loads_, stores_;
+  std::vector<Transfers> loads_, stores_;
   std::vector<uint64_t> job_cycles_;
 
   bool running_ = false;
