@@ -67,6 +67,14 @@ std::string read_input_file(const std::string& path, const std::string& what, ui
   return bytes;
 }
 
+std::string read_text_file(const std::string& path, const std::string& option, uint64_t max_bytes) {
+  try {
+    return read_input_file(path, "file", max_bytes);
+  } catch (const Error& e) {
+    fail("{} {}", option, e.what());
+  }
+}
+
 nlohmann::json parse_json_file(const std::string& path, const std::string& what) {
   const std::string text = read_input_file(path, what, kMaxJsonBytes);
   try {

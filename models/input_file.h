@@ -29,6 +29,10 @@ FilePtr open_input_file(const std::string& path, const std::string& what, uint64
 // The whole file, under the same rules; never more than the size it had when opened.
 std::string read_input_file(const std::string& path, const std::string& what, uint64_t max_bytes);
 
+// The whole of regular file `path` of at most `max_bytes`, or fails naming the command's `option`
+// and the path.
+std::string read_text_file(const std::string& path, const std::string& option, uint64_t max_bytes);
+
 // A JSON file (at most kMaxJsonBytes) parsed; Error naming the path when it is not valid JSON.
 nlohmann::json parse_json_file(const std::string& path, const std::string& what);
 

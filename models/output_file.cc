@@ -109,6 +109,14 @@ void write_output_file(const std::string& path, std::initializer_list<std::strin
   write_atomically(path, resolve_links(path), parts);
 }
 
+void write_text_file(const std::string& path, const std::string& text, const std::string& option) {
+  try {
+    write_output_file(path, text);
+  } catch (const Error& e) {
+    fail("{} {}", option, e.what());
+  }
+}
+
 void check_output_file(const std::string& path) {
   if (path.empty()) fail("an output path is empty");
   if (path == "-") return;

@@ -20,6 +20,10 @@ namespace ernsim {
 void write_output_file(const std::string& path, std::initializer_list<std::string_view> parts);
 inline void write_output_file(const std::string& path, std::string_view text) { write_output_file(path, {text}); }
 
+// Writes a whole file with write_output_file or fails naming the command's `option` and the path;
+// never leaves a partial file.
+void write_text_file(const std::string& path, const std::string& text, const std::string& option);
+
 // Fails unless `path` can be written later: "-", an existing file or special file that is not a
 // directory, or a new name in an existing directory. Checked before long work starts.
 void check_output_file(const std::string& path);

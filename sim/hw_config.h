@@ -13,6 +13,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "hw_spec.h"  // the width formulas, from rtl/ern_hw_spec.json
+#include "models/random_layer_case.h"
 #include "sim/testbench/memory.h"
 
 namespace ernsim {
@@ -58,6 +59,10 @@ struct HwConfig {
   int thr_width() const { return thr_w(value_width()); }
   int thr_entry_bits() const { return thr_entry_w(thr_width()); }
   // 64-bit words per buffer entry, as the host port addresses them.
+  // What of this configuration the random layers of RTL regressions must fit.
+  RandomLayerBounds random_layer_bounds() const {
+    return {pe_out, max_in_blocks, stream_width, embed_colours, embed_per_colour};
+  }
   static int words(int bits) { return (bits + 63) / 64; }
   // Bytes of an entry in memory: a power of two (rtl/ern_accel.sv).
   static int memory_entry_bytes(int bits);

@@ -1,4 +1,4 @@
-// Progress on standard error (tools/cli/progress.h) as `run` and `sweep` show it: when standard
+// Progress on standard error (sim/progress.h) as `run` and `sweep` show it: when standard
 // error is not a terminal, at most a line per tenth of the work, counting up to the total; nothing
 // with --quiet.
 #include <gmock/gmock.h>

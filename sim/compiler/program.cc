@@ -3,7 +3,8 @@
 #include <algorithm>
 
 #include "models/error.h"
-#include "sim/drivers/layer_mode.h"
+#include "sim/compiler/buffer_entries.h"
+#include "sim/compiler/tiling.h"
 
 namespace ernsim {
 
@@ -74,23 +75,6 @@ int job_taps(const Program& prog, const Network& net, const Layer& layer) {
   const bool reads_pairs = prog.paired && net.layers[static_cast<size_t>(net.tensor(layer.input).producer)].kind ==
                                               LayerKind::kPixelEmbedding;
   return reads_pairs ? 6 : layer.weights.taps();
-}
-
-std::vector<uint64_t> paired_weight_entry(const HwConfig& cfg, const BinaryWeights& w, int og, int ky, int kx) {
-  // Word column kx = 0 holds pixels (2x - 1, 2x): taps 0 and 1; column 1 holds 2x + 1 (tap 2) in
-  // its lower half, and its upper half is masked by the engine.
-  std::vector<uint64_t> entry(static_cast<size_t>(cfg.pe_out), 0);
-  const int half = HwConfig::kLanes / 2;
-  for (int o = 0; o < cfg.pe_out; ++o) {
-    const int channel = og * cfg.pe_out + o;
-    if (channel >= w.out_channels()) continue;
-    for (int i = 0; i < w.in_channels(); ++i) {
-      const uint64_t lower = w.sign(channel, i, ky, kx == 0 ? 0 : 2) > 0;
-      entry[o] |= lower << i;
-      if (kx == 0) entry[o] |= static_cast<uint64_t>(w.sign(channel, i, ky, 1) > 0) << (half + i);
-    }
-  }
-  return entry;
 }
 
 }  // namespace

@@ -4,220 +4,13 @@
 
 #include "models/error.h"
 #include "models/kernels/packed.h"
+#include "sim/compiler/buffer_entries.h"
+#include "sim/compiler/tiling.h"
+#include "sim/estimators/job_cycles.h"
 
 namespace ernsim {
 
 namespace {
-
-// Fixed pipeline latency of a job beyond its steps (docs/rtl.md, "Timing").
-constexpr uint64_t kConvLatency = 7;
-constexpr uint64_t kEmbedLatency = 4;
-
-int ceil_div(int a, int b) { return (a + b - 1) / b; }
-
-// Sets `width` bits at `lsb` of a little-endian vector of 64-bit words.
-void put_bits(std::vector<uint64_t>& words, int lsb, int width, uint64_t value) {
-  for (int i = 0; i < width; ++i) {
-    const int bit = lsb + i;
-    const uint64_t mask = uint64_t{1} << (bit % 64);
-    if ((value >> i) & 1) {
-      words[bit / 64] |= mask;
-    } else {
-      words[bit / 64] &= ~mask;
-    }
-  }
-}
-
-uint64_t get_bits(const uint64_t* words, int lsb, int width) {
-  uint64_t value = 0;
-  for (int i = 0; i < width; ++i) {
-    const int bit = lsb + i;
-    value |= ((words[bit / 64] >> (bit % 64)) & 1) << i;
-  }
-  return value;
-}
-
-int64_t sign_extend(uint64_t value, int width) {
-  const uint64_t sign = uint64_t{1} << (width - 1);
-  return static_cast<int64_t>((value ^ sign) - sign);
-}
-
-uint64_t to_twos(int64_t value, int width) {
-  return static_cast<uint64_t>(value) & ((width == 64) ? ~uint64_t{0} : ((uint64_t{1} << width) - 1));
-}
-
-bool fits_signed(int64_t value, int width) {
-  return value >= -(int64_t{1} << (width - 1)) && value < (int64_t{1} << (width - 1));
-}
-
-// Shape of a conv layer case.
-struct ConvShape {
-  int in_c, in_h, in_w;
-  int out_c, out_h, out_w;
-  int k, stride, pad, taps, blocks;
-  bool residual, write_act, write_stream, write_sum;
-};
-
-ConvShape conv_shape(const LayerCase& lc) {
-  const Layer& l = *lc.layer;
-  ConvShape s;
-  s.in_c = lc.input->channels();
-  s.in_h = lc.input->height();
-  s.in_w = lc.input->width();
-  s.k = l.kernel();
-  s.stride = l.stride;
-  s.pad = l.pad;
-  s.taps = s.k * s.k;
-  s.blocks = blocks_for(s.in_c);
-  s.out_c = l.weights.out_channels();
-  s.out_h = conv_out_size(s.in_h, s.k, s.stride, s.pad);
-  s.out_w = conv_out_size(s.in_w, s.k, s.stride, s.pad);
-  s.residual = l.residual >= 0;
-  s.write_act = l.out_act >= 0;
-  s.write_stream = l.out_int >= 0;
-  s.write_sum = l.out_sum >= 0;
-  return s;
-}
-
-// 64-lane output blocks that output-channel groups [og0, og0 + count) touch.
-int output_blocks(const HwConfig& cfg, int og0, int count) {
-  return ((og0 + count) * cfg.pe_out - 1) / HwConfig::kLanes - og0 * cfg.pe_out / HwConfig::kLanes + 1;
-}
-
-std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc, const TileBudget& budget) {
-  const ConvShape s = conv_shape(lc);
-  if (s.blocks > cfg.max_in_blocks) {
-    fail("layer {}: {} input channels exceed the engine's {} blocks of 64", lc.name, s.in_c, cfg.max_in_blocks);
-  }
-  const int og_total = ceil_div(s.out_c, cfg.pe_out);
-  const int pgs = ceil_div(s.out_w, cfg.pe_pix);
-  const int row_stride = ceil_div(s.in_w, cfg.banks());
-  // Rows the activation buffer can hold, and the output rows they give.
-  const int act_rows = budget.act / (row_stride * s.blocks);
-  const int act_out_rows = act_rows < s.k ? 0 : (act_rows - s.k) / s.stride + 1;
-  if (act_out_rows < 1) {
-    fail("layer {}: one output row needs {} activation entries per bank, configuration {} holds {}", lc.name,
-         s.k * row_stride * s.blocks, cfg.name, budget.act);
-  }
-  int og_count = std::min(og_total, budget.wgt / (s.taps * s.blocks));
-  og_count = std::min(og_count, budget.thr);
-  if (s.write_sum) og_count = std::min(og_count, budget.sum);
-  if (og_count < 1) {
-    fail("layer {}: one channel group needs {} weight entries, configuration {} holds {}", lc.name,
-         s.taps * s.blocks, cfg.name, budget.wgt);
-  }
-  // Output rows per job for a channel-group count: what every buffer allows.
-  auto rows_for = [&](int ogs) {
-    int rows = std::min(s.out_h, act_out_rows);
-    if (budget.max_rows > 0) rows = std::min(rows, budget.max_rows);
-    // A misaligned group range may touch one 64-lane block more than its size needs.
-    const int blocks = (ogs * cfg.pe_out + HwConfig::kLanes - 1) / HwConfig::kLanes + (cfg.pe_out < HwConfig::kLanes);
-    if (s.write_act) rows = std::min(rows, budget.out / (blocks * pgs));
-    if (s.write_stream || s.residual) rows = std::min(rows, budget.str / (ogs * pgs));
-    return rows;
-  };
-  int rows = rows_for(og_count);
-  while (rows < 1 && og_count > 1) rows = rows_for(og_count = (og_count + 1) / 2);
-  if (rows < 1) {
-    fail("layer {}: one output row of {} pixel groups does not fit the output buffers of configuration {}", lc.name,
-         pgs, cfg.name);
-  }
-
-  // Jobs by row tile, then channel range, so each input tile is loaded once; class sums add up
-  // across row tiles in the sum buffer, so they go by channel range, then row tile.
-  std::vector<std::pair<int, int>> order;  // (y0, og0)
-  if (s.write_sum) {
-    for (int og0 = 0; og0 < og_total; og0 += og_count) {
-      for (int y0 = 0; y0 < s.out_h; y0 += rows) order.emplace_back(y0, og0);
-    }
-  } else {
-    for (int y0 = 0; y0 < s.out_h; y0 += rows) {
-      for (int og0 = 0; og0 < og_total; og0 += og_count) order.emplace_back(y0, og0);
-    }
-  }
-  std::vector<JobPlan> plan;
-  for (const auto& [y0, og0] : order) {
-    const int job_rows = std::min(rows, s.out_h - y0);
-    const int iy_lo = std::max(0, y0 * s.stride - s.pad);
-    const int iy_hi = std::min(s.in_h - 1, (y0 + job_rows - 1) * s.stride - s.pad + s.k - 1);
-    JobPlan j;
-    j.out_y0 = y0;
-    j.out_rows = job_rows;
-    j.og0 = og0;
-    j.og_count = std::min(og_count, og_total - og0);
-    j.in_y0 = iy_lo;
-    j.in_rows = iy_hi - iy_lo + 1;
-    j.read_sums = s.write_sum && y0 + job_rows == s.out_h;
-    j.blocks = output_blocks(cfg, og0, j.og_count);
-    JobDescriptor& d = j.desc;
-    d.op = static_cast<uint64_t>(JobOp::kConv);
-    d.kernel3 = s.k == 3;
-    d.stride2 = s.stride == 2;
-    d.residual = s.residual;
-    d.write_act = s.write_act;
-    d.write_stream = s.write_stream;
-    d.write_sum = s.write_sum;
-    d.sum_accumulate = s.write_sum && y0 > 0;
-    d.in_blocks = static_cast<uint64_t>(s.blocks);
-    d.og_count = static_cast<uint64_t>(j.og_count);
-    d.og0 = static_cast<uint64_t>(og0);
-    d.last_og_lanes = static_cast<uint64_t>(std::min(cfg.pe_out, s.out_c - (og0 + j.og_count - 1) * cfg.pe_out));
-    d.in_height = static_cast<uint64_t>(s.in_h);
-    d.in_width = static_cast<uint64_t>(s.in_w);
-    d.in_y0 = static_cast<uint64_t>(j.in_y0);
-    d.in_rows = static_cast<uint64_t>(j.in_rows);
-    d.out_y0 = static_cast<uint64_t>(y0);
-    d.out_rows = static_cast<uint64_t>(job_rows);
-    d.out_width = static_cast<uint64_t>(s.out_w);
-    d.out_pgs = static_cast<uint64_t>(pgs);
-    d.act_row_stride = static_cast<uint64_t>(row_stride);
-    d.act_block_stride = static_cast<uint64_t>(j.in_rows) * row_stride;
-    d.act_row0_offset = static_cast<int64_t>(y0 * s.stride - s.pad - iy_lo) * row_stride;
-    plan.push_back(j);
-  }
-  return plan;
-}
-
-std::vector<JobPlan> plan_embed(const HwConfig& cfg, const LayerCase& lc, const TileBudget& budget) {
-  const Layer& l = *lc.layer;
-  const int h = lc.input->height(), w = lc.input->width();
-  const int channels = static_cast<int>(l.table.size());
-  if (lc.input->channels() != cfg.embed_colours || channels != cfg.embed_colours * cfg.embed_per_colour) {
-    fail("layer {}: {} colours to {} channels, the engine embeds {} colours to {} x {}", lc.name,
-         lc.input->channels(), channels, cfg.embed_colours, cfg.embed_colours, cfg.embed_per_colour);
-  }
-  for (int c = 0; c < channels; ++c) {
-    if (l.source_channel[c] != c / cfg.embed_per_colour) {
-      fail("layer {}: channel {} reads colour {}, the engine's layout needs colour {}", lc.name, c,
-           l.source_channel[c], c / cfg.embed_per_colour);
-    }
-  }
-  const int pgs = ceil_div(w, cfg.pe_pix);
-  int rows = std::min({h, budget.img / w, budget.out / pgs});
-  if (budget.max_rows > 0) rows = std::min(rows, budget.max_rows);
-  if (rows < 1) fail("layer {}: one image row of {} pixels does not fit configuration {}", lc.name, w, cfg.name);
-  std::vector<JobPlan> plan;
-  for (int y0 = 0; y0 < h; y0 += rows) {
-    JobPlan j;
-    j.out_y0 = y0;
-    j.out_rows = std::min(rows, h - y0);
-    j.in_y0 = y0;
-    j.in_rows = j.out_rows;
-    j.blocks = 1;
-    JobDescriptor& d = j.desc;
-    d.op = static_cast<uint64_t>(JobOp::kEmbed);
-    d.in_height = static_cast<uint64_t>(h);
-    d.in_width = static_cast<uint64_t>(w);
-    d.in_y0 = static_cast<uint64_t>(y0);
-    d.in_rows = static_cast<uint64_t>(j.out_rows);
-    d.out_y0 = static_cast<uint64_t>(y0);
-    d.out_rows = static_cast<uint64_t>(j.out_rows);
-    d.out_width = static_cast<uint64_t>(w);
-    d.out_pgs = static_cast<uint64_t>(pgs);
-    plan.push_back(j);
-  }
-  return plan;
-}
 
 // The engine latches only its own fields, which lead the descriptor.
 void write_descriptor(EnginePort& port, const JobDescriptor& d) {
@@ -363,7 +156,7 @@ LayerOutputs run_conv(EnginePort& port, const HwConfig& cfg, const LayerCase& lc
   if (s.write_sum) out.sums = IntTensor(s.out_c, 1, 1);
   const PackedAct input = pack(*lc.input);
   int loaded_tile = -1, loaded_og0 = -1;
-  for (const JobPlan& j : plan_conv(cfg, lc, full_budget(cfg))) {
+  for (const JobPlan& j : plan_layer(cfg, lc, full_budget(cfg))) {
     const uint64_t port_start = port.cycle();
     if (loaded_tile != j.out_y0) load_act_tile(port, cfg, input, j);
     if (loaded_og0 != j.og0) {
@@ -397,7 +190,7 @@ LayerOutputs run_embed(EnginePort& port, const HwConfig& cfg, const LayerCase& l
   const int channels = static_cast<int>(l.table.size());
   LayerOutputs out;
   out.act = ActTensor(channels, image.height(), w);
-  const std::vector<JobPlan> plan = plan_embed(cfg, lc, full_budget(cfg));
+  const std::vector<JobPlan> plan = plan_layer(cfg, lc, full_budget(cfg));
   uint64_t port_start = port.cycle();
   for (int colour = 0; colour < cfg.embed_colours; ++colour) {
     for (int value = 0; value < 256; ++value) {
@@ -448,67 +241,9 @@ LayerOutputs run_embed(EnginePort& port, const HwConfig& cfg, const LayerCase& l
 
 }  // namespace
 
-std::vector<JobPlan> plan_layer(const HwConfig& config, const LayerCase& layer_case, const TileBudget& budget) {
-  return layer_case.layer->is_conv() ? plan_conv(config, layer_case, budget) : plan_embed(config, layer_case, budget);
-}
-
-TileBudget full_budget(const HwConfig& c) {
-  TileBudget b;
-  b.act = c.act_depth;
-  b.wgt = c.wgt_depth;
-  b.thr = c.thr_depth;
-  b.str = c.str_depth;
-  b.out = c.out_depth;
-  b.sum = c.sum_depth;
-  b.img = c.img_depth;
-  return b;
-}
-
-TileBudget half_budget(const HwConfig& c) {
-  TileBudget b = full_budget(c);
-  for (int* depth : {&b.act, &b.wgt, &b.thr, &b.str, &b.out, &b.sum, &b.img}) *depth /= 2;
-  return b;
-}
-
-std::vector<uint64_t> weight_entry(const HwConfig& cfg, const BinaryWeights& w, int og, int tap, int block) {
-  std::vector<uint64_t> entry(static_cast<size_t>(cfg.pe_out));
-  for (int o = 0; o < cfg.pe_out; ++o) {
-    const int channel = og * cfg.pe_out + o;
-    entry[o] = channel < w.out_channels() ? w.word(channel, tap, block) : 0;
-  }
-  return entry;
-}
-
-std::vector<uint64_t> threshold_entry(const HwConfig& cfg, const std::vector<Quantizer>& quantizers, int og) {
-  const int tw = cfg.thr_width();
-  const int entry_bits = cfg.thr_entry_bits();
-  // |acc + residual| < 2^(value_width - 1), so clamping a threshold to +/- 2^(value_width - 1)
-  // changes no comparison and keeps it in the threshold width.
-  const int64_t limit = int64_t{1} << (cfg.value_width() - 1);
-  std::vector<uint64_t> words(static_cast<size_t>(HwConfig::words(cfg.pe_out * entry_bits)), 0);
-  for (int o = 0; o < cfg.pe_out; ++o) {
-    const size_t channel = static_cast<size_t>(og * cfg.pe_out + o);
-    const Quantizer q = channel < quantizers.size() ? quantizers[channel] : Quantizer{ActMode::kConstant, {0, 0, 0}, 0};
-    const int lsb = o * entry_bits;
-    put_bits(words, lsb, 2, static_cast<uint64_t>(q.mode));
-    for (int m = 0; m < 3; ++m) {
-      const int64_t t = q.mode == ActMode::kConstant ? (m == 0 ? q.level : 0)
-                                                     : std::clamp<int64_t>(q.threshold[m], -limit, limit);
-      put_bits(words, lsb + 2 + m * tw, tw, to_twos(t, tw));
-    }
-  }
-  return words;
-}
-
 LayerOutputs run_layer(EnginePort& port, const HwConfig& config, const LayerCase& layer_case, LayerRunStats& stats) {
   return layer_case.layer->is_conv() ? run_conv(port, config, layer_case, stats)
                                      : run_embed(port, config, layer_case, stats);
-}
-
-uint64_t predicted_job_cycles(const JobDescriptor& d) {
-  if (d.op == static_cast<uint64_t>(JobOp::kEmbed)) return d.out_rows * d.in_width + kEmbedLatency;
-  const uint64_t taps = d.paired ? 6 : d.kernel3 ? 9 : 1;
-  return d.og_count * d.out_rows * d.out_pgs * taps * d.in_blocks + kConvLatency;
 }
 
 void check_engine_config(EnginePort& port, const HwConfig& cfg) {

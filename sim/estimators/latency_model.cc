@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "models/error.h"
-#include "sim/drivers/layer_mode.h"
+#include "sim/estimators/job_cycles.h"
 #include "sim/testbench/memory_port.h"
 
 namespace ernsim {

@@ -23,8 +23,9 @@
 #include "models/onnx_import.h"
 #include "models/zoo.h"
 #include "sim/hw_config.h"
+#include "sim/compiler/tiling.h"
 #include "sim/drivers/golden_layers.h"
-#include "sim/random_layer.h"
+#include "models/random_layer_case.h"
 #include "sim/testbench/sc_testbench.h"
 #include "tests/fixtures.h"
 
@@ -95,7 +96,7 @@ TEST_P(RandomLayers, BitExactWithPredictedCycles) {
   int passed = 0, tiled = 0, sum_cases = 0;
   run_sc_engine(config, {}, [&](EnginePort& port) {
     for (int i = 0; i < kPerBatch; ++i) {
-      const RandomLayerCase c = make_random_layer(static_cast<uint64_t>(batch * kPerBatch + i), config);
+      const RandomLayerCase c = make_random_layer(static_cast<uint64_t>(batch * kPerBatch + i), config.random_layer_bounds());
       LayerRunStats stats;
       const LayerOutputs got = run_layer(port, config, c.view(), stats);
       Scoreboard sb;

@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -20,34 +19,9 @@
 #include "models/npy.h"
 #include "models/onnx_import.h"
 #include "models/output_file.h"
-#include "models/version.h"
 #include "models/zoo.h"
 
 namespace ernsim::cli {
-
-namespace {
-
-std::vector<std::string> g_invocation;
-
-}  // namespace
-
-void set_invocation(int argc, char** argv) { g_invocation.assign(argv, argv + argc); }
-
-const std::vector<std::string>& invocation() { return g_invocation; }
-
-nlohmann::json provenance(const HwConfig* config) {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char time[32];
-  std::strftime(time, sizeof time, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return {{"schema_version", kReportSchemaVersion},
-          {"ernsim_version", kVersion},
-          {"git_commit", kGitCommit},
-          {"command_line", invocation()},
-          {"config_digest", config ? nlohmann::json(hw_config_digest(*config)) : nlohmann::json(nullptr)},
-          {"created_utc", time}};
-}
 
 std::string with_range(const std::string& help, UintRange range) {
   return fmt::format("{} ({} to {})", help, range.lo, range.hi);
@@ -200,22 +174,6 @@ bool parse_command(int argc, char** argv, const char* usage, po::options_descrip
   }
   if (!to_stdout.empty()) reserve_stdout_for_output();
   return true;
-}
-
-std::string read_text_file(const std::string& path, const std::string& option, uintmax_t max_bytes) {
-  try {
-    return read_input_file(path, "file", max_bytes);
-  } catch (const Error& e) {
-    fail("{} {}", option, e.what());
-  }
-}
-
-void write_text_file(const std::string& path, const std::string& text, const std::string& option) {
-  try {
-    write_output_file(path, text);
-  } catch (const Error& e) {
-    fail("{} {}", option, e.what());
-  }
 }
 
 std::string file_stem(const std::string& name) {

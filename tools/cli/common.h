@@ -10,10 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "models/golden.h"
+#include "models/input_file.h"
 #include "models/model_spec.h"
 #include "models/network.h"
+#include "models/output_file.h"
 #include "models/tensor.h"
 #include "sim/hw_config.h"
+#include "sim/input_ranges.h"
 #include "sim/compiler/program.h"
 #include "sim/testbench/sc_testbench.h"
 
@@ -26,42 +29,6 @@ constexpr int kDefaultImages = 2;
 // Output rows per job: small tiles let the loads and stores of neighbouring jobs overlap the
 // compute (measured best for the zoo on the default configuration: docs/PERFORMANCE.md).
 constexpr int kDefaultTileRows = 4;
-
-// The whole command line, recorded by main() for the reports' provenance.
-void set_invocation(int argc, char** argv);
-const std::vector<std::string>& invocation();
-
-// What every JSON report carries first, under "provenance": the report schema version, ernsim's
-// version and git commit, the command line, the configuration's digest (hw_config_digest; null
-// without a configuration) and the UTC time it was written.
-constexpr int kReportSchemaVersion = 2;
-nlohmann::json provenance(const HwConfig* config);
-// The range of every number a command takes (docs/verification.md, "Input limits"); the help texts
-// and the errors quote them from here.
-struct UintRange {
-  uint64_t lo, hi;
-};
-struct RealRange {
-  double lo, hi;
-};
-constexpr UintRange kSeedRange{0, UINT64_MAX};
-constexpr UintRange kSizeRange{1, 8192};  // input size (a zoo model needs a multiple of 32)
-constexpr UintRange kImagesRange{1, 10000};
-constexpr UintRange kWatchdogRange{100, 1000000000};
-constexpr UintRange kMaxRowsRange{0, 8192};
-constexpr RealRange kClockMhzRange{1, 10000};
-constexpr RealRange kBandwidthRange{kMinBytesPerCycle, kMaxBytesPerCycle};
-constexpr UintRange kLatencyRange{0, kMaxLatencyCycles};
-constexpr UintRange kLayerRange{0, 100000};  // a layer index (the model bounds it further)
-constexpr UintRange kCountRange{1, 100000};   // random layers or networks per item
-constexpr UintRange kJobsRange{1, 1024};
-constexpr UintRange kRtlParameterRange{1, 256};  // sweep values; the configuration checks each further
-constexpr UintRange kShardsRange{1, 100000};
-constexpr UintRange kSlurmShardsRange{1, 1000};  // regress --slurm: array tasks
-constexpr RealRange kPollRange{0.2, 600};         // regress --slurm: seconds between squeue queries
-constexpr UintRange kBatchRange{1, 10000};  // random layers per regress-layers process
-constexpr uint64_t kMaxSuiteItems = 1000000;
-constexpr RealRange kTimeoutRange{0.001, 604800};  // seconds: up to a week
 
 // "HELP (LO to HI)": an option's help text with its range.
 std::string with_range(const std::string& help, UintRange range);
@@ -116,13 +83,6 @@ void add_layer_output_options(po::options_description& options);
 
 // The simulation options of add_engine_options.
 SimOptions sim_options(const po::variables_map& vm);
-
-// Writes a whole file with write_output_file (models/output_file.h) or fails naming `option` and the
-// path; never leaves a partial file.
-void write_text_file(const std::string& path, const std::string& text, const std::string& option);
-
-// The whole of regular file `path` of at most `max_bytes` (models/input_file.h), or fails naming `option` and the path.
-std::string read_text_file(const std::string& path, const std::string& option, uintmax_t max_bytes);
 
 // One tensor of golden runs to dump: its description and, per image, its value (act for uint8
 // maps, ints for int32 tensors; one of the two is empty).

@@ -10,9 +10,10 @@
 #include "sim/estimators/latency_model.h"
 #include "sim/compiler/program.h"
 #include "sim/estimators/resource_model.h"
+#include "sim/reports/plots.h"
+#include "sim/reports/report.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
-#include "tools/cli/layer_outputs.h"
 
 namespace ernsim::cli {
 
@@ -58,8 +59,6 @@ int run_estimate(int argc, char** argv) {
   fmt::print("{} ({}x{}) on configuration {} ({} MACs/cycle, memory {} B/cycle, latency {} cycles): {} jobs\n\n",
              net.name, net.input_height(), net.input_width(), config.name, config.macs_per_cycle(),
              config.memory.bytes_per_cycle, config.memory.latency_cycles, program.jobs.size());
-  int64_t macs = 0;
-  for (const LayerRunReport& r : latency.layers) macs += r.macs;
   if (!quiet) {
     fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>10} {:>7} {:>6} {:>8} {:>8}\n", "#", "layer", "jobs", "cycles",
                "compute", "memory", "bound", "util", "MB read", "MB wrtn");
@@ -71,63 +70,38 @@ int run_estimate(int argc, char** argv) {
                  100 * r.utilization, r.bytes_read / 1048576.0, r.bytes_written / 1048576.0);
     }
   }
-  const double latency_ms = static_cast<double>(latency.total_cycles) / (mhz * 1e3);
-  const double fps = 1e3 / latency_ms;
-  const double utilization = config.utilization(macs, latency.total_cycles);
-  fmt::print("\ntotal: {} cycles, {:.1f}% PE utilization; at {:.0f} MHz (assumed): {:.3f} ms latency, {:.1f} FPS\n",
-             latency.total_cycles, 100 * utilization, mhz, latency_ms, fps);
+  const Throughput total = throughput(config, latency.layers, latency.total_cycles, mhz);
+  const double fps = total.fps;
+  fmt::print("\n{}\n", total.summary());
   fmt::print("resources: {}\n", resources.summary());
   fmt::print("{:.2f} FPS per 1000 LUTs; estimated in {:.3f} s\n", fps * 1000.0 / resources.total.lut, seconds);
 
-  if (vm.count("csv") || vm.count("plot")) {
-    std::vector<double> compute_bound, memory_bound;
-    for (const LayerBounds& b : latency.bounds) {
-      compute_bound.push_back(static_cast<double>(b.compute_cycles));
-      memory_bound.push_back(static_cast<double>(b.memory_cycles));
-    }
-    if (vm.count("csv")) {
-      write_text_file(vm["csv"].as<std::string>(),
-                      layer_csv(latency.layers, {{"compute_bound_cycles", compute_bound}, {"memory_bound_cycles", memory_bound}}),
-                      "--csv");
-    }
-    if (vm.count("plot")) {
-      write_text_file(vm["plot"].as<std::string>(),
-                      layer_plot_svg(latency.layers, fmt::format("{} ({}x{}) on {}: cycles per layer (estimate)", net.name,
-                                                                 net.input_height(), net.input_width(), config.name)),
-                      "--plot");
-    }
+  std::vector<int64_t> compute_bound, memory_bound;
+  for (const LayerBounds& b : latency.bounds) {
+    compute_bound.push_back(static_cast<int64_t>(b.compute_cycles));
+    memory_bound.push_back(static_cast<int64_t>(b.memory_cycles));
+  }
+  const std::vector<LayerColumn> bounds = {{"compute_bound_cycles", compute_bound},
+                                           {"memory_bound_cycles", memory_bound}};
+  if (vm.count("csv")) write_text_file(vm["csv"].as<std::string>(), layer_csv(latency.layers, bounds), "--csv");
+  if (vm.count("plot")) {
+    write_text_file(vm["plot"].as<std::string>(),
+                    layer_plot_svg(latency.layers, fmt::format("{} ({}x{}) on {}: cycles per layer (estimate)", net.name,
+                                                               net.input_height(), net.input_width(), config.name)),
+                    "--plot");
   }
   if (vm.count("report")) {
-    nlohmann::json j;
-    j["provenance"] = provenance(&config);
-    j["model"] = net.name;
-    j["config"] = config.name;
-    j["input_size"] = {net.input_height(), net.input_width()};
-    j["total_cycles"] = latency.total_cycles;
-    j["clock_mhz"] = mhz;
-    j["latency_ms"] = latency_ms;
-    j["fps"] = fps;
-    j["macs"] = macs;
-    j["utilization"] = utilization;
-    j["macs_per_cycle"] = config.macs_per_cycle();
-    j["memory"] = {{"bytes_per_cycle", config.memory.bytes_per_cycle}, {"latency_cycles", config.memory.latency_cycles}};
+    JsonReport j(&config);
+    j.add_model(net, config);
+    j.add_throughput(total, config);
     j["max_rows"] = compile.max_rows;
     j["jobs"] = program.jobs.size();
     j.update(resource_counts_json(resources.total));
     j["resources"] = resources.to_json();
     j["fps_per_klut"] = fps * 1000.0 / resources.total.lut;
     j["estimate_seconds"] = seconds;
-    j["layers"] = nlohmann::json::array();
-    for (size_t l = 0; l < latency.layers.size(); ++l) {
-      const LayerRunReport& r = latency.layers[l];
-      j["layers"].push_back({{"index", r.index}, {"name", r.name}, {"jobs", r.jobs}, {"cycles", r.cycles},
-                             {"compute_cycles", r.compute_cycles}, {"load_stall_cycles", r.load_stall_cycles},
-                             {"store_stall_cycles", r.store_stall_cycles}, {"bytes_read", r.bytes_read},
-                             {"bytes_written", r.bytes_written}, {"macs", r.macs}, {"utilization", r.utilization},
-                             {"compute_bound_cycles", latency.bounds[l].compute_cycles},
-                             {"memory_bound_cycles", latency.bounds[l].memory_cycles}});
-    }
-    write_text_file(vm["report"].as<std::string>(), j.dump(1) + "\n", "--report");
+    j.add_layers(latency.layers, bounds);
+    j.write(vm["report"].as<std::string>());
   }
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "models/golden.h"
 #include "sim/hw_config.h"
 #include "sim/drivers/golden_layers.h"
+#include "sim/reports/report.h"
 #include "sim/testbench/sc_testbench.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
@@ -91,16 +92,13 @@ int run_layers(int argc, char** argv) {
   if (!sim.trace_path.empty()) fmt::print("trace written to {}\n", sim.trace_path);
 
   if (vm.count("report")) {
-    nlohmann::json j;
-    j["provenance"] = provenance(&config);
-    j["model"] = net.name;
-    j["config"] = config.name;
+    JsonReport j(&config);
+    j.add_model(net, config);
     j["total_cycles"] = cycles;
     j["predicted_cycles"] = predicted;
     j["macs"] = macs;
     j["utilization"] = utilization;
-    j["mismatches"] = scoreboard.mismatches();
-    j["errors"] = scoreboard.errors();
+    j.add_scoreboard(scoreboard);
     j["layers"] = nlohmann::json::array();
     for (const LayerReport& r : reports) {
       j["layers"].push_back({{"index", r.index}, {"name", r.name}, {"shape", r.shape}, {"kernel", r.kind},
@@ -108,12 +106,7 @@ int run_layers(int argc, char** argv) {
                              {"port_cycles", r.stats.port_cycles}, {"jobs", r.stats.jobs}, {"macs", r.macs},
                              {"utilization", r.utilization}, {"mismatches", r.mismatches}});
     }
-    j["first_mismatches"] = nlohmann::json::array();
-    for (const Mismatch& m : scoreboard.first_mismatches()) {
-      j["first_mismatches"].push_back({{"layer", m.layer}, {"tensor", m.tensor}, {"channel", m.channel}, {"y", m.y},
-                                       {"x", m.x}, {"expected", m.expected}, {"got", m.got}});
-    }
-    write_text_file(vm["report"].as<std::string>(), j.dump(1) + "\n", "--report");
+    j.write(vm["report"].as<std::string>());
   }
   if (!scoreboard.passed()) {
     fmt::print(stderr, "{}", scoreboard.report());

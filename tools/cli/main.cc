@@ -11,6 +11,7 @@
 
 #include "models/error.h"
 #include "models/version.h"
+#include "sim/reports/report.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
   }
   for (const Command& c : kCommands) {
     if (std::strcmp(argv[1], c.name) != 0) continue;
-    cli::set_invocation(argc, argv);
+    set_invocation(argc, argv);
     try {
       return c.run(argc - 1, argv + 1);
     } catch (const CheckFailure& e) {

@@ -8,7 +8,9 @@
 
 #include "models/error.h"
 #include "models/npy.h"
-#include "sim/random_layer.h"
+#include "models/random_layer_case.h"
+#include "sim/drivers/layer_mode.h"
+#include "sim/reports/report.h"
 #include "sim/testbench/sc_testbench.h"
 #include "sim/drivers/scoreboard.h"
 #include "tools/cli/commands.h"
@@ -121,7 +123,7 @@ int run_regress_layers(int argc, char** argv) {
   run_sc_engine(config, sim_options(vm), [&](EnginePort& port) {
     check_engine_config(port, config);
     for (int i = 0; i < count; ++i) {
-      const RandomLayerCase c = make_random_layer(seed + static_cast<uint64_t>(i), config);
+      const RandomLayerCase c = make_random_layer(seed + static_cast<uint64_t>(i), config.random_layer_bounds());
       const LayerCase lc = c.view();
       LayerRunStats stats;
       const LayerOutputs got = run_layer(port, config, lc, stats);
@@ -154,9 +156,9 @@ int run_regress_layers(int argc, char** argv) {
   fmt::print("{} random layers on configuration {}: {} passed, {} failed ({} engine cycles)\n", count, config.name,
              count - static_cast<int>(failing.size()), failing.size(), cycles);
   if (vm.count("report")) {
-    const nlohmann::json report = {{"provenance", provenance(&config)}, {"config", config.name}, {"count", count}, {"seed", seed},
-                                   {"failed", failing.size()}, {"cases", cases}};
-    write_text_file(vm["report"].as<std::string>(), report.dump(1) + "\n", "--report");
+    JsonReport report(&config);
+    report.update({{"config", config.name}, {"count", count}, {"seed", seed}, {"failed", failing.size()}, {"cases", cases}});
+    report.write(vm["report"].as<std::string>());
   }
   if (!failing.empty()) {
     std::string seeds;

@@ -16,11 +16,12 @@
 #include "sim/drivers/layer_mode.h"
 #include "sim/drivers/program_mode.h"
 #include "sim/compiler/program.h"
+#include "sim/reports/plots.h"
+#include "sim/reports/report.h"
 #include "sim/testbench/sc_testbench.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
-#include "tools/cli/layer_outputs.h"
-#include "tools/cli/progress.h"
+#include "sim/progress.h"
 
 namespace ernsim::cli {
 
@@ -137,8 +138,6 @@ int run_run(int argc, char** argv) {
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count() -
                               estimate_seconds;
 
-  int64_t macs = 0;
-  for (const LayerRunReport& l : report.layers) macs += l.macs;
   if (!vm["quiet"].as<bool>()) {
     fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>7} {:>12} {:>6} {:>8} {:>8} {:>10} {:>10} {:>10}\n", "#", "layer",
                "jobs", "cycles", "estimate", "error", "MACs", "util", "MB read", "MB wrtn", "ld stall", "st stall",
@@ -151,11 +150,8 @@ int run_run(int argc, char** argv) {
                  l.mismatches);
     }
   }
-  const double latency_ms = report.total_cycles / (clock_mhz * 1e3);
-  const double fps = 1e3 / latency_ms;
-  const double utilization = config.utilization(macs, report.total_cycles);
-  fmt::print("\ntotal: {} cycles, {:.1f}% PE utilization; at {:.0f} MHz (assumed): {:.3f} ms latency, {:.1f} FPS\n",
-             report.total_cycles, 100 * utilization, clock_mhz, latency_ms, fps);
+  const Throughput total = throughput(config, report.layers, report.total_cycles, clock_mhz);
+  fmt::print("\n{}\n", total.summary());
   fmt::print("estimate (ernsim estimate): {} cycles, {:+.2f}% error, in {:.3f} s\n", estimate.total_cycles,
              relative_error_percent(estimate.total_cycles, report.total_cycles), estimate_seconds);
   fmt::print("{} image(s), {} mismatches in {} compared elements; simulated in {:.1f} s\n", images.size(),
@@ -180,11 +176,13 @@ int run_run(int argc, char** argv) {
     }
   }
   // The per-layer table and picture are diagnostics too: written for a failed run as well.
-  if (vm.count("csv") || vm.count("plot")) {
-    std::vector<double> estimated, mismatches;
+  if (vm.count("csv") || vm.count("plot") || vm.count("report")) {
+    std::vector<int64_t> estimated, mismatches, start, end;
     for (const LayerRunReport& l : report.layers) {
-      estimated.push_back(static_cast<double>(estimate.layers.at(static_cast<size_t>(l.index)).cycles));
-      mismatches.push_back(static_cast<double>(l.mismatches));
+      estimated.push_back(static_cast<int64_t>(estimate.layers.at(static_cast<size_t>(l.index)).cycles));
+      mismatches.push_back(l.mismatches);
+      start.push_back(static_cast<int64_t>(l.start_cycle));
+      end.push_back(static_cast<int64_t>(l.end_cycle));
     }
     if (vm.count("csv")) {
       write_text_file(vm["csv"].as<std::string>(),
@@ -196,40 +194,23 @@ int run_run(int argc, char** argv) {
                                                                 net.input_height(), net.input_width(), config.name)),
                       "--plot");
     }
-  }
-  if (vm.count("report")) {
-    nlohmann::json j;
-    j["provenance"] = provenance(&config);
-    j["model"] = net.name;
-    j["config"] = config.name;
-    j["input_size"] = {net.input_height(), net.input_width()};
-    j["images"] = images.size();
-    j["total_cycles"] = report.total_cycles;
-    j["estimated_cycles"] = estimate.total_cycles;
-    j["estimate_error_percent"] = relative_error_percent(estimate.total_cycles, report.total_cycles);
-    j["estimate_seconds"] = estimate_seconds;
-    j["passed"] = scoreboard.passed();
-    j["mismatches"] = scoreboard.mismatches();
-    j["errors"] = scoreboard.errors();
-    j["clock_mhz"] = clock_mhz;
-    j["latency_ms"] = latency_ms;
-    j["fps"] = fps;
-    j["macs"] = macs;
-    j["utilization"] = utilization;
-    j["macs_per_cycle"] = config.macs_per_cycle();
-    j["memory"] = {{"bytes_per_cycle", config.memory.bytes_per_cycle}, {"latency_cycles", config.memory.latency_cycles}};
-    j["jobs"] = program.jobs.size();
-    j["wall_seconds"] = wall_seconds;
-    j["layers"] = nlohmann::json::array();
-    for (const LayerRunReport& l : report.layers) {
-      j["layers"].push_back({{"index", l.index}, {"name", l.name}, {"jobs", l.jobs}, {"cycles", l.cycles},
-                             {"estimated_cycles", estimate.layers.at(static_cast<size_t>(l.index)).cycles},
-                             {"compute_cycles", l.compute_cycles}, {"load_stall_cycles", l.load_stall_cycles},
-                             {"store_stall_cycles", l.store_stall_cycles}, {"bytes_read", l.bytes_read},
-                             {"bytes_written", l.bytes_written}, {"macs", l.macs}, {"utilization", l.utilization},
-                             {"mismatches", l.mismatches}, {"start_cycle", l.start_cycle}, {"end_cycle", l.end_cycle}});
+    if (vm.count("report")) {
+      JsonReport j(&config);
+      j.add_model(net, config);
+      j["images"] = images.size();
+      j.add_throughput(total, config);
+      j["estimated_cycles"] = estimate.total_cycles;
+      j["estimate_error_percent"] = relative_error_percent(estimate.total_cycles, report.total_cycles);
+      j["estimate_seconds"] = estimate_seconds;
+      j.add_scoreboard(scoreboard);
+      j["jobs"] = program.jobs.size();
+      j["wall_seconds"] = wall_seconds;
+      j.add_layers(report.layers, {{"estimated_cycles", estimated},
+                                   {"mismatches", mismatches},
+                                   {"start_cycle", start},
+                                   {"end_cycle", end}});
+      j.write(vm["report"].as<std::string>());
     }
-    write_text_file(vm["report"].as<std::string>(), j.dump(1) + "\n", "--report");
   }
   if (!sim.trace_path.empty()) {
     fmt::print("trace{} written to {}\n", scoreboard.passed() ? "" : " of the failed run", sim.trace_path);

@@ -15,9 +15,10 @@
 #include "sim/estimators/latency_model.h"
 #include "sim/compiler/program.h"
 #include "sim/estimators/resource_model.h"
+#include "sim/reports/plots.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
-#include "tools/cli/progress.h"
+#include "sim/progress.h"
 
 namespace ernsim::cli {
 
@@ -58,117 +59,6 @@ std::vector<double> parse_real_list(const po::variables_map& vm, const char* opt
   return values;
 }
 
-
-struct Point {
-  int pe_out = 0, pe_pix = 0, mem_bytes = 0;
-  double bandwidth = 0;
-  std::string config_name;
-  bool fits = false;
-  std::string reason;
-  uint64_t cycles = 0;
-  double fps = 0, utilization = 0;
-  Resources resources;
-  bool pareto = false;
-};
-
-// A readable step for an axis up to `max`: 1, 2 or 5 times a power of ten, about 6 ticks.
-double nice_step(double max) {
-  const double raw = max / 6;
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (raw <= m * p) return m * p;
-  }
-  return 10 * p;
-}
-
-std::string svg_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else out += c;
-  }
-  return out;
-}
-
-std::string plot_svg(const std::vector<Point>& points, const std::string& title, double paper_lut, double paper_fps,
-                     const std::string& paper_label) {
-  constexpr double kW = 820, kH = 520, kLeft = 80, kRight = 30, kTop = 50, kBottom = 60;
-  double max_lut = paper_lut, max_fps = paper_fps;
-  for (const Point& p : points) {
-    if (!p.fits) continue;
-    max_lut = std::max(max_lut, p.resources.lut);
-    max_fps = std::max(max_fps, p.fps);
-  }
-  const double x_step = nice_step(max_lut * 1.05), y_step = nice_step(max_fps * 1.05);
-  const double x_max = std::ceil(max_lut * 1.05 / x_step) * x_step, y_max = std::ceil(max_fps * 1.05 / y_step) * y_step;
-  auto x = [&](double lut) { return kLeft + lut / x_max * (kW - kLeft - kRight); };
-  auto y = [&](double fps) { return kH - kBottom - fps / y_max * (kH - kTop - kBottom); };
-  std::string s = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-      "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      "<text x=\"{2}\" y=\"28\" font-size=\"16\">{3}</text>\n",
-      kW, kH, kLeft, svg_escape(title));
-  for (double v = 0; v <= x_max + 1e-9; v += x_step) {
-    s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#ddd\"/>"
-                     "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4:g}k</text>\n",
-                     x(v), kTop, kH - kBottom, kH - kBottom + 18, v / 1000);
-  }
-  for (double v = 0; v <= y_max + 1e-9; v += y_step) {
-    s += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"#ddd\"/>"
-                     "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:g}</text>\n",
-                     kLeft, y(v), kW - kRight, kLeft - 8, y(v) + 4, v);
-  }
-  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">LUTs (estimate)</text>\n", (kLeft + kW - kRight) / 2,
-                   kH - 18);
-  s += fmt::format("<text x=\"20\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 20 {})\">frames per second"
-                   "</text>\n", (kTop + kH - kBottom) / 2, (kTop + kH - kBottom) / 2);
-  // The Pareto front, then every point (coloured by pixels per cycle), labelled on the front.
-  std::vector<const Point*> front;
-  for (const Point& p : points) {
-    if (p.fits && p.pareto) front.push_back(&p);
-  }
-  std::sort(front.begin(), front.end(), [](const Point* a, const Point* b) { return a->resources.lut < b->resources.lut; });
-  if (front.size() > 1) {
-    s += "<polyline fill=\"none\" stroke=\"#c33\" stroke-width=\"1.5\" points=\"";
-    for (const Point* p : front) s += fmt::format("{:.1f},{:.1f} ", x(p->resources.lut), y(p->fps));
-    s += "\"/>\n";
-  }
-  const char* colours[] = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"};
-  for (const Point& p : points) {
-    if (!p.fits) continue;
-    const char* colour = colours[static_cast<size_t>(std::log2(p.pe_pix)) % 6];
-    s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"{}\"><title>{}: {:.1f} FPS, {:.0f} LUT"
-                     "</title></circle>\n", x(p.resources.lut), y(p.fps), colour, svg_escape(p.config_name), p.fps,
-                     p.resources.lut);
-    if (p.pareto) {
-      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\">{}x{} {}B {:g}B/c</text>\n",
-                       x(p.resources.lut) + 6, y(p.fps) - 6, p.pe_out, p.pe_pix, p.mem_bytes, p.bandwidth);
-    }
-  }
-  if (paper_lut > 0) {
-    s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"9\" height=\"9\" fill=\"black\"/>"
-                     "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\">{}</text>\n",
-                     x(paper_lut) - 4.5, y(paper_fps) - 4.5, x(paper_lut) + 8, y(paper_fps) + 14, svg_escape(paper_label));
-  }
-  // Legend: colours by pixels per cycle.
-  double ly = kTop + 10;
-  for (int pix = 1, i = 0; i < 6; pix *= 2, ++i) {
-    bool used = false;
-    for (const Point& p : points) used = used || (p.fits && p.pe_pix == pix);
-    if (!used) continue;
-    s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">PePix {}</text>\n",
-                     kW - kRight - 90, ly, colours[i], kW - kRight - 80, ly + 4, pix);
-    ly += 16;
-  }
-  s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#c33\" stroke-width=\"1.5\"/>"
-                   "<text x=\"{}\" y=\"{}\">Pareto front</text>\n",
-                   kW - kRight - 96, ly, kW - kRight - 84, ly, kW - kRight - 80, ly + 4);
-  s += "</svg>\n";
-  return s;
-}
-
 }  // namespace
 
 int run_sweep(int argc, char** argv) {
@@ -206,13 +96,13 @@ int run_sweep(int argc, char** argv) {
 
   const auto started = std::chrono::steady_clock::now();
   const Network net = load_model(vm, ModelDetail::kStructure);
-  std::vector<Point> points;
+  std::vector<SweepPoint> points;
   Progress progress(pe_outs.size() * pe_pixes.size() * mem_bytes.size() * bandwidths.size(), !vm["quiet"].as<bool>());
   for (int pe_out : pe_outs) {
     for (int pe_pix : pe_pixes) {
       for (int mb : mem_bytes) {
         for (double bw : bandwidths) {
-          Point p;
+          SweepPoint p;
           p.pe_out = static_cast<int>(pe_out);
           p.pe_pix = static_cast<int>(pe_pix);
           p.mem_bytes = static_cast<int>(mb);
@@ -245,18 +135,18 @@ int run_sweep(int argc, char** argv) {
   }
   progress.finish();
   // Pareto: no other point has at most the LUTs and more FPS.
-  for (Point& p : points) {
+  for (SweepPoint& p : points) {
     if (!p.fits) continue;
-    p.pareto = std::none_of(points.begin(), points.end(), [&](const Point& q) {
+    p.pareto = std::none_of(points.begin(), points.end(), [&](const SweepPoint& q) {
       return q.fits && &q != &p && q.resources.lut <= p.resources.lut && q.fps >= p.fps &&
              (q.resources.lut < p.resources.lut || q.fps > p.fps);
     });
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  std::vector<const Point*> order;
-  for (const Point& p : points) order.push_back(&p);
-  std::stable_sort(order.begin(), order.end(), [](const Point* a, const Point* b) {
+  std::vector<const SweepPoint*> order;
+  for (const SweepPoint& p : points) order.push_back(&p);
+  std::stable_sort(order.begin(), order.end(), [](const SweepPoint* a, const SweepPoint* b) {
     if (a->fits != b->fits) return a->fits;
     return a->resources.lut < b->resources.lut;
   });
@@ -266,7 +156,7 @@ int run_sweep(int argc, char** argv) {
              "B/cycle", "cycles", "FPS", "util", "LUT", "FF", "BRAM18", "FPS/kLUT", "");
   std::string csv = "pe_out,pe_pix,mem_bytes,bytes_per_cycle,fits,cycles,fps,utilization,lut,ff,bram18,dsp,"
                     "fps_per_klut,pareto,reason\n";
-  for (const Point* p : order) {
+  for (const SweepPoint* p : order) {
     if (p->fits) {
       fmt::print("{:>5} {:>5} {:>5} {:>7g} {:>10} {:>8.1f} {:>5.1f}% {:>9.0f} {:>9.0f} {:>6.0f} {:>8.2f} {}\n", p->pe_out,
                  p->pe_pix, p->mem_bytes, p->bandwidth, p->cycles, p->fps, 100 * p->utilization, p->resources.lut,
@@ -295,7 +185,7 @@ int run_sweep(int argc, char** argv) {
   const std::string title = fmt::format("{} ({}x{}) at {:.0f} MHz: FPS against LUTs, {} configurations", net.name,
                                         net.input_height(), net.input_width(), mhz, points.size());
   write_text_file(vm["csv"].as<std::string>(), csv, "--csv");
-  write_text_file(vm["svg"].as<std::string>(), plot_svg(points, title, paper_lut, paper_fps, paper_label), "--svg");
+  write_text_file(vm["svg"].as<std::string>(), sweep_plot_svg(points, title, paper_lut, paper_fps, paper_label), "--svg");
   fmt::print("\n* on the Pareto front. Wrote {} and {}; {} points estimated in {:.2f} s\n", vm["csv"].as<std::string>(),
              vm["svg"].as<std::string>(), points.size(), seconds);
   return 0;

@@ -14,9 +14,10 @@
 #include "models/error.h"
 #include "sim/process.h"
 #include "sim/estimators/resource_model.h"
+#include "sim/reports/report.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
-#include "tools/cli/progress.h"
+#include "sim/progress.h"
 
 namespace ernsim::cli {
 
@@ -92,8 +93,7 @@ int run_synth(int argc, char** argv) {
   const Resources got = resources_from_json(measured);
   fmt::print("\n{:<22} {:>9} {:>9} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>4} {:>4}\n", "", "LUT est", "LUT Yosys",
              "error", "FF est", "FF Yosys", "error", "BRAM e", "BRAM Y", "DSPe", "DSPY");
-  nlohmann::json report;
-  report["provenance"] = provenance(&config);
+  JsonReport report(&config);
   report["config"] = config.name;
   report["yosys_seconds"] = measured.value("yosys_seconds", 0.0);
   if (per_module) {
@@ -121,7 +121,7 @@ int run_synth(int argc, char** argv) {
   report["ff_error_percent"] = got.ff ? 100.0 * (estimate.total.ff - got.ff) / got.ff : 0.0;
   fmt::print("\nYosys took {:.0f} s; the estimate is calibrated on {} ({})\n", measured.value("yosys_seconds", 0.0),
              resource_calibration().path, resource_calibration().yosys);
-  if (vm.count("report")) write_text_file(vm["report"].as<std::string>(), report.dump(1) + "\n", "--report");
+  if (vm.count("report")) report.write(vm["report"].as<std::string>());
   if (got.dsp != 0) {
     fmt::print(stderr, "ernsim synth: {} DSP blocks: the design must not need multipliers\n", got.dsp);
     return kExitFailed;

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string>
 
-namespace ernsim::cli {
+namespace ernsim {
 
 // "1h02m", "3m05s", "7s".
 std::string format_duration(double seconds);
@@ -30,4 +30,4 @@ class Progress {
   size_t last_printed_ = 0;
 };
 
-}  // namespace ernsim::cli
+}  // namespace ernsim

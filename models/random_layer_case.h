@@ -8,12 +8,19 @@
 #include <cstdint>
 #include <string>
 
+#include "models/layer_case.h"
 #include "models/network.h"
 #include "models/tensor.h"
-#include "sim/hw_config.h"
-#include "sim/drivers/layer_mode.h"
 
 namespace ernsim {
+
+// What of the engine a random layer must fit (the hardware configuration's, sim/hw_config.h).
+struct RandomLayerBounds {
+  int pe_out = 0;         // output channels per group: channel counts around its multiples
+  int max_in_blocks = 0;  // input channels in blocks of 64
+  int stream_width = 0;   // residual values stay within it
+  int embed_colours = 0, embed_per_colour = 0;  // the pixel embedding's shape
+};
 
 struct RandomLayerCase {
   uint64_t seed = 0;
@@ -26,6 +33,6 @@ struct RandomLayerCase {
   LayerCase view() const;
 };
 
-RandomLayerCase make_random_layer(uint64_t seed, const HwConfig& config);
+RandomLayerCase make_random_layer(uint64_t seed, const RandomLayerBounds& bounds);
 
 }  // namespace ernsim

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
-namespace ernsim::cli {
+#include "sim/regress/item.h"
+
+namespace ernsim {
 
 struct SlurmRun {
   std::string dir;  // the shards' and the merge's files; on a file system every node shares
@@ -30,9 +32,14 @@ void check_slurm_time_limit(const std::string& limit);
 std::string shard_report_path(const std::string& dir, int shard);
 std::string shard_log_path(const std::string& dir, int shard);
 
+// The results of `items` (the whole suite) from the reports of its N shards in `dir` (the merge of
+// `ernsim regress --slurm`). A shard without a usable report fails each of its items, naming the
+// shard, with the item's command; so does an item its shard's report does not have.
+void load_shard_reports(std::vector<Item>& items, const std::string& dir, int shards);
+
 // Submits the array and the merge job, shows progress until the merge job has ended, prints the
 // merged summary and returns the exit status: 0 when every item passed, 1 when any failed (a shard
 // that wrote no report fails its items). Fails when submission fails or the merge wrote no summary.
 int run_on_slurm(const SlurmRun& run);
 
-}  // namespace ernsim::cli
+}  // namespace ernsim

@@ -1,12 +1,12 @@
-// What `ernsim regress` knows about one item of a suite, shared by the local runner (regress.cc),
-// the cycle baselines (regress_baseline.cc) and the Slurm submission (regress_slurm.cc).
+// What `ernsim regress` knows about one item of a suite, shared by the local runner (runner.cc),
+// the cycle baselines (baseline.cc), the Slurm submission (slurm.cc) and the reports.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace ernsim::cli {
+namespace ernsim {
 
 enum class Status { kPassed, kFailed, kSkipped };
 
@@ -46,7 +46,11 @@ struct Item {
   std::vector<LayerCycles> layer_cycles;
 };
 
+const char* status_name(Status status);
+// "mismatch", "timeout", "crash" or "error".
+const char* failure_kind_name(FailureKind kind);
+
 // `args` as one line that a shell runs as ernsim with exactly these arguments.
 std::string command_line(const std::vector<std::string>& args);
 
-}  // namespace ernsim::cli
+}  // namespace ernsim

@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tools/cli/regress.h"
+#include "sim/regress/item.h"
 
-namespace ernsim::cli {
+namespace ernsim {
 
 // Whether an item of this kind has its cycles in a baseline (fixtures and zoo models; random items
 // change with every seed shift).
@@ -29,4 +29,4 @@ int check_baseline(const nlohmann::json& baseline, const std::string& path, std:
 // The baseline with the cycles of the items that passed: the file's text, one layer a line.
 std::string updated_baseline(const nlohmann::json& baseline, const std::vector<Item>& items);
 
-}  // namespace ernsim::cli
+}  // namespace ernsim

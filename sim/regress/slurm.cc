@@ -1,4 +1,4 @@
-#include "tools/cli/regress_slurm.h"
+#include "sim/regress/slurm.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -20,9 +20,11 @@
 #include <nlohmann/json.hpp>
 
 #include "models/error.h"
-#include "tools/cli/common.h"
+#include "models/input_file.h"
+#include "models/output_file.h"
+#include "sim/progress.h"
 
-namespace ernsim::cli {
+namespace ernsim {
 
 namespace {
 
@@ -278,4 +280,67 @@ int run_on_slurm(const SlurmRun& run) {
   return summary.at("failed").get<int>() ? kExitFailed : kExitSuccess;
 }
 
-}  // namespace ernsim::cli
+void load_shard_reports(std::vector<Item>& items, const std::string& dir, int shards) {
+  constexpr uintmax_t kMaxReportBytes = uintmax_t{256} << 20;
+  for (int shard = 1; shard <= shards; ++shard) {
+    const std::string path = shard_report_path(dir, shard);
+    std::map<std::string, const nlohmann::json*> reported;
+    nlohmann::json report;
+    std::string problem;
+    try {
+      namespace fs = std::filesystem;
+      if (!fs::exists(path)) throw std::runtime_error("it wrote no report");
+      report = nlohmann::json::parse(read_text_file(path, "--merge-shards", kMaxReportBytes));
+      if (report.at("shard") != nlohmann::json{shard, shards}) throw std::runtime_error("its report is of another shard");
+      for (const nlohmann::json& i : report.at("items")) reported[i.at("id").get<std::string>()] = &i;
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+    auto fail_item = [&](Item& item, const std::string& why) {
+      item.status = Status::kFailed;
+      item.failures.push_back({FailureKind::kError, fmt::format("shard {} of {}: {} (the Slurm task was cancelled, timed out or crashed; "
+                                           "its log: {})", shard, shards, why, shard_log_path(dir, shard)),
+                               command_line(item.args), item.args, 0});
+    };
+    if (!problem.empty()) fmt::print("shard {} of {}: {} ({})\n", shard, shards, problem, shard_log_path(dir, shard));
+    for (size_t i = static_cast<size_t>(shard - 1); i < items.size(); i += static_cast<size_t>(shards)) {
+      Item& item = items[i];
+      if (!problem.empty()) {
+        fail_item(item, problem);
+        continue;
+      }
+      const auto found = reported.find(item.id);
+      if (found == reported.end()) {
+        fail_item(item, "its report does not have this item");
+        continue;
+      }
+      try {
+        const nlohmann::json& r = *found->second;
+        const std::string status = r.at("status").get<std::string>();
+        item.status = status == "passed" ? Status::kPassed : status == "failed" ? Status::kFailed : Status::kSkipped;
+        item.seconds = r.at("seconds").get<double>();
+        for (const nlohmann::json& f : r.at("failures")) {
+          const std::string kind = f.value("kind", "mismatch");
+          const FailureKind k = kind == "timeout" ? FailureKind::kTimeout : kind == "crash" ? FailureKind::kCrash
+                                : kind == "error"   ? FailureKind::kError : FailureKind::kMismatch;
+          item.failures.push_back({k, f.at("what").get<std::string>(), f.at("reproduce").get<std::string>(), {}, 0});
+        }
+        if (item.status == Status::kFailed && item.failures.empty()) {
+          item.failures.push_back({FailureKind::kError, "failed", command_line(item.args), item.args, 0});
+        }
+        if (r.contains("total_cycles")) {
+          item.total_cycles = r.at("total_cycles").get<uint64_t>();
+          for (const nlohmann::json& l : r.at("layers")) {
+            item.layer_cycles.push_back({l.at("index").get<int>(), l.at("name").get<std::string>(),
+                                         l.at("cycles").get<uint64_t>()});
+          }
+        }
+      } catch (const std::exception& e) {
+        item.failures.clear();
+        fail_item(item, fmt::format("its report of this item is unreadable ({})", e.what()));
+      }
+    }
+  }
+}
+
+}  // namespace ernsim

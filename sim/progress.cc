@@ -1,11 +1,11 @@
-#include "tools/cli/progress.h"
+#include "sim/progress.h"
 
 #include <fmt/core.h>
 #include <unistd.h>
 
 #include <cstdio>
 
-namespace ernsim::cli {
+namespace ernsim {
 
 std::string format_duration(double seconds) {
   const int s = static_cast<int>(seconds + 0.5);
@@ -44,4 +44,4 @@ void Progress::finish() {
   if (tty_ && enabled_) fmt::print(stderr, "\n");
 }
 
-}  // namespace ernsim::cli
+}  // namespace ernsim

@@ -1,4 +1,4 @@
-#include "tools/cli/regress_baseline.h"
+#include "sim/regress/baseline.h"
 
 #include <fmt/core.h>
 
@@ -8,9 +8,9 @@
 #include <map>
 
 #include "models/error.h"
-#include "tools/cli/common.h"
+#include "models/input_file.h"
 
-namespace ernsim::cli {
+namespace ernsim {
 
 namespace {
 
@@ -184,4 +184,4 @@ std::string updated_baseline(const nlohmann::json& baseline, const std::vector<I
   return text + "\n  }\n}\n";
 }
 
-}  // namespace ernsim::cli
+}  // namespace ernsim

@@ -1,4 +1,4 @@
-#include "sim/random_layer.h"
+#include "models/random_layer_case.h"
 
 #include <fmt/format.h>
 
@@ -41,14 +41,14 @@ LayerCase RandomLayerCase::view() const {
 namespace {
 
 // A pixel embedding with arbitrary (learned) tables: any level for any pixel value, 0 included.
-RandomLayerCase make_random_embedding(uint64_t seed, const HwConfig& cfg) {
+RandomLayerCase make_random_embedding(uint64_t seed, const RandomLayerBounds& bounds) {
   Rng rng(seed * 0x9e3779b97f4a7c15ULL + 3);
   RandomLayerCase c;
   c.seed = seed;
   Layer& l = c.layer;
   l.kind = LayerKind::kPixelEmbedding;
-  const int channels = cfg.embed_colours * cfg.embed_per_colour;
-  for (int ch = 0; ch < channels; ++ch) l.source_channel.push_back(ch / cfg.embed_per_colour);
+  const int channels = bounds.embed_colours * bounds.embed_per_colour;
+  for (int ch = 0; ch < channels; ++ch) l.source_channel.push_back(ch / bounds.embed_per_colour);
   l.table.resize(static_cast<size_t>(channels));
   for (auto& table : l.table) {
     for (auto& q : table) q = static_cast<uint8_t>(rng.bits() & 3);
@@ -58,22 +58,22 @@ RandomLayerCase make_random_embedding(uint64_t seed, const HwConfig& cfg) {
   const bool large = rng.chance(15);
   const int h = large ? rng.range(24, 48) : rng.range(1, 14);
   const int w = large ? rng.range(24, 48) : rng.range(1, 14);
-  c.input = ActTensor(cfg.embed_colours, h, w);
+  c.input = ActTensor(bounds.embed_colours, h, w);
   // Often dark images: pixel value 0, whose levels the tables make non-zero, at many places.
   const int zeros = rng.range(0, 60);
   for (auto& v : c.input.data()) v = rng.range(0, 99) < zeros ? 0 : static_cast<uint8_t>(rng.bits());
   c.expected.act = pixel_embedding(c.input, l.source_channel, l.table);
-  c.description = fmt::format("embedding {} colours -> {} ch {}x{}, learned table, {}% zero pixels", cfg.embed_colours,
+  c.description = fmt::format("embedding {} colours -> {} ch {}x{}, learned table, {}% zero pixels", bounds.embed_colours,
                               channels, h, w, zeros);
   return c;
 }
 
 }  // namespace
 
-RandomLayerCase make_random_layer(uint64_t seed, const HwConfig& cfg) {
+RandomLayerCase make_random_layer(uint64_t seed, const RandomLayerBounds& bounds) {
   // One case in ten is a pixel embedding; the others are convolutions (their own draws, so that a
   // seed's convolution stays the same whatever the embedding cases do).
-  if (Rng(seed * 0x9e3779b97f4a7c15ULL + 2).chance(10)) return make_random_embedding(seed, cfg);
+  if (Rng(seed * 0x9e3779b97f4a7c15ULL + 2).chance(10)) return make_random_embedding(seed, bounds);
   Rng rng(seed * 0x9e3779b97f4a7c15ULL + 1);
   RandomLayerCase c;
   c.seed = seed;
@@ -84,7 +84,7 @@ RandomLayerCase make_random_layer(uint64_t seed, const HwConfig& cfg) {
   l.pad = k / 2;
 
   // Input channels: the embedding's 30, ERN's multiples of 64, or any count.
-  const int max_blocks = std::min(cfg.max_in_blocks, rng.chance(10) ? 8 : 4);
+  const int max_blocks = std::min(bounds.max_in_blocks, rng.chance(10) ? 8 : 4);
   int in_c;
   switch (rng.range(0, 3)) {
     case 0: in_c = 30; break;
@@ -94,9 +94,9 @@ RandomLayerCase make_random_layer(uint64_t seed, const HwConfig& cfg) {
   }
   int out_c;
   switch (rng.range(0, 2)) {
-    case 0: out_c = cfg.pe_out * rng.range(1, 3); break;
+    case 0: out_c = bounds.pe_out * rng.range(1, 3); break;
     case 1: out_c = 64 * rng.range(1, 2); break;
-    default: out_c = rng.range(1, 3 * cfg.pe_out + 5); break;
+    default: out_c = rng.range(1, 3 * bounds.pe_out + 5); break;
   }
   // Mostly small maps; some large enough to need several row tiles.
   const bool large = rng.chance(8);
@@ -132,7 +132,7 @@ RandomLayerCase make_random_layer(uint64_t seed, const HwConfig& cfg) {
   IntTensor v = acc;
   if (residual) {
     // Keep acc + residual inside the stream width when the stream is written.
-    const int64_t stream_max = (int64_t{1} << (cfg.stream_width - 1)) - 1;
+    const int64_t stream_max = (int64_t{1} << (bounds.stream_width - 1)) - 1;
     const int limit = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(stream_max - acc_bound, 3000)));
     c.residual = IntTensor(out_c, acc.height(), acc.width());
     for (auto& x : c.residual.data()) x = rng.range(-limit, limit);
