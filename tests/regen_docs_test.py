@@ -71,6 +71,15 @@ class RegenDocs(unittest.TestCase):
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
         self.assertIn("no region sweep (<!-- sweep: begin --> ... end) in README.md or docs/ for job sweep", r.stdout)
 
+    def test_timed_values_match_any_value_of_their_shape(self):
+        sys.path.insert(0, os.path.dirname(SCRIPT))
+        import regen_docs as r
+        fresh = f"| a | {r.timed('1.0')} |\n" + r.timed_block("| x | y |\nsome text") + "\nend"
+        self.assertEqual(r.plain(fresh), "| a | 1.0 |\n| x | y |\nsome text\nend")
+        self.assertTrue(r.matches("| a | 2.5 |\n| p | q |\n| r | s |\nend", fresh))
+        self.assertFalse(r.matches("| a | 2.5 |\n| p | q |\nEnd", fresh))  # untimed text differs
+        self.assertFalse(r.matches("| a | 2 | 5 |\n\nend", fresh))  # a timed cell stays one cell
+
     def test_usage_errors(self):
         r = self.regen("--only", "zoo-fsp")
         self.assertEqual(r.returncode, 2)

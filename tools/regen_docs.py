@@ -46,22 +46,39 @@ def documents(tree):
     return ["README.md"] + sorted(os.path.join("docs", f) for f in os.listdir(os.path.join(tree, "docs")) if f.endswith(".md"))
 
 # A value that a check does not compare (a time, or what only the RTL run measures under --fast) is
-# kept between these two characters until the text is written.
-T_OPEN, T_CLOSE = "\x02", "\x03"
+# kept between two of these characters until the text is written: a value within a table cell or a
+# line, or a whole block of lines.
+T_OPEN, T_CLOSE, BLOCK_OPEN, BLOCK_CLOSE = "\x02", "\x03", "\x04", "\x05"
 
 
 def timed(value):
     return f"{T_OPEN}{value}{T_CLOSE}"
 
 
+def timed_block(text):
+    return f"{BLOCK_OPEN}{text}{BLOCK_CLOSE}"
+
+
 def plain(text):
-    return text.replace(T_OPEN, "").replace(T_CLOSE, "")
+    return re.sub(f"[{T_OPEN}{T_CLOSE}{BLOCK_OPEN}{BLOCK_CLOSE}]", "", text)
+
+
+def has_timed(text):
+    return T_OPEN in text or BLOCK_OPEN in text
 
 
 def matches(documented, fresh):
     """The documented region equals the fresh one, timed values aside."""
-    pattern = "".join(re.escape(part) if i % 2 == 0 else r"[^|\n]+?"
-                      for i, part in enumerate(re.split(f"{T_OPEN}|{T_CLOSE}", fresh)))
+    wildcard = {T_OPEN: r"[^|\n]+?", BLOCK_OPEN: r"(?s:.*?)"}
+    pattern, opened = "", None
+    for part in re.split(f"([{T_OPEN}{T_CLOSE}{BLOCK_OPEN}{BLOCK_CLOSE}])", fresh):
+        if part in wildcard:
+            opened = part
+        elif part in (T_CLOSE, BLOCK_CLOSE):
+            pattern += wildcard[opened]
+            opened = None
+        elif opened is None:
+            pattern += re.escape(part)
     return re.fullmatch(pattern, documented) is not None
 
 
@@ -83,8 +100,9 @@ def load_average():
 
 def machine_note(started_load):
     """The machine's load around a timed run (timed: never compared)."""
-    return timed(f"Load average {started_load} before and {load_average()} after the runs (on 2 cores: above 2, "
-                 f"the times are those of a shared machine).")
+    cores = os.cpu_count()
+    return timed(f"Load average {started_load} before and {load_average()} after the runs (on {cores} cores: above "
+                 f"{cores}, the times are those of a shared machine).")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +134,8 @@ def job_estimator_speed(ctx):
             est, _ = ernsim_report(ctx.build, "estimate", ["--model", "zoo:" + model, "--config", "default"])
             rows.append({"model": model, "cycles": 0, "estimated": est["total_cycles"], "error": 0.0,
                          "worst_layer": 0.0, "sim_s": 1.0, "est_s": 1.0, "command_s": 1.0, "run_s": 1.0})
-        return {"estimator-speed": estimator_speed.table(rows, timing=timed, rtl=timed) + "\n\n" + machine_note(load_average())}
+        text = estimator_speed.table(rows, timing=timed, rtl=timed)
+        return {"estimator-speed": text + "\n\n" + machine_note(load_average())}
     started = load_average()
     rows = estimator_speed.measure(ctx.build, progress=ctx.log)
     worst = max(max(abs(r["error"]), r["worst_layer"]) for r in rows)
@@ -303,7 +322,7 @@ def job_pe_array_synth(ctx):
 
 
 def job_regress_scaling(ctx):
-    return {"regress-scaling": timed(run(["bench/regress_scaling.sh", "full", "8"]).strip())}
+    return {"regress-scaling": timed_block(run(["bench/regress_scaling.sh", "full", "8"]).strip())}
 
 
 # name: (kind, job, the regions it writes)
@@ -427,7 +446,7 @@ def main():
                 continue
             documented = read_region(tree, regions, region)
             if matches(documented, text):
-                print(f"current: {region}" + (" (timed values not compared)" if T_OPEN in text else ""))
+                print(f"current: {region}" + (" (timed values not compared)" if has_timed(text) else ""))
                 if documented != plain(text):  # the times are reported
                     show_diff(documented, text)
                 continue
