@@ -15,6 +15,7 @@
 #include "models/network.h"
 #include "models/output_file.h"
 #include "models/tensor.h"
+#include "models/tensor_dump.h"
 #include "sim/hw_config.h"
 #include "sim/input_ranges.h"
 #include "sim/compiler/program.h"
@@ -83,31 +84,5 @@ void add_layer_output_options(po::options_description& options);
 
 // The simulation options of add_engine_options.
 SimOptions sim_options(const po::variables_map& vm);
-
-// One tensor of golden runs to dump: its description and, per image, its value (act for uint8
-// maps, ints for int32 tensors; one of the two is empty).
-struct DumpedTensor {
-  std::string name;
-  std::string kind;
-  int channels, height, width;
-  int producer;
-  int64_t bound;
-  std::vector<double> scale;
-  std::vector<const ActTensor*> act;
-  std::vector<const IntTensor*> ints;
-};
-// Writes the tensors into `dir` (created): one .npy per tensor with the images stacked
-// (N x C x H x W) and an index.json. A failure half way removes the files it created.
-void write_tensor_dump(const std::string& dir, const std::vector<DumpedTensor>& tensors, size_t images,
-                       const std::string& option);
-
-// Writes every tensor of golden runs into `dir` (created), as write_tensor_dump.
-void dump_tensors(const std::string& dir, const Network& net, const std::vector<GoldenResult>& runs,
-                  const std::string& option);
-
-// `name` (a layer, a regression item) as one file or directory name: separators become '_'.
-std::string file_stem(const std::string& name);
-
-void write_float_matrix(const std::string& path, const std::vector<std::vector<float>>& rows);
 
 }  // namespace ernsim::cli

@@ -40,22 +40,4 @@ std::vector<ActTensor> load_heq_images(const po::variables_map& vm, const heq::N
   return load_images(vm, net.name, in.channels, in.height, in.width);
 }
 
-void dump_heq_tensors(const std::string& dir, const heq::Network& net, const std::vector<heq::GoldenResult>& runs,
-                      const std::string& option) {
-  std::vector<DumpedTensor> tensors;
-  for (size_t id = 0; id < net.tensors.size(); ++id) {
-    const heq::TensorInfo& t = net.tensors[id];
-    DumpedTensor d{t.name, to_string(t.kind), t.channels, t.height, t.width, t.producer, t.bound, t.scale, {}, {}};
-    for (const heq::GoldenResult& r : runs) {
-      if (t.kind == heq::TensorKind::kInt) {
-        d.ints.push_back(&r.ints[id]);
-      } else {
-        d.act.push_back(&r.act[id]);
-      }
-    }
-    tensors.push_back(std::move(d));
-  }
-  write_tensor_dump(dir, tensors, runs.size(), option);
-}
-
 }  // namespace ernsim::cli

@@ -19,8 +19,4 @@ heq::Network load_heq_model(const po::variables_map& vm);
 
 std::vector<ActTensor> load_heq_images(const po::variables_map& vm, const heq::Network& net);
 
-// Writes every tensor of golden runs into `dir`, as dump_tensors does for ERN networks.
-void dump_heq_tensors(const std::string& dir, const heq::Network& net, const std::vector<heq::GoldenResult>& runs,
-                      const std::string& option);
-
 }  // namespace ernsim::cli

@@ -63,7 +63,7 @@ int infer_heq(const po::variables_map& vm, const GoldenOptions& golden) {
   fmt::print("{}: {}x{} input, {} layers, {} conv + {} FC weights, {:.3f} GMAC/image, {} kernels\n", net.name,
              net.input_height(), net.input_width(), net.layers.size(), net.conv_params(), net.fc_params(),
              net.macs() / 1e9, to_string(golden.path));
-  return infer_images(vm, net, images, golden, &heq::run_golden, &dump_heq_tensors);
+  return infer_images(vm, net, images, golden, &heq::run_golden, &dump_tensors<heq::Network, heq::GoldenResult>);
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ int run_infer(int argc, char** argv) {
   fmt::print("{}: {}x{} input, {} layers, {:.2f} MiB binary weights, {:.3f} GMAC/image, {} kernels\n",
              net.name, net.input_height(), net.input_width(), net.layers.size(),
              net.weight_bits() / 8.0 / (1 << 20), net.macs() / 1e9, to_string(golden.path));
-  return infer_images(vm, net, images, golden, &run_golden, &dump_tensors);
+  return infer_images(vm, net, images, golden, &run_golden, &dump_tensors<Network, GoldenResult>);
 }
 
 }  // namespace ernsim::cli
