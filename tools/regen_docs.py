@@ -6,9 +6,10 @@ usage: tools/regen_docs.py [--check [--fast]] [--only NAME ...] [--build DIR] [-
 
 Each generated region of a document lies between `<!-- NAME: begin -->` and `<!-- NAME: end -->`;
 a job runs its commands and rewrites its regions in place (all of them, or those of `--only`).
-Jobs are of four kinds:
+Jobs are of five kinds:
   estimate  deterministic and fast: the latency and resource models, the sweep (seconds)
   rtl       deterministic: cycle counts of RTL simulations (minutes)
+  torch     deterministic: the HEQ quantizer's code shares on seeded PyTorch weights (a minute)
   timing    times: benchmarks (CPU time) and commands (wall time), with the machine's load
             (minutes; the regression scaling runs the full suite three times, half an hour or more)
   yosys     synthesis results (Yosys, minutes of CPU)
@@ -34,6 +35,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HEQ_PYTHON = "/usr/bin/python3"  # Debian's, with python3-torch (tools/setup.sh)
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 import estimator_speed  # noqa: E402
 import zoo_fps  # noqa: E402
@@ -321,6 +323,34 @@ def job_pe_array_synth(ctx):
     return {"pe-array-synth": "\n".join(rows)}
 
 
+def job_heq_shares(ctx):
+    """docs/heq.md: how evenly HEQ's and TWN's step sizes use the weight codes (seeded PyTorch weights)."""
+    def shares(model, init):
+        out = run([HEQ_PYTHON, "tools/heq/heq_tool.py", "shares", model, "--init", init])
+        heq, twn = re.search(r"mean L1 distance of the shares from uniform: HEQ ([\d.]+), TWN ([\d.]+)", out).groups()
+        return (heq, twn), out
+
+    rows, example = {}, None
+    for model in ["VGG-Small-W3", "VGG-Small-W5", "VGG-Small-W7", "VGG-11", "ORNet-11", "MUXORNet-11"]:
+        (heq_normal, twn_normal), out = shares(model, "normal")
+        (heq_pytorch, twn_pytorch), _ = shares(model, "pytorch")
+        rows[model] = (heq_normal, twn_normal, heq_pytorch, twn_pytorch)
+        ctx.log(f"{model}: {rows[model]}")
+        if model == "VGG-Small-W5":
+            example = re.search(r"^features\.1\.0\s+5\s+([\d.]+) ((?:[\d.]+ ){5})\s*([\d.]+) ((?:[\d.]+ ){4}[\d.]+)",
+                                out, flags=re.M).groups()
+    # Models with the same layers and seeds give the same shares: one row for them.
+    merged = {}
+    for model, values in rows.items():
+        merged.setdefault(values, []).append(model)
+    lines = ["| model | HEQ, normal | TWN, normal | HEQ, pytorch | TWN, pytorch |", "|---|---|---|---|---|"]
+    lines += [f"| {', '.join(models)} | " + " | ".join(values) + " |" for values, models in merged.items()]
+    heq_step, heq_shares, twn_step, twn_shares = example
+    lines += ["", f"For example VGG-Small-W5's second conv (normal): HEQ step {float(heq_step):.4f}, codes -2..2 used "
+                  f"{heq_shares.strip()}; TWN step {float(twn_step):.4f}: {twn_shares.strip()}."]
+    return {"heq-shares": "\n".join(lines)}
+
+
 def job_regress_scaling(ctx):
     return {"regress-scaling": timed_block(run(["bench/regress_scaling.sh", "full", "8"]).strip())}
 
@@ -338,6 +368,7 @@ JOBS = {
     "heq-golden-bench": ("timing", job_heq_golden_bench, ["heq-golden-bench"]),
     "pe-array-synth": ("yosys", job_pe_array_synth, ["pe-array-synth"]),
     "regress-scaling": ("timing", job_regress_scaling, ["regress-scaling"]),
+    "heq-shares": ("torch", job_heq_shares, ["heq-shares"]),
 }
 # The rtl jobs that have a fast form (cycles from the latency model).
 FAST_RTL = {"zoo-fps", "erns50-bandwidth", "estimator-speed"}
