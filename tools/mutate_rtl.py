@@ -13,7 +13,8 @@ kept failures (inputs, reports, waveforms: --keep-failing) are in WORKDIR/NAME/.
 set-up error (a mutation whose text is not found in the RTL is an error, not a pass).
 
 About 3 minutes per mutant on 2 cores (a Verilator build of the `small` configuration and the smoke suite);
-with --first-catch 29 minutes for all 17 (2026-12-01, docs/PERFORMANCE.md).
+with --first-catch 29 minutes for all 17 (2026-12-01, docs/PERFORMANCE.md). A mutant that fails an
+assertion (rtl/assert/) is listed with the assertion's label.
 """
 import argparse
 import os
@@ -100,6 +101,23 @@ MUTATIONS = [
              "kstride_o    = 32'(`ERN_JOB_OUT_PGS_FLAT(desc_i));",
              "kstride_o    = 32'(`ERN_JOB_OUT_WIDTH_FLAT(desc_i));",
              "the residual load steps out_width buffer entries per row instead of out_pgs (pixel groups)"),
+    # Protocol bugs that the assertions of rtl/assert/ name (docs/verification.md, "Assertions").
+    Mutation("read-address-early", "rtl/ern_dma_rd.sv",
+             "end else if (ar_fire) begin",
+             "end else if (ar_valid_o) begin",
+             "the read DMA moves to its next burst when it offers one, not when the memory accepts it"),
+    Mutation("write-data-unheld", "rtl/ern_dma_wr.sv",
+             "assign pop  = w_valid_o && w_ready_i;",
+             "assign pop  = w_valid_o;",
+             "the write DMA drops a beat from its FIFO whether or not the memory took it"),
+    Mutation("write-fifo-overfill", "rtl/ern_dma_wr.sv",
+             "(fifo_count_q < 3'(FifoDepth - 1))",
+             "(fifo_count_q < 3'(FifoDepth + 1))",
+             "the write DMA keeps reading entries into a full beat FIFO"),
+    Mutation("write-from-empty-fifo", "rtl/ern_dma_wr.sv",
+             "assign w_valid_o = (fifo_count_q != 0) && (w_bursts_q < bursts_q);",
+             "assign w_valid_o = (w_bursts_q < bursts_q);",
+             "the write DMA offers write data before its beat FIFO holds any"),
     Mutation("ram-mask-ignored", "rtl/ern_ram.sv",
              "if (wmask_i[i]) mem_q[waddr_i][i*SliceW +: SliceW]",
              "mem_q[waddr_i][i*SliceW +: SliceW]",
@@ -201,7 +219,7 @@ def main():
         t0 = time.time()
         unit_out = os.path.join(outdir, "unit_tests.txt")
         code = run(env_cmd + ["ctest", "--test-dir", build, "-R", UNIT_TESTS, "-j", str(args.jobs),
-                              "--no-tests=error"], cwd=src, out_path=unit_out)
+                              "--no-tests=error", "--output-on-failure"], cwd=src, out_path=unit_out)
         tested = re.findall(r"tests passed, (\d+) tests failed out of (\d+)", open(unit_out).read())
         if not tested:
             print(f"mutate_rtl: error: {name}: no unit test ran (see {unit_out})", file=sys.stderr)
@@ -223,6 +241,17 @@ def main():
         failed = re.search(r"(\d+) failed", summary)
         smoke = (code == 1 and failed is not None and int(failed.group(1)) > 0, summary)
         return unit, smoke, (build_s, unit_s, time.time() - t0)
+
+    def assertions(name):
+        """The labels of the assertions (rtl/assert/) that failed in a mutant's unit tests or regression."""
+        found = []
+        for out in ("unit_tests.txt", "regress.txt"):
+            path = os.path.join(args.workdir, name, out)
+            if os.path.exists(path):
+                text = open(path, errors="replace").read()
+                found += re.findall(r"Assertion failed in \S+\.(\w+):", text)
+                found += re.findall(r"RTL assertion (\w+) failed", text)
+        return sorted(set(found))
 
     def times(t):
         return f"[build {t[0]:.0f} s, unit tests {t[1]:.0f} s, regress {t[2]:.0f} s]"
@@ -247,7 +276,9 @@ def main():
             with open(path, "w") as f:
                 f.write(original)
         by = [what for what, (caught, _) in (("unit tests", unit), ("smoke", smoke)) if caught]
-        log(f"  {m.name:<26} {'caught by ' + ' and '.join(by) if by else 'SURVIVED'}: {unit[1]}; {smoke[1]} "
+        fired = assertions(m.name)
+        named = f" (assertion {', '.join(fired)})" if fired else ""
+        log(f"  {m.name:<26} {'caught by ' + ' and '.join(by) + named if by else 'SURVIVED'}: {unit[1]}; {smoke[1]} "
             f"{times(t)}  ({m.what})")
         if not by:
             survivors.append(m.name)

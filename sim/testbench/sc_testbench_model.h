@@ -17,6 +17,7 @@
 #include "models/error.h"
 #include "sim/testbench/memory_model.h"
 #include "sim/testbench/sc_testbench.h"
+#include "sim/testbench/verilator_messages.h"
 
 namespace ernsim {
 
@@ -371,8 +372,19 @@ void run_sc_testbench(const SimOptions& options, Memory& memory, const MemoryTim
                       const std::function<void(SimPorts&)>& body) {
   Verilated::traceEverOn(!options.trace_path.empty());
   auto tb = std::make_unique<ScAccelTb<Model, MemBytes>>("tb", options, memory, timing, body);
+  // A failed assertion (rtl/assert/) ends the run as a failed check, with the first failure's line.
+  std::string assertion;
+  set_assertion_handler([&](const AssertionFailure& f) {
+    if (assertion.empty()) {
+      assertion = fmt::format("RTL assertion {} failed at cycle {} in {} ({}): {}", f.label, tb->cycle(), f.scope,
+                              f.location, f.message);
+    }
+    sc_core::sc_stop();
+  });
   sc_core::sc_start();
+  set_assertion_handler(nullptr);
   tb->finish();
+  if (!assertion.empty()) throw CheckFailure(assertion);
   const std::exception_ptr error = tb->error();
   if (error) std::rethrow_exception(error);
 }

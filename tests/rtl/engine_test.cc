@@ -279,6 +279,24 @@ TEST(EngineChecks, WatchdogNamesTheStuckState) {
   }
 }
 
+// The assertions of rtl/assert/ are bound into the accelerator: one that fails ends the run as a
+// failed check (exit status 1 in the CLI) with one line naming it.
+TEST(EngineChecks, AFailedAssertionIsAOneLineFailedCheck) {
+  if (!ERNSIM_ASSERTIONS) GTEST_SKIP() << "built with -DERNSIM_ASSERTIONS=OFF";
+  const HwConfig config = load_hw_config(kConfig);
+  try {
+    // Entry 1030 of the 576-entry weight buffer: its RAM keeps 10 address bits and would write entry 6.
+    run_sc_engine(config, {}, [&](EnginePort& port) { port.write(EngineBuffer::kWgt, 0, 1030, 0, 1); });
+    FAIL() << "no assertion failed";
+  } catch (const CheckFailure& e) {
+    const std::string what = e.what();
+    EXPECT_THAT(what, HasSubstr("RTL assertion EngWriteInRange failed at cycle "));
+    EXPECT_THAT(what, HasSubstr("ern_layer_engine_sva.sv:"));
+    EXPECT_THAT(what, HasSubstr("host write to buffer 2 bank 0 entry 1030: outside the buffer (1 banks of 576 entries)"));
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+}
+
 TEST(EngineChecks, ConfigurationMismatchIsAnError) {
   HwConfig config = load_hw_config(kConfig);
   config.pe_out = 16;  // not what the compiled RTL has
