@@ -55,8 +55,8 @@ MUTATIONS = [
              "(v_q[l][ValueW-1:StreamW] != {(ValueW-StreamW){v_q[l][StreamW]}})",
              "the overflow check compares one bit too few: values of 2^15 to 2^16 - 1 wrap unreported"),
     Mutation("overflow-count-reset", "rtl/ern_controller.sv",
-             "overflows_q  <= overflows_q + eng_overflows_i;",
-             "overflows_q  <= eng_overflows_i;",
+             "overflows_d  = overflows_q + eng_overflows_i;",
+             "overflows_d  = eng_overflows_i;",
              "the controller keeps the overflow count of the last job instead of the sum over the run"),
     # The pixel embedding and the paired stem's left edge.
     Mutation("embed-left-edge", "rtl/ern_layer_engine.sv",
