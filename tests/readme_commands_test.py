@@ -24,11 +24,18 @@ DOCS = ["README.md"] + sorted(os.path.join("docs", f) for f in os.listdir(os.pat
                               if f.endswith(".md")) + ["traces/README.md"]
 
 
+SETUP = "tools/setup.sh && "
+
+
 def commands(doc):
     text = open(os.path.join(SOURCE, doc), encoding="utf-8").read()
     for block in re.findall(r"^```sh\n(.*?)^```", text, flags=re.S | re.M):
         for command in block.replace("\\\n", " ").splitlines():
             command = " ".join(command.split())
+            if command.startswith(SETUP):
+                # The setup installs packages and builds (done before the tests); what follows it runs.
+                yield SETUP.rstrip("& ")
+                command = command[len(SETUP):]
             if command:
                 yield command
     # The README's Python example runs whole, with the module the build made, in Debian's
