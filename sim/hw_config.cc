@@ -27,27 +27,35 @@ int HwConfig::memory_entry_bytes(int bits) {
   return bytes;
 }
 
-std::vector<std::string> hw_config_names() {
+std::vector<std::string> json_names_in(const std::string& dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(ERNSIM_CONFIG_DIR, ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
   }
   std::sort(names.begin(), names.end());
   return names;
 }
 
-HwConfig load_hw_config(const std::string& name_or_path) {
-  std::string path = name_or_path;
+std::string named_json_path(const std::string& name_or_path, const std::string& dir, const std::string& what) {
   const bool is_path = name_or_path.find('/') != std::string::npos ||
                        (name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json");
-  if (!is_path) path = std::string(ERNSIM_CONFIG_DIR) + "/" + name_or_path + ".json";
+  if (is_path) return name_or_path;
+  const std::string path = dir + "/" + name_or_path + ".json";
   std::error_code ec;
-  if (!is_path && !std::filesystem::exists(path, ec)) {
+  if (!std::filesystem::exists(path, ec)) {
+    const std::vector<std::string> names = json_names_in(dir);
     std::string known;
-    for (const std::string& n : hw_config_names()) known += (known.empty() ? "" : ", ") + n;
-    fail("unknown hardware configuration '{}' (known: {})", name_or_path, known);
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    fail("unknown {} '{}'{} (known: {})", what, name_or_path, did_you_mean(name_or_path, names), known);
   }
+  return path;
+}
+
+std::vector<std::string> hw_config_names() { return json_names_in(ERNSIM_CONFIG_DIR); }
+
+HwConfig load_hw_config(const std::string& name_or_path) {
+  const std::string path = named_json_path(name_or_path, ERNSIM_CONFIG_DIR, "hardware configuration");
   const nlohmann::json j = parse_json_file(path, "hardware configuration");
   HwConfig c = hw_config_from_json(j, path);
   c.path = path;
@@ -85,9 +93,10 @@ const RtlParameter kRtlParameters[] = {
 const std::vector<std::string> kTopKeys = {"name", "description", "rtl", "memory"};
 const std::vector<std::string> kMemoryKeys = {"bytes_per_cycle", "latency_cycles"};
 
-// Unknown keys are errors: a misspelt key would otherwise silently mean its default.
-void check_keys(const nlohmann::json& object, const std::vector<std::string>& keys, const std::string& prefix,
-                const std::string& path) {
+}  // namespace
+
+void check_json_keys(const nlohmann::json& object, const std::vector<std::string>& keys, const std::string& prefix,
+                     const std::string& path) {
   for (const auto& [key, value] : object.items()) {
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
       std::string valid;
@@ -96,8 +105,6 @@ void check_keys(const nlohmann::json& object, const std::vector<std::string>& ke
     }
   }
 }
-
-}  // namespace
 
 std::string hw_config_digest(const HwConfig& config) {
   const nlohmann::json canonical = {
@@ -123,7 +130,7 @@ std::vector<std::string> hw_config_rtl_keys() {
 HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& path) {
   HwConfig c;
   if (!j.is_object()) fail("{}: a configuration is a JSON object", path);
-  check_keys(j, kTopKeys, "", path);
+  check_json_keys(j, kTopKeys, "", path);
   if (!j.contains("name") || !j["name"].is_string()) fail("{}: needs a string \"name\"", path);
   c.name = j["name"].get<std::string>();
   if (j.contains("description")) {
@@ -131,7 +138,7 @@ HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& path) {
     c.description = j["description"].get<std::string>();
   }
   if (!j.contains("rtl") || !j["rtl"].is_object()) fail("{}: needs an object \"rtl\" of RTL parameters", path);
-  check_keys(j["rtl"], hw_config_rtl_keys(), "rtl.", path);
+  check_json_keys(j["rtl"], hw_config_rtl_keys(), "rtl.", path);
   for (const auto& [key, value] : j["rtl"].items()) {
     if (!value.is_number_integer()) fail("{}: rtl.{} must be an integer", path, key);
     c.rtl[key] = value.get<int64_t>();
@@ -147,7 +154,7 @@ HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& path) {
   if (j.contains("memory")) {
     const auto& m = j["memory"];
     if (!m.is_object()) fail("{}: \"memory\" must be an object", path);
-    check_keys(m, kMemoryKeys, "memory.", path);
+    check_json_keys(m, kMemoryKeys, "memory.", path);
     if (m.contains("bytes_per_cycle")) {
       c.memory.bytes_per_cycle =
           json_real(m["bytes_per_cycle"], path + ": memory.bytes_per_cycle", kMinBytesPerCycle, kMaxBytesPerCycle);

@@ -88,6 +88,19 @@ std::string hw_config_digest(const HwConfig& config);
 // The RTL parameters a configuration sets (every one, no other).
 std::vector<std::string> hw_config_rtl_keys();
 
+// Unknown keys of a JSON object are errors naming the key (with `prefix`, such as "rtl."), the
+// closest valid key and the valid ones: a misspelt key would otherwise silently mean its default.
+// Shared by the schemas of configurations and devices.
+void check_json_keys(const nlohmann::json& object, const std::vector<std::string>& keys, const std::string& prefix,
+                     const std::string& path);
+
+// The names of the JSON files in `dir` (without .json), sorted.
+std::vector<std::string> json_names_in(const std::string& dir);
+
+// A file given by name (DIR/NAME.json) or by path (with a '/' or ending in .json). Throws Error for
+// an unknown name, with the closest known one and the list of known ones ("unknown WHAT 'x' ...").
+std::string named_json_path(const std::string& name_or_path, const std::string& dir, const std::string& what);
+
 // Names of the configurations in configs/, sorted.
 std::vector<std::string> hw_config_names();
 

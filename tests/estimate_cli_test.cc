@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -79,6 +80,70 @@ TEST(SweepCli, WritesEveryPointAndAPlot) {
   EXPECT_THAT(svg, HasSubstr("<svg"));
   EXPECT_THAT(svg, HasSubstr("</svg>"));
   EXPECT_EQ(std::count(svg.begin(), svg.end(), '\n') > 10, true);
+}
+
+struct SvgBox {
+  double x, y, w, h;
+};
+
+// The label boxes (class "label-box") and extrapolation rings (class "extrapolated", centres) of a
+// sweep plot.
+std::vector<SvgBox> svg_label_boxes(const std::string& svg) {
+  std::vector<SvgBox> boxes;
+  const std::regex rect(R"re(<rect class="label-box" x="([-0-9.]+)" y="([-0-9.]+)" width="([0-9.]+)" height="([0-9.]+)")re");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), rect), end; it != end; ++it) {
+    boxes.push_back({std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
+  }
+  return boxes;
+}
+
+// A dense sweep: many Pareto points close together, several beyond the calibration (PePix 16,
+// 64 x 8 PEs), on the KV260's budget.
+TEST(SweepCli, LabelsNeverOverlapAndExtrapolatedPointsAreMarked) {
+  TempDir dir;
+  const CommandResult r = run_ernsim("sweep --model zoo:ERNs18 --size 64 --pe-out 8,16,32,64 --pe-pix 1,2,4,8,16 "
+                                     "--bandwidth 8,16,32,64 --device kv260 --quiet --csv " + dir.file("s.csv") +
+                                     " --svg " + dir.file("s.svg"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string svg = slurp(dir.file("s.svg"));
+  const std::vector<SvgBox> boxes = svg_label_boxes(svg);
+  ASSERT_GE(boxes.size(), 5u) << "the Pareto front is labelled";
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    for (size_t k = i + 1; k < boxes.size(); ++k) {
+      const SvgBox& a = boxes[i];
+      const SvgBox& b = boxes[k];
+      const bool overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+      EXPECT_FALSE(overlap) << "labels " << i << " and " << k << " overlap";
+    }
+  }
+  // Every point whose resource estimate extrapolates is ringed, and only those.
+  std::istringstream csv(slurp(dir.file("s.csv")));
+  std::string header;
+  std::getline(csv, header);
+  ASSERT_THAT(header, HasSubstr("extrapolated,fits_device"));
+  int extrapolated = 0, fits_device = 0, over_device = 0;
+  for (std::string line; std::getline(csv, line);) {
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    for (std::string v; std::getline(fields, v, ',');) f.push_back(v);
+    ASSERT_GE(f.size(), 17u) << line;
+    if (f[4] != "1") continue;  // the model does not fit the configuration: not plotted
+    extrapolated += f[15] == "1";
+    fits_device += f[16] == "1";
+    over_device += f[16] == "0";
+    if (f[0] == "64" && f[1] == "16") EXPECT_EQ(f[15], "1") << "1,024 PEs are far beyond the calibration";
+    if (f[0] == "16" && f[1] == "2") EXPECT_EQ(f[15], "0") << "32 PEs are within the calibration";
+  }
+  EXPECT_GT(extrapolated, 0);
+  const std::regex ring(R"(<circle class="extrapolated")");
+  EXPECT_EQ(std::distance(std::sregex_iterator(svg.begin(), svg.end(), ring), std::sregex_iterator()), extrapolated);
+  EXPECT_THAT(svg, HasSubstr("LUTs extrapolated"));  // the legend
+  // The device: its budget drawn, the configurations over it faded, both kinds present here.
+  EXPECT_GT(fits_device, 0);
+  EXPECT_GT(over_device, 0);
+  EXPECT_THAT(svg, HasSubstr("class=\"device-budget\""));
+  const std::regex faded(R"(class="over-device")");
+  EXPECT_EQ(std::distance(std::sregex_iterator(svg.begin(), svg.end(), faded), std::sregex_iterator()), over_device);
 }
 
 TEST(SynthCli, RejectsABadConfigurationBeforeRunningYosys) {

@@ -112,6 +112,39 @@ TEST(ResourceModel, MemoryMappingRuleMatchesYosys) {
   }
 }
 
+// The same for UltraScale+ with UltraRAM (synth_xilinx -family xcup -uram): Yosys's memory_libmap
+// weighs URAM288 against block RAM by cost; the rule must pick the same kind and count.
+TEST(ResourceModel, UltraRamMappingRuleMatchesYosys) {
+  const ResourceCalibration& cal = resource_calibration();
+  ASSERT_GE(cal.rams_xcup.size(), 60u);
+  int urams = 0, brams = 0;
+  for (const auto& ram : cal.rams_xcup) {
+    const Resources r = ram_cost(ram.width, ram.depth, ram.slice, DeviceFamily::kUltraScalePlus);
+    const std::string what = fmt::format("{} x {} in slices of {}", ram.width, ram.depth, ram.slice);
+    EXPECT_EQ(r.uram, ram.measured.uram) << what;
+    EXPECT_EQ(r.bram18, ram.measured.bram18) << what;
+    EXPECT_NEAR(r.lut, ram.measured.lut, 0.15 * ram.measured.lut + 20) << what;
+    urams += ram.measured.uram > 0;
+    brams += ram.measured.bram18 > 0;
+  }
+  // The grid straddles the choice: both kinds occur.
+  EXPECT_GE(urams, 10);
+  EXPECT_GE(brams, 10);
+  // No UltraRAM on the 7-series default.
+  for (const auto& ram : cal.rams) EXPECT_EQ(ram_cost(ram.width, ram.depth, ram.slice).uram, 0);
+}
+
+// The sweep rings the points whose logic estimate leaves the calibration's range.
+TEST(ResourceModel, SaysWhenItExtrapolates) {
+  for (const CalibrationEntry& e : resource_calibration().entries) {
+    if (e.role == "calibration") EXPECT_EQ(resource_extrapolation(e.config), "") << e.name;
+  }
+  HwConfig big = load_hw_config("default");
+  big.pe_out = 64;
+  big.pe_pix = 16;
+  EXPECT_THAT(resource_extrapolation(big), ::testing::HasSubstr("(calibrated "));
+}
+
 TEST(ResourceModel, WithinTenPercentOfYosysOnConfigurationsNotUsedForCalibration) {
   const ResourceCalibration& cal = resource_calibration();
   int validated = 0;

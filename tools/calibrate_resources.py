@@ -17,7 +17,10 @@ what it touches:
     everything flattened, as `tools/synth.py --top ern_accel` does, at every calibration and
     validation configuration. Key: the digest of all of rtl/. Hours in all, so only with --whole,
     in the background; see docs/estimators.md for how the tests treat an older whole-design run.
-  - the block-RAM mapping of ern_ram on a grid of widths and depths. Key: the files ern_ram reads.
+  - the memory mapping of ern_ram on a grid of widths and depths, once per device family: the
+    7-series default (block RAM and LUT-RAM) and UltraScale+ with UltraRAM (`-family xcup -uram`).
+    Key: the files ern_ram reads, the grid and the family's synthesis command. Seconds per shape,
+    each cached on its own.
 
 Without options, every stale per-module and RAM measurement is redone (results are cached in
 build/calibration/ by key, so an interrupted run resumes) and yosys.json rewritten; --modules
@@ -49,6 +52,16 @@ RAM_WIDTHS = [20, 32, 36, 64, 128, 256, 512, 1024]
 RAM_DEPTHS = [32, 64, 128, 256, 512, 576, 1024, 1152, 2048, 4096, 8192, 16384]
 RAM_GRID = ([(w, d, 64) for w in RAM_WIDTHS for d in RAM_DEPTHS if w * d <= 8 << 20]
             + [(128, d, 8) for d in RAM_DEPTHS])
+# UltraScale+ with UltraRAM (synth_xilinx -family xcup -uram): around where URAM288 (4K x 72) starts
+# to win over block RAM, deeper than one URAM, and wider than one.
+# Widths a multiple of the slice (ern_ram requires it), 72 (URAM's width) written whole.
+URAM_WIDTHS = [20, 36, 64, 128, 256, 512]
+URAM_DEPTHS = [64, 128, 512, 1024, 2048, 3072, 4096, 6144, 8192, 16384]
+URAM_GRID = ([(w, d, 64) for w in URAM_WIDTHS for d in URAM_DEPTHS if w * d <= 8 << 20]
+             + [(72, d, 72) for d in (1024, 4096, 8192)]
+             + [(128, d, 8) for d in (1024, 2048, 4096, 8192)])
+# The grids by family: the key in yosys.json and the shapes.
+RAM_GRIDS = {"xc7": ("rams", RAM_GRID), "xcup": ("rams_xcup", URAM_GRID)}
 EXIT_STALE = 3
 
 
@@ -66,10 +79,15 @@ def cached(cache_dir, key, compute):
     return value
 
 
-def ram_key(root):
-    """What the RAM grid reads: ern_ram.sv and its includes, and the grid itself."""
+def ram_key(root, family="xc7", with_grid=True):
+    """What a RAM grid reads: ern_ram.sv and its includes, the grid itself (not for the key of one
+    shape's cached measurement) and, for a family other than the 7-series default (whose key
+    predates families), the synthesis command."""
     rtl = os.path.join(root, "rtl")
-    digest = hashlib.sha256(json.dumps(RAM_GRID).encode())
+    grid = RAM_GRIDS[family][1]
+    digest = hashlib.sha256(json.dumps(grid).encode() if with_grid else b"")
+    if family != "xc7":
+        digest.update(synth.synth_command("ern_ram", family).encode())
     for path in synth.included_files(os.path.join(rtl, "ern_ram.sv"), rtl, rtl):
         digest.update(os.path.relpath(path, root).encode())
         with open(path, "rb") as f:
@@ -77,10 +95,10 @@ def ram_key(root):
     return digest.hexdigest()
 
 
-def measure_ram(width, depth, slice_w):
+def measure_ram(width, depth, slice_w, family="xc7"):
     script = (f"read_verilog -sv -I{synth.RTL} {os.path.join(synth.RTL, 'ern_ram.sv')}; "
               f"chparam -set Width {width} -set Depth {depth} -set SliceW {slice_w} ern_ram; "
-              "synth_xilinx -flatten -noiopad -noclkbuf -top ern_ram; ")
+              f"{synth.synth_command('ern_ram', family)}; ")
     with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as f:
         stat_path = f.name
     run = subprocess.run(["yosys", "-q", "-p", script + f"tee -q -o {stat_path} stat -json"],
@@ -89,8 +107,23 @@ def measure_ram(width, depth, slice_w):
         sys.exit(f"calibrate: yosys failed on ern_ram {width}x{depth}")
     counts = synth.module_counts(stat_path)["ern_ram"]
     os.unlink(stat_path)
-    return {"width": width, "depth": depth, "slice": slice_w, "bram18": counts["bram18"],
-            "lutram_luts": counts["lutram_luts"], "lut": counts["lut"], "ff": counts["ff"]}
+    result = {"width": width, "depth": depth, "slice": slice_w, "bram18": counts["bram18"],
+              "lutram_luts": counts["lutram_luts"], "lut": counts["lut"], "ff": counts["ff"]}
+    if family != "xc7":
+        result["uram"] = counts["uram"]
+    return result
+
+
+def measure_ram_grid(family, cache_dir, jobs):
+    """A family's RAM grid, each shape cached on its own (an interrupted run resumes)."""
+    key = ram_key(ROOT, family, with_grid=False)[:24]
+    grid = RAM_GRIDS[family][1]
+
+    def one(shape):
+        w, d, s = shape
+        return cached(cache_dir, f"ram-{family}-{key}-{w}x{d}s{s}", lambda: measure_ram(w, d, s, family))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(one, grid))
 
 
 def load_previous(path):
@@ -120,7 +153,8 @@ def stale_report(previous, keys, digest, root):
             s = stale.setdefault(module, {"configs": [], "files": set()})
             s["configs"].append(name)
             s["files"] |= changed
-    rams_stale = previous.get("rams_key") != ram_key(root)
+    rams_stale = [family for family, (field, _) in RAM_GRIDS.items()
+                  if previous.get(field + "_key") != ram_key(root, family)]
     old_whole = sorted(name for name in CALIBRATION + VALIDATION
                        if entries.get(name, {}).get("whole", {}).get("rtl_digest") != digest)
     return stale, rams_stale, old_whole
@@ -134,8 +168,8 @@ def check(args, previous, keys, digest):
             s = stale[module]
             what = ", ".join(sorted(s["files"])) or "no recorded sources"
             print(f"stale: {module} at {', '.join(s['configs'])} ({what} changed)")
-    if rams_stale:
-        print("stale: the ern_ram mapping grid (rtl/ern_ram.sv or what it includes changed)")
+    for family in rams_stale:
+        print(f"stale: the ern_ram mapping grid of {family} (rtl/ern_ram.sv or what it includes, or the grid, changed)")
     if old_whole:
         print(f"note: the whole-design runs of {', '.join(old_whole)} are of an older RTL; the resource "
               f"model's tests bound how far the modules may have moved since (docs/estimators.md); "
@@ -249,7 +283,7 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
     # Whole-design measurements: kept while their RTL is older, remeasured with --whole.
     def measure_whole(name):
         def run():
-            counts, seconds = synth.synthesize(configs[name], "ern_accel")
+            counts, seconds, _ = synth.synthesize(configs[name], "ern_accel")
             return {"counts": counts["ern_accel"], "seconds": round(seconds, 1), "rtl_digest": digest}
         whole = cached(cache_dir, f"{name}-whole-{digest[:16]}", run)
         c = whole["counts"]
@@ -270,11 +304,13 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
     if missing:
         sys.exit(f"calibrate: no whole-design run of {', '.join(missing)}: run with --whole")
 
-    print("block RAM mapping of ern_ram:", flush=True)
-    if rams_stale:
-        rams = cached(cache_dir, f"rams-{ram_key(ROOT)[:24]}", lambda: [measure_ram(w, d, s) for (w, d, s) in RAM_GRID])
-    else:
-        rams = previous["rams"]
+    rams = {}
+    for family, (field, grid) in RAM_GRIDS.items():
+        if family in rams_stale:
+            print(f"memory mapping of ern_ram ({family}, {len(grid)} shapes):", flush=True)
+            rams[field] = measure_ram_grid(family, cache_dir, args.jobs)
+        else:
+            rams[field] = previous[field]
 
     out_entries = []
     for name in CALIBRATION + VALIDATION:
@@ -307,11 +343,12 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
         # Earlier methods stay described while measurements of theirs remain (the keep_hierarchy seed).
         "synthesis": {**previous.get("synthesis", {}),
                       "whole": "synth_xilinx -flatten -noiopad -noclkbuf -top ern_accel",
-                      "module": synth.MODULE_RECIPE},
+                      "module": synth.MODULE_RECIPE,
+                      "rams_xcup": synth.synth_command("ern_ram", "xcup")},
         "date": datetime.date.today().isoformat(),
         "configurations": sorted(out_entries, key=lambda e: (e["role"], e["name"])),
-        "rams_key": ram_key(ROOT),
-        "rams": rams,
+        **{field + "_key": ram_key(ROOT, family) for family, (field, _) in RAM_GRIDS.items()},
+        **rams,
     }
     with open(args.output + ".tmp", "w") as f:
         json.dump(result, f, indent=1)

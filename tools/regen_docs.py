@@ -277,7 +277,25 @@ def job_resources(ctx):
     return {"resources": table, "small-buffers": buffers, "resource-validation": "\n".join(rows)}
 
 
-SWEEP = ["--model", "zoo:ERNs18", "--pe-out", "8,16,32,64", "--pe-pix", "1,2,4", "--bandwidth", "16,32,64"]
+SWEEP = ["--model", "zoo:ERNs18", "--pe-out", "8,16,32,64", "--pe-pix", "1,2,4", "--bandwidth", "16,32,64",
+         "--device", "kv260"]
+
+
+def job_device_use(ctx):
+    """Each resource's use of a device by `small` and `default` (estimate --device)."""
+    rows = ["| configuration | device | LUT | FF | BRAM18 | URAM | DSP | fits |", "|---|---|---|---|---|---|---|---|"]
+    for config, device in [("small", "kv260"), ("small", "xc7z020"), ("default", "kv260"), ("default", "xc7z020")]:
+        report, _ = ernsim_report(ctx.build, "estimate", ["--config", config, "--device", device], ok_statuses=(0, 1))
+        use = {r["resource"]: r for r in report["device"]["resources"]}
+        cells = []
+        for resource in ("LUT", "FF", "BRAM18", "URAM", "DSP"):
+            u = use[resource]
+            cells.append(f"{u['used']:,}" + (f" ({u['percent']:.1f}%)" if u["available"] and u["used"] else
+                                             "" if u["available"] else " (none)"))
+        over = [r for r, u in use.items() if not u["fits"]]
+        rows.append(f"| `{config}` | {device} ({report['device']['part']}) | " + " | ".join(cells) + " | "
+                    + ("yes" if report["device"]["fits"] else "no: " + ", ".join(over)) + " |")
+    return {"device-use": "\n".join(rows)}
 
 
 def job_sweep(ctx):
@@ -362,6 +380,7 @@ JOBS = {
     "estimator-speed": ("rtl", job_estimator_speed, ["estimator-speed", "readme-estimate-speed"]),
     "resources": ("estimate", job_resources, ["resources", "small-buffers", "resource-validation"]),
     "sweep": ("estimate", job_sweep, ["sweep"]),
+    "device-use": ("estimate", job_device_use, ["device-use"]),
     "layers": ("rtl", job_layers, ["layers"]),
     "engine-bench": ("timing", job_engine_bench, ["engine-bench"]),
     "golden-bench": ("timing", job_golden_bench, ["golden-bench"]),

@@ -3,12 +3,16 @@
 reports LUT, FF, CARRY, BRAM and DSP counts. The design uses no multiplier, so DSP must be 0:
 the script exits non-zero otherwise.
 
-usage: tools/synth.py [--config NAME|FILE.json] [--top MODULE] [--modules] [--json OUT.json] [--keep-log LOG]
+usage: tools/synth.py [--config NAME|FILE.json] [--top MODULE] [--modules] [--family xc7|xcup] [--depth]
+                      [--json OUT.json] [--keep-log LOG]
 
 The configuration's "rtl" parameters that the top module declares are set with chparam. Defaults:
 --config default, --top ern_pe_array. --modules keeps the accelerator's main modules apart
 (keep_hierarchy, each flattened inside) and reports each; without it the whole design is
 flattened (what the totals of `ernsim synth` and the resource model's validation use).
+--family xcup synthesizes for UltraScale+ with UltraRAM (-family xcup -uram). --depth reports each
+module's deepest register-to-register path in LUT levels and carry cells and the clock it implies
+(tools/logic_depth.py; with --modules, paths are cut at the kept modules' boundaries).
 """
 import argparse
 import hashlib
@@ -19,6 +23,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import logic_depth  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RTL = os.path.join(ROOT, "rtl")
@@ -38,7 +45,20 @@ SOURCES = rtl_sources()
 # The modules the resource model describes one by one.
 KEEP = ["ern_pe_array", "ern_postproc", "ern_layer_engine", "ern_dma_rd", "ern_dma_wr", "ern_controller"]
 LUTRAM_LUTS = {"RAM32X1D": 2, "RAM32X1S": 1, "RAM32M": 4, "RAM32M16": 8, "RAM64X1D": 2, "RAM64X1S": 1,
-               "RAM64M": 4, "RAM64M8": 8, "RAM128X1D": 4, "RAM128X1S": 2, "RAM256X1S": 4}
+               "RAM64M": 4, "RAM64M8": 8, "RAM128X1D": 4, "RAM128X1S": 2, "RAM256X1S": 4, "RAM256X1D": 8,
+               "RAM512X1S": 8}
+
+
+# synth_xilinx's options per device family (devices/*.json "family"): the 7-series default, and
+# UltraScale+ with large memories allowed into UltraRAM (URAM288).
+FAMILY_OPTIONS = {"xc7": "", "xcup": " -family xcup -uram"}
+
+
+def synth_command(top, family="xc7"):
+    """The synth_xilinx command every measurement uses, for a device family."""
+    if family not in FAMILY_OPTIONS:
+        sys.exit(f"synth: unknown family {family!r} (known: {', '.join(FAMILY_OPTIONS)})")
+    return f"synth_xilinx -flatten -noiopad -noclkbuf{FAMILY_OPTIONS[family]} -top {top}"
 
 
 def load_config(spec):
@@ -81,6 +101,7 @@ def count(cells):
         "ff": total(lambda c: re.fullmatch(r"FD[CPRS]E?", c) is not None),
         "carry": total(lambda c: c.startswith("CARRY")),
         "bram18": total(lambda c: c.startswith("RAMB18")) + 2 * total(lambda c: c.startswith("RAMB36")),
+        "uram": total(lambda c: c.startswith("URAM288")),
         "dsp": total(lambda c: c.startswith("DSP")),
         "muxf": total(lambda c: c.startswith("MUXF")),
     }
@@ -280,10 +301,12 @@ def yosys_version():
     return subprocess.run(["yosys", "-V"], capture_output=True, text=True).stdout.strip()
 
 
-def synthesize(config, top, keep=(), log_path=None):
-    """Runs synth_xilinx -flatten on `top` for a configuration (a parsed JSON). Modules named in
-    `keep` stay separate (keep_hierarchy), each flattened inside. Returns (counts per module,
-    CPU seconds); the top's own counts are under its name. Raises SystemExit on a Yosys error."""
+def synthesize(config, top, keep=(), log_path=None, family="xc7", depth=False):
+    """Runs synth_xilinx -flatten on `top` for a configuration (a parsed JSON) and a device family
+    (FAMILY_OPTIONS). Modules named in `keep` stay separate (keep_hierarchy), each flattened
+    inside. Returns (counts per module, CPU seconds, logic depth per module or None); the top's own
+    counts are under its name. `depth` also writes the mapped netlist and measures each module's
+    logic depth (tools/logic_depth.py). Raises SystemExit on a Yosys error."""
     params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(top)}
     # The values go into a Yosys script, where `;` starts a command and `!` runs a shell: only integers.
     for k, v in params.items():
@@ -294,6 +317,7 @@ def synthesize(config, top, keep=(), log_path=None):
     chparam = "".join(f" -set {k} {v}" for k, v in sorted(params.items()))
     with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as stat_file:
         stat_path = stat_file.name
+    netlist_path = stat_path[:-len(".json")] + "_netlist.json"
     keep_cmd = ""
     if keep:
         keep_cmd = (f"hierarchy -check -top {top}; setattr -mod -set keep_hierarchy 1 "
@@ -301,8 +325,9 @@ def synthesize(config, top, keep=(), log_path=None):
     script = (f"read_verilog -sv -I{RTL} -I{gen} {sources}; "
               + (f"chparam{chparam} {top}; " if chparam else "")
               + keep_cmd
-              + f"synth_xilinx -flatten -noiopad -noclkbuf -top {top}; "
-              + f"tee -q -o {stat_path} stat -json")
+              + f"{synth_command(top, family)}; "
+              + f"tee -q -o {stat_path} stat -json"
+              + (f"; write_json {netlist_path}" if depth else ""))
     try:
         log, seconds = _yosys(script, f"{top} ({config['name']})")
     finally:
@@ -312,7 +337,12 @@ def synthesize(config, top, keep=(), log_path=None):
             f.write(log)
     counts = module_counts(stat_path)
     os.unlink(stat_path)
-    return counts, seconds
+    depths = None
+    if depth:
+        with open(netlist_path) as f:
+            depths = logic_depth.netlist_depth(json.load(f))
+        os.unlink(netlist_path)
+    return counts, seconds, depths
 
 
 def main():
@@ -322,24 +352,34 @@ def main():
     parser.add_argument("--json", help="write the counts as JSON")
     parser.add_argument("--keep-log", help="write the Yosys log here")
     parser.add_argument("--modules", action="store_true", help="report the main modules one by one")
+    parser.add_argument("--family", default="xc7", choices=sorted(FAMILY_OPTIONS),
+                        help="device family: xc7 (7-series, the default) or xcup (UltraScale+, with URAM)")
+    parser.add_argument("--depth", action="store_true",
+                        help="also report each module's logic depth and the clock it implies (tools/logic_depth.py)")
     args = parser.parse_args()
 
     config = load_config(args.config)
     if not os.path.exists(os.path.join(RTL, args.top + ".sv")):
         sys.exit(f"synth: no module {args.top} in rtl/")
     params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(args.top)}
-    modules, seconds = synthesize(config, args.top, keep=KEEP if args.modules else (), log_path=args.keep_log)
+    modules, seconds, depths = synthesize(config, args.top, keep=KEEP if args.modules else (), log_path=args.keep_log,
+                                          family=args.family, depth=args.depth)
     counts = modules.get(args.top) or next(iter(modules.values()))
     if args.modules:
         # The top's own cells plus its kept modules'.
         counts = {k: sum(m[k] for m in modules.values()) for k in counts}
-    result = {"config": config["name"], "top": args.top, "parameters": params, "yosys_seconds": round(seconds, 1),
-              **counts}
+    result = {"config": config["name"], "top": args.top, "family": args.family, "parameters": params,
+              "yosys_seconds": round(seconds, 1), **counts}
     if args.modules:
         result["modules"] = modules
+    if depths is not None:
+        result["depth"] = {"method": logic_depth.METHOD, "modules": depths}
     print(f"{args.top} on configuration {config['name']} ({', '.join(f'{k}={v}' for k, v in params.items())}):")
     print(f"  LUT {counts['lut']} (logic {counts['lut_logic']}, LUT-RAM {counts['lutram_luts']}), FF {counts['ff']},"
-          f" CARRY {counts['carry']}, BRAM18 {counts['bram18']}, DSP {counts['dsp']}  [yosys {seconds:.0f} s]")
+          f" CARRY {counts['carry']}, BRAM18 {counts['bram18']}, URAM {counts['uram']}, DSP {counts['dsp']}"
+          f"  [yosys {seconds:.0f} s]")
+    for module, d in (depths or {}).items():
+        print("  " + logic_depth.describe(module, d))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=1)

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <mutex>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,34 @@ int64_t columns(int width, int slice, int primitive, int data) {
   const int64_t slices = ceil_div(width, slice_bits);
   if (data >= slice_bits) return ceil_div(slices, data / slice_bits);
   return slices * ceil_div(slice_bits, data);
+}
+
+// What Yosys's memory_libmap weighs when it chooses between block RAM and UltraRAM: the cost of a
+// primitive in the library (share/xilinx/brams_xc4v.txt: 129 a RAMB18, 257 a RAMB36;
+// urams.txt: 1024 a URAM288 of 4096 x 72 with 8-bit byte writes), plus 0.5 a bit of the read
+// multiplexer and of the write-enable demultiplexer that stacking `stack` primitives in depth needs.
+constexpr double kRamb18Cost = 129, kRamb36Cost = 257, kUramCost = 1024;
+constexpr int kUramDepth = 4096, kUramWidth = 72;
+double stacked_libmap_cost(double primitives_cost, int stack, int width, int slice) {
+  if (stack <= 1) return primitives_cost;
+  const double enables = static_cast<double>(ceil_div(width, std::min(width, slice)));
+  return primitives_cost + 0.5 * (stack - 1) * width + 0.5 * stack * enables;
+}
+
+// Stacking costs a read multiplexer (a LUT6 per bit selects among up to 4) and a write enable per
+// slice and level.
+double stack_luts(int stack, int width, int slice) {
+  if (stack <= 1) return 0;
+  return static_cast<double>(width * ceil_div(stack - 1, 3) + ceil_div(width, slice) * stack);
+}
+
+// UltraScale+ LUT-RAM (share/xilinx/lutrams_xcu.txt): RAM32M16 (32 x 14 bits) or RAM64M8 (64 x 7
+// bits, stacked for more depth), eight LUTs each.
+int64_t lutram_luts_ultrascale(int width, int depth, int slice) {
+  const int slice_bits = std::min(width, slice);
+  const int64_t per_row = ceil_div(width, slice_bits);
+  if (depth <= 32) return 8 * per_row * ceil_div(slice_bits, 14);
+  return 8 * ceil_div(depth, 64) * per_row * ceil_div(slice_bits, 7);
 }
 
 // LUT-RAM primitives: RAM32M (32 x 6 bits) or RAM64M (64 x 3 bits, stacked for more depth).
@@ -104,14 +133,16 @@ const std::map<std::string, std::string>& module_descriptions() {
   return d;
 }
 
-Resources memory_part(const std::string& module, const HwConfig& config) {
+Resources memory_part(const std::string& module, const HwConfig& config,
+                      DeviceFamily family = DeviceFamily::kSeries7) {
   Resources r;
   for (const RamInstance& ram : accelerator_rams(config)) {
     if (ram.module != module) continue;
-    Resources one = ram_cost(ram.width, ram.depth, ram.slice);
+    Resources one = ram_cost(ram.width, ram.depth, ram.slice, family);
     one.lut *= ram.count;
     one.ff *= ram.count;
     one.bram18 *= ram.count;
+    one.uram *= ram.count;
     r += one;
   }
   return r;
@@ -121,12 +152,14 @@ double get(const Resources& r, const std::string& resource) {
   if (resource == "lut") return r.lut;
   if (resource == "ff") return r.ff;
   if (resource == "bram18") return r.bram18;
+  if (resource == "uram") return r.uram;
   return r.dsp;
 }
 void set(Resources& r, const std::string& resource, double v) {
   if (resource == "lut") r.lut = v;
   else if (resource == "ff") r.ff = v;
   else if (resource == "bram18") r.bram18 = v;
+  else if (resource == "uram") r.uram = v;
   else r.dsp = v;
 }
 
@@ -176,6 +209,7 @@ Resources resources_from_json(const nlohmann::json& j) {
   r.ff = j.at("ff").get<double>();
   r.bram18 = j.at("bram18").get<double>();
   r.dsp = j.at("dsp").get<double>();
+  r.uram = j.value("uram", 0.0);
   return r;
 }
 
@@ -207,13 +241,18 @@ ResourceCalibration load_calibration(const std::string& path) {
       }
       cal.entries.push_back(std::move(entry));
     }
-    for (const auto& r : j.at("rams")) {
-      ResourceCalibration::Ram ram{r.at("width").get<int>(), r.at("depth").get<int>(), r.at("slice").get<int>(), {}};
-      ram.measured.bram18 = r.at("bram18").get<double>();
-      ram.measured.lut = r.at("lut").get<double>();
-      ram.measured.ff = r.at("ff").get<double>();
-      cal.rams.push_back(ram);
-    }
+    auto read_rams = [](const nlohmann::json& list, std::vector<ResourceCalibration::Ram>& out) {
+      for (const auto& r : list) {
+        ResourceCalibration::Ram ram{r.at("width").get<int>(), r.at("depth").get<int>(), r.at("slice").get<int>(), {}};
+        ram.measured.bram18 = r.at("bram18").get<double>();
+        ram.measured.uram = r.value("uram", 0.0);
+        ram.measured.lut = r.at("lut").get<double>();
+        ram.measured.ff = r.at("ff").get<double>();
+        out.push_back(ram);
+      }
+    };
+    read_rams(j.at("rams"), cal.rams);
+    read_rams(j.at("rams_xcup"), cal.rams_xcup);
   } catch (const nlohmann::json::exception& e) {
     fail("{}: malformed resource calibration ({})", path, e.what());
   }
@@ -264,19 +303,21 @@ std::string thousands(double v) {
 
 }  // namespace
 
-Resources ram_cost(int width, int depth, int slice) {
+Resources ram_cost(int width, int depth, int slice, DeviceFamily family) {
   Resources r;
-  const int64_t cells = lutram_cells(width, depth, slice);
-  // Shallow memories go to LUT-RAM (four LUTs a primitive, the read register in flip-flops), as
-  // do 128-deep ones that need few primitives; the rest to block RAM in the geometry that needs
-  // fewest, stacked in depth if need be (with a read multiplexer).
-  if (depth <= 64 || (depth <= 128 && 4 * cells <= 64)) {
-    r.lut = 4.0 * static_cast<double>(cells) + (depth > 64 ? width : 0);
+  const bool ultrascale = family == DeviceFamily::kUltraScalePlus;
+  const int64_t lutram_luts = ultrascale ? lutram_luts_ultrascale(width, depth, slice) : 4 * lutram_cells(width, depth, slice);
+  // Shallow memories go to LUT-RAM (the read register in flip-flops), as do 128-deep ones that need
+  // few primitives; the rest to block RAM in the geometry that needs fewest, stacked in depth if
+  // need be (with a read multiplexer).
+  if (depth <= 64 || (depth <= 128 && lutram_luts <= 64)) {
+    r.lut = static_cast<double>(lutram_luts) + (depth > 64 ? width : 0);
     r.ff = width;
     return r;
   }
   int64_t best = -1;
   int stack = 1;  // primitives stacked in depth
+  double libmap_cost = 0;
   for (const auto& s : kBramShapes) {
     const int64_t n = s.cost * ceil_div(depth, s.depth) * columns(width, slice, s.width, s.data_width);
     const int s_stack = static_cast<int>(ceil_div(depth, s.depth));
@@ -284,12 +325,26 @@ Resources ram_cost(int width, int depth, int slice) {
     if (best < 0 || n < best || (n == best && s_stack < stack)) {
       best = n;
       stack = s_stack;
+      libmap_cost = stacked_libmap_cost(static_cast<double>(n / s.cost) * (s.cost == 2 ? kRamb36Cost : kRamb18Cost),
+                                        s_stack, width, slice);
+    }
+  }
+  if (ultrascale) {
+    // UltraRAM: memory_libmap lays the bits of all `depth_blocks` blocks of 4,096 entries side by
+    // side (each write slice in whole 8- or 9-bit bytes, whichever wastes less) and cuts them into
+    // 72-bit primitives: 20 x 8,192 (two blocks of 24 bits) takes one URAM288, 512 x 6,144 fifteen.
+    const int slice_bits = std::min(width, slice);
+    const int64_t slot = ceil_div(width, slice_bits) * std::min(ceil_div(slice_bits, 8) * 8, ceil_div(slice_bits, 9) * 9);
+    const int depth_blocks = static_cast<int>(ceil_div(depth, kUramDepth));
+    const int64_t urams = ceil_div(depth_blocks * slot, kUramWidth);
+    if (stacked_libmap_cost(static_cast<double>(urams) * kUramCost, depth_blocks, width, slice) < libmap_cost) {
+      r.uram = static_cast<double>(urams);
+      r.lut = stack_luts(depth_blocks, width, slice);
+      return r;
     }
   }
   r.bram18 = static_cast<double>(best);
-  // Stacking costs a read multiplexer (a LUT6 per bit selects among up to 4) and a write enable per
-  // slice and level.
-  if (stack > 1) r.lut = static_cast<double>(width * ceil_div(stack - 1, 3) + ceil_div(width, slice) * stack);
+  r.lut = stack_luts(stack, width, slice);
   return r;
 }
 
@@ -334,7 +389,26 @@ const ResourceCalibration& resource_calibration() {
   return cal;
 }
 
-ResourceEstimate estimate_resources(const HwConfig& config) {
+std::string resource_extrapolation(const HwConfig& config) {
+  const ResourceCalibration& cal = resource_calibration();
+  std::set<std::string> features;
+  for (const auto& [module, by_resource] : feature_sets()) {
+    for (const auto& [resource, names] : by_resource) features.insert(names.begin(), names.end());
+  }
+  for (const std::string& f : features) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const CalibrationEntry& e : cal.entries) {
+      if (e.role != "calibration") continue;
+      lo = std::min(lo, feature_value(f, e.config));
+      hi = std::max(hi, feature_value(f, e.config));
+    }
+    const double v = feature_value(f, config);
+    if (v < lo || v > hi) return fmt::format("{} = {:g} (calibrated {:g} to {:g})", f, v, lo, hi);
+  }
+  return "";
+}
+
+ResourceEstimate estimate_resources(const HwConfig& config, DeviceFamily family) {
   const ResourceCalibration& cal = resource_calibration();
   ResourceEstimate e;
   Resources sum;
@@ -342,7 +416,7 @@ ResourceEstimate estimate_resources(const HwConfig& config) {
     ModuleResources m;
     m.module = module;
     m.description = module_descriptions().at(module);
-    if (module != "flattening") m.memory = memory_part(module, config);
+    if (module != "flattening") m.memory = memory_part(module, config, family);
     for (const auto& [resource, coefficients] : cal.coefficients.at(module)) {
       double v = 0;
       for (const auto& [feature, b] : coefficients) v += b * feature_value(feature, config);
@@ -355,17 +429,19 @@ ResourceEstimate estimate_resources(const HwConfig& config) {
   e.total.ff = std::round(sum.ff);
   e.total.bram18 = std::round(sum.bram18);
   e.total.dsp = std::max(0.0, std::round(sum.dsp));
+  e.total.uram = std::round(sum.uram);
   return e;
 }
 
 std::string ResourceEstimate::summary() const {
-  return fmt::format("LUT {}, FF {}, BRAM18 {}, DSP {}", thousands(total.lut), thousands(total.ff),
-                     thousands(total.bram18), thousands(total.dsp));
+  return fmt::format("LUT {}, FF {}, BRAM18 {}, {}DSP {}", thousands(total.lut), thousands(total.ff),
+                     thousands(total.bram18), total.uram > 0 ? "URAM " + thousands(total.uram) + ", " : "",
+                     thousands(total.dsp));
 }
 
 nlohmann::json resource_counts_json(const Resources& r) {
   return {{"lut", std::llround(r.lut)}, {"ff", std::llround(r.ff)}, {"bram18", std::llround(r.bram18)},
-          {"dsp", std::llround(r.dsp)}};
+          {"uram", std::llround(r.uram)}, {"dsp", std::llround(r.dsp)}};
 }
 
 nlohmann::json ResourceEstimate::to_json() const {

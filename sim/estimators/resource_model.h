@@ -23,16 +23,23 @@ namespace ernsim {
 
 struct Resources {
   double lut = 0, ff = 0, bram18 = 0, dsp = 0;
+  double uram = 0;  // URAM288 (UltraScale+ only)
   Resources& operator+=(const Resources& o) {
     lut += o.lut;
     ff += o.ff;
     bram18 += o.bram18;
     dsp += o.dsp;
+    uram += o.uram;
     return *this;
   }
 };
 
-// LUT, FF, BRAM18 and DSP as integer counts (reports write counts as integers).
+// The device families whose memory mapping the model follows (devices/*.json "family"): Yosys's
+// synth_xilinx default (7-series: block RAM and LUT-RAM), and UltraScale+ with UltraRAM
+// (`synth_xilinx -family xcup -uram`), where large memories may go to URAM288.
+enum class DeviceFamily { kSeries7, kUltraScalePlus };
+
+// LUT, FF, BRAM18, URAM and DSP as integer counts (reports write counts as integers).
 nlohmann::json resource_counts_json(const Resources& r);
 
 struct ModuleResources {
@@ -50,19 +57,28 @@ struct ModuleResources {
 struct ResourceEstimate {
   std::vector<ModuleResources> modules;
   Resources total;  // rounded to whole cells
-  // "LUT 77,572, FF 1,234, BRAM18 280, DSP 0"
+  // "LUT 77,572, FF 1,234, BRAM18 280, DSP 0", and URAM when there is any
   std::string summary() const;
   nlohmann::json to_json() const;
 };
 
-ResourceEstimate estimate_resources(const HwConfig& config);
+// The logic is calibrated on 7-series synthesis (both families have 6-input LUTs; see
+// docs/estimators.md); the memories follow the family's mapping rule.
+ResourceEstimate estimate_resources(const HwConfig& config, DeviceFamily family = DeviceFamily::kSeries7);
 
-// Counts {"lut", "ff", "bram18", "dsp"} as tools/synth.py and the calibration write them.
+// Why the logic estimate of a configuration extrapolates the calibration: the first quantity a
+// module's logic is fitted on ("pe", "mem_bits", ...) whose value lies outside the range the
+// calibration configurations span, as "pe = 512 (calibrated 8 to 64)"; "" within the range.
+std::string resource_extrapolation(const HwConfig& config);
+
+// Counts {"lut", "ff", "bram18", "dsp"} (and "uram" when present) as tools/synth.py and the
+// calibration write them.
 Resources resources_from_json(const nlohmann::json& j);
 
 // One RAM of Width x Depth with SliceW-bit write slices (rtl/ern_ram.sv) as synth_xilinx maps
-// it: block RAM for deep memories (RAMB36 counted as two RAMB18), LUT-RAM for shallow ones.
-Resources ram_cost(int width, int depth, int slice);
+// it: block RAM for deep memories (RAMB36 counted as two RAMB18), LUT-RAM for shallow ones and, on
+// UltraScale+, URAM288 where Yosys's memory_libmap finds it cheaper than block RAM.
+Resources ram_cost(int width, int depth, int slice, DeviceFamily family = DeviceFamily::kSeries7);
 
 // The memories of the accelerator for a configuration.
 struct RamInstance {
@@ -98,7 +114,8 @@ struct ResourceCalibration {
     int width, depth, slice;
     Resources measured;
   };
-  std::vector<Ram> rams;
+  std::vector<Ram> rams;       // synth_xilinx (7-series)
+  std::vector<Ram> rams_xcup;  // synth_xilinx -family xcup -uram
   // module -> resource -> feature -> coefficient
   std::map<std::string, std::map<std::string, std::map<std::string, double>>> coefficients;
 };

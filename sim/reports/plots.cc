@@ -92,15 +92,67 @@ std::string layer_plot_svg(const std::vector<LayerRunReport>& layers, const std:
   return s;
 }
 
-std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const std::string& title, double paper_lut, double paper_fps,
-                     const std::string& paper_label) {
-  constexpr double kW = 820, kH = 520, kLeft = 80, kRight = 30, kTop = 50, kBottom = 60;
-  double max_lut = paper_lut, max_fps = paper_fps;
+namespace {
+
+struct Box {
+  double x = 0, y = 0, w = 0, h = 0;
+  bool intersects(const Box& o) const { return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h; }
+};
+
+// A label's box at font size 10: sans-serif digits and letters average about 0.6 of the size.
+constexpr double kLabelFont = 10, kLabelCharWidth = 6.2, kLabelHeight = 13;
+
+// Places each label near its point without overlapping another label, a point or the plot's
+// edges: candidates around the point at growing distances (further ones get a leader line), the
+// first free one taken (or, when none is free, the label left out: the point keeps its tooltip).
+struct PlacedLabel {
+  Box box;
+  double px = 0, py = 0;  // the point it names
+  bool leader = false;
+  std::string text;
+};
+std::vector<PlacedLabel> place_labels(const std::vector<std::pair<Box, std::string>>& anchors,  // point box, text
+                                      const std::vector<Box>& obstacles, const Box& area) {
+  std::vector<PlacedLabel> placed;
+  std::vector<Box> taken = obstacles;
+  for (const auto& [point, text] : anchors) {
+    const double w = kLabelCharWidth * static_cast<double>(text.size()) + 4, h = kLabelHeight;
+    const double px = point.x + point.w / 2, py = point.y + point.h / 2;
+    PlacedLabel best;
+    bool found = false;
+    for (int ring = 0; ring < 12 && !found; ++ring) {
+      const double d = 6 + ring * 12;
+      // Right, left, above, below and the four diagonals, at distance d.
+      const double candidates[][2] = {{px + d, py - h - d / 2}, {px - d - w, py - h - d / 2}, {px + d, py + d / 2},
+                                      {px - d - w, py + d / 2}, {px - w / 2, py - d - h},     {px - w / 2, py + d},
+                                      {px + d, py - h / 2},     {px - d - w, py - h / 2}};
+      for (const auto& c : candidates) {
+        const Box b{c[0], c[1], w, h};
+        if (b.x < area.x || b.y < area.y || b.x + b.w > area.x + area.w || b.y + b.h > area.y + area.h) continue;
+        if (std::any_of(taken.begin(), taken.end(), [&](const Box& t) { return t.intersects(b); })) continue;
+        best = {b, px, py, ring > 0, text};
+        found = true;
+        break;
+      }
+    }
+    if (!found) continue;  // no free place in the plot: the point keeps its tooltip only
+    taken.push_back(best.box);
+    placed.push_back(best);
+  }
+  return placed;
+}
+
+}  // namespace
+
+std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const SweepPlotOptions& o) {
+  constexpr double kW = 860, kH = 540, kLeft = 80, kRight = 190, kTop = 50, kBottom = 60;
+  double max_lut = o.paper_lut, max_fps = o.paper_fps;
   for (const SweepPoint& p : points) {
     if (!p.fits) continue;
     max_lut = std::max(max_lut, p.resources.lut);
     max_fps = std::max(max_fps, p.fps);
   }
+  if (o.device) max_lut = std::max(max_lut, o.device->budget.lut);
   const double x_step = axis_step(max_lut * 1.05, 6), y_step = axis_step(max_fps * 1.05, 6);
   const double x_max = std::ceil(max_lut * 1.05 / x_step) * x_step, y_max = std::ceil(max_fps * 1.05 / y_step) * y_step;
   auto x = [&](double lut) { return kLeft + lut / x_max * (kW - kLeft - kRight); };
@@ -108,8 +160,8 @@ std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const std::str
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      "<text x=\"{2}\" y=\"28\" font-size=\"16\">{3}</text>\n",
-      kW, kH, kLeft, xml_escape(title));
+      "<text x=\"{2}\" y=\"28\" font-size=\"15\">{3}</text>\n",
+      kW, kH, kLeft, xml_escape(o.title));
   for (double v = 0; v <= x_max + 1e-9; v += x_step) {
     s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#ddd\"/>"
                      "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4:g}k</text>\n",
@@ -124,6 +176,14 @@ std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const std::str
                    kH - 18);
   s += fmt::format("<text x=\"20\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 20 {})\">frames per second"
                    "</text>\n", (kTop + kH - kBottom) / 2, (kTop + kH - kBottom) / 2);
+  // The device's LUT budget: a vertical line; the configurations over any of its budgets are faded.
+  if (o.device) {
+    s += fmt::format("<line class=\"device-budget\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#555\" "
+                     "stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>"
+                     "<text x=\"{3:.1f}\" y=\"{4}\" font-size=\"10\" text-anchor=\"end\">{5} LUT budget</text>\n",
+                     x(o.device->budget.lut), kTop, kH - kBottom, x(o.device->budget.lut) - 3, kTop + 10,
+                     xml_escape(o.device->name));
+  }
   // The Pareto front, then every point (coloured by pixels per cycle), labelled on the front.
   std::vector<const SweepPoint*> front;
   for (const SweepPoint& p : points) {
@@ -136,35 +196,87 @@ std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const std::str
     s += "\"/>\n";
   }
   const char* colours[] = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"};
+  std::vector<Box> obstacles;
+  bool any_extrapolated = false, any_over = false;
   for (const SweepPoint& p : points) {
     if (!p.fits) continue;
     const char* colour = colours[static_cast<size_t>(std::log2(p.pe_pix)) % 6];
-    s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"{}\"><title>{}: {:.1f} FPS, {:.0f} LUT"
-                     "</title></circle>\n", x(p.resources.lut), y(p.fps), colour, xml_escape(p.config_name), p.fps,
-                     p.resources.lut);
-    if (p.pareto) {
-      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\">{}x{} {}B {:g}B/c</text>\n",
-                       x(p.resources.lut) + 6, y(p.fps) - 6, p.pe_out, p.pe_pix, p.mem_bytes, p.bandwidth);
+    const double cx = x(p.resources.lut), cy = y(p.fps);
+    obstacles.push_back({cx - 5, cy - 5, 10, 10});
+    std::string tip = fmt::format("{}: {:.1f} FPS, {:.0f} LUT", p.config_name, p.fps, p.resources.lut);
+    if (!p.extrapolated.empty()) tip += "; resources extrapolated: " + p.extrapolated;
+    if (!p.fits_device) tip += "; over the device's budget";
+    s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"{}\"{}><title>{}</title></circle>\n", cx, cy,
+                     colour, p.fits_device ? "" : " fill-opacity=\"0.25\" class=\"over-device\"", xml_escape(tip));
+    // Extrapolated: a dashed ring, so that the colour still says the pixels.
+    if (!p.extrapolated.empty()) {
+      s += fmt::format("<circle class=\"extrapolated\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"7\" fill=\"none\" stroke=\"black\" "
+                       "stroke-dasharray=\"2 2\"/>\n", cx, cy);
+      obstacles.back() = {cx - 8, cy - 8, 16, 16};
+      any_extrapolated = true;
     }
+    any_over = any_over || !p.fits_device;
   }
-  if (paper_lut > 0) {
-    s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"9\" height=\"9\" fill=\"black\"/>"
-                     "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\">{}</text>\n",
-                     x(paper_lut) - 4.5, y(paper_fps) - 4.5, x(paper_lut) + 8, y(paper_fps) + 14, xml_escape(paper_label));
+  if (o.paper_lut > 0) {
+    const double cx = x(o.paper_lut), cy = y(o.paper_fps);
+    s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"9\" height=\"9\" fill=\"black\"/>\n", cx - 4.5, cy - 4.5);
+    obstacles.push_back({cx - 5, cy - 5, 10, 10});
   }
-  // Legend: colours by pixels per cycle.
+  // Labels: the Pareto points' configurations and the paper's point, none overlapping.
+  std::vector<std::pair<Box, std::string>> anchors;
+  if (o.paper_lut > 0) anchors.push_back({{x(o.paper_lut) - 5, y(o.paper_fps) - 5, 10, 10}, o.paper_label});
+  for (const SweepPoint* p : front) {
+    anchors.push_back({{x(p->resources.lut) - 4, y(p->fps) - 4, 8, 8},
+                       fmt::format("{}x{} {}B {:g}B/c", p->pe_out, p->pe_pix, p->mem_bytes, p->bandwidth)});
+  }
+  const Box area{kLeft + 2, kTop, kW - kRight - kLeft - 2, kH - kBottom - kTop};
+  for (const PlacedLabel& l : place_labels(anchors, obstacles, area)) {
+    s += "<g class=\"label\">";
+    if (l.leader) {
+      const double lx = std::clamp(l.px, l.box.x, l.box.x + l.box.w), ly = std::clamp(l.py, l.box.y, l.box.y + l.box.h);
+      s += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#999\" stroke-width=\"0.7\"/>",
+                       l.px, l.py, lx, ly);
+    }
+    s += fmt::format("<rect class=\"label-box\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"white\" "
+                     "fill-opacity=\"0.8\"/><text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{:g}\">{}</text></g>\n",
+                     l.box.x, l.box.y, l.box.w, l.box.h, l.box.x + 2, l.box.y + l.box.h - 3, kLabelFont, xml_escape(l.text));
+  }
+  // Legend, right of the plot: colours by pixels per cycle, the front, the marks.
+  const double lx = kW - kRight + 16;
   double ly = kTop + 10;
   for (int pix = 1, i = 0; i < 6; pix *= 2, ++i) {
     bool used = false;
     for (const SweepPoint& p : points) used = used || (p.fits && p.pe_pix == pix);
     if (!used) continue;
-    s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">PePix {}</text>\n",
-                     kW - kRight - 90, ly, colours[i], kW - kRight - 80, ly + 4, pix);
-    ly += 16;
+    s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">PePix {}</text>\n", lx + 6,
+                     ly, colours[i], lx + 16, ly + 4, pix);
+    ly += 18;
   }
   s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#c33\" stroke-width=\"1.5\"/>"
-                   "<text x=\"{}\" y=\"{}\">Pareto front</text>\n",
-                   kW - kRight - 96, ly, kW - kRight - 84, ly, kW - kRight - 80, ly + 4);
+                   "<text x=\"{}\" y=\"{}\">Pareto front</text>\n", lx, ly, lx + 12, ly, lx + 16, ly + 4);
+  ly += 18;
+  if (o.paper_lut > 0) {
+    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"9\" height=\"9\" fill=\"black\"/><text x=\"{}\" y=\"{}\">the paper"
+                     "</text>\n", lx + 1.5, ly - 4.5, lx + 16, ly + 4);
+    ly += 18;
+  }
+  if (any_extrapolated) {
+    s += fmt::format("<circle class=\"legend-extrapolated\" cx=\"{}\" cy=\"{}\" r=\"7\" fill=\"none\" stroke=\"black\" "
+                     "stroke-dasharray=\"2 2\"/><text x=\"{}\" y=\"{}\">LUTs extrapolated</text>"
+                     "<text x=\"{}\" y=\"{}\" font-size=\"10\">(outside the calibration)</text>\n",
+                     lx + 6, ly, lx + 16, ly + 4, lx + 16, ly + 17);
+    ly += 32;
+  }
+  if (o.device) {
+    s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555\" stroke-dasharray=\"4 2\"/>"
+                     "<text x=\"{3}\" y=\"{4}\">{5} LUTs</text>\n", lx + 6, ly - 7, ly + 7, lx + 16, ly + 4,
+                     xml_escape(o.device->name));
+    ly += 18;
+    if (any_over) {
+      s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#1f77b4\" fill-opacity=\"0.25\"/>"
+                       "<text x=\"{}\" y=\"{}\">over {}</text>\n", lx + 6, ly, lx + 16, ly + 4, xml_escape(o.device->name));
+    }
+  }
   s += "</svg>\n";
   return s;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/drivers/program_mode.h"
+#include "sim/device.h"
 #include "sim/estimators/resource_model.h"
 
 namespace ernsim {
@@ -26,11 +27,20 @@ struct SweepPoint {
   double fps = 0, utilization = 0;
   Resources resources;
   bool pareto = false;
+  std::string extrapolated;  // why the resource estimate extrapolates its calibration, or ""
+  bool fits_device = true;   // within the device's budget (every resource), when there is one
+};
+
+struct SweepPlotOptions {
+  std::string title;
+  double paper_lut = 0, paper_fps = 0;  // a reference point (paper_lut 0: none)
+  std::string paper_label;
+  const Device* device = nullptr;  // draw its LUT budget, fade the points over it
 };
 
 // SVG: FPS against LUTs, a point per configuration that fits (coloured by PePix), the Pareto front
-// (SweepPoint::pareto) labelled, and a reference point (`paper_lut` 0: none).
-std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const std::string& title, double paper_lut,
-                           double paper_fps, const std::string& paper_label);
+// (SweepPoint::pareto) labelled with labels that overlap neither each other nor a point, the
+// extrapolated points ringed, the reference point and the device's budget, with a legend.
+std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const SweepPlotOptions& options);
 
 }  // namespace ernsim

@@ -3,10 +3,12 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "models/error.h"
+#include "sim/device.h"
 #include "sim/estimators/latency_model.h"
 #include "sim/compiler/program.h"
 #include "sim/estimators/resource_model.h"
@@ -21,12 +23,15 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ernsim estimate [--model FILE.onnx|zoo:NAME|random:SEED] [--size N] [--config HW] [--clock-mhz F]\n"
-    "                       [--max-rows R] [--mem-bytes-per-cycle B] [--mem-latency L] [--report R.json]\n\n"
+    "                       [--max-rows R] [--mem-bytes-per-cycle B] [--mem-latency L] [--device DEV]\n"
+    "                       [--report R.json]\n\n"
     "Estimates a model's inference on the accelerator without simulating the RTL: cycles per layer\n"
     "and in total (the latency model runs the same program as `ernsim run` through a model of the\n"
     "controller, DMAs and memory, and is checked against the RTL by the test suite), latency and FPS\n"
     "at the clock, PE utilization, each layer's compute and memory bounds, and the LUT, FF, BRAM18 and\n"
-    "DSP estimate of the configuration (calibrated against Yosys; see `ernsim synth`).";
+    "DSP estimate of the configuration (calibrated against Yosys; see `ernsim synth`). --device prints\n"
+    "each resource's use of an FPGA (devices/, with URAM on UltraScale+) and whether the design fits;\n"
+    "exit status 1 when it does not.";
 
 }  // namespace
 
@@ -36,6 +41,7 @@ int run_estimate(int argc, char** argv) {
   options.add_options()
       ("config", po::value<std::string>()->default_value("default"),
        "hardware configuration: a name in configs/ or a JSON file")
+      ("device", po::value<std::string>(), "FPGA device: a name in devices/ or a JSON file; says whether it fits")
       ("report", po::value<std::string>(), "write a JSON report");
   add_program_options(options);
   add_layer_output_options(options);
@@ -48,12 +54,15 @@ int run_estimate(int argc, char** argv) {
   const double mhz = clock_mhz(vm);
   const HwConfig config = program_config(vm);
   const CompileOptions compile = compile_options(vm);
+  std::optional<Device> device;
+  if (vm.count("device")) device = load_device(vm["device"].as<std::string>());
 
   const auto started = std::chrono::steady_clock::now();
   const Network net = load_model(vm, ModelDetail::kStructure);
   const Program program = compile_program(net, config, compile);
   const LatencyEstimate latency = estimate_latency(net, program, config);
-  const ResourceEstimate resources = estimate_resources(config);
+  const ResourceEstimate resources =
+      estimate_resources(config, device ? device->family : DeviceFamily::kSeries7);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   fmt::print("{} ({}x{}) on configuration {} ({} MACs/cycle, memory {} B/cycle, latency {} cycles): {} jobs\n\n",
@@ -75,6 +84,11 @@ int run_estimate(int argc, char** argv) {
   fmt::print("\n{}\n", total.summary());
   fmt::print("resources: {}\n", resources.summary());
   fmt::print("{:.2f} FPS per 1000 LUTs; estimated in {:.3f} s\n", fps * 1000.0 / resources.total.lut, seconds);
+  std::vector<ResourceUse> use;
+  if (device) {
+    use = device_use(resources.total, *device);
+    fmt::print("\n{}", device_use_table(use, *device));
+  }
 
   std::vector<int64_t> compute_bound, memory_bound;
   for (const LayerBounds& b : latency.bounds) {
@@ -98,12 +112,13 @@ int run_estimate(int argc, char** argv) {
     j["jobs"] = program.jobs.size();
     j.update(resource_counts_json(resources.total));
     j["resources"] = resources.to_json();
+    if (device) j["device"] = device_use_json(use, *device);
     j["fps_per_klut"] = fps * 1000.0 / resources.total.lut;
     j["estimate_seconds"] = seconds;
     j.add_layers(latency.layers, bounds);
     j.write(vm["report"].as<std::string>());
   }
-  return 0;
+  return device && !fits(use) ? kExitFailed : kExitSuccess;
 }
 
 }  // namespace ernsim::cli

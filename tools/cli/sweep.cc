@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "models/checked_number.h"
 #include "models/error.h"
 #include "models/zoo.h"
+#include "sim/device.h"
 #include "sim/estimators/latency_model.h"
 #include "sim/compiler/program.h"
 #include "sim/estimators/resource_model.h"
@@ -27,12 +29,16 @@ namespace {
 constexpr const char* kUsage =
     "usage: ernsim sweep [--model FILE.onnx|zoo:NAME|random:SEED] [--size N] [--config BASE]\n"
     "                    [--pe-out LIST] [--pe-pix LIST] [--mem-bytes LIST] [--bandwidth LIST]\n"
-    "                    [--max-rows R] [--mem-latency L] [--clock-mhz F] [--csv FILE.csv] [--svg FILE.svg]\n\n"
+    "                    [--max-rows R] [--mem-latency L] [--clock-mhz F] [--device DEV] [--csv FILE.csv]\n"
+    "                    [--svg FILE.svg]\n\n"
     "Runs `ernsim estimate` over every combination of the lists (comma-separated) on top of the base\n"
     "configuration (whose buffer depths are per bank, so they scale with the array): PeOut (output\n"
     "channels), PePix (pixels), MemBytes (port width) and the memory bandwidth in bytes per cycle.\n"
     "Writes every point to the CSV (with the reason when the model does not fit a configuration) and\n"
-    "plots FPS against LUTs with the Pareto front, and the paper's KV260 point for zoo models at 256.";
+    "plots FPS against LUTs with the Pareto front (labelled, labels never overlapping), and the paper's\n"
+    "KV260 point for zoo models at 256. Points whose LUT estimate extrapolates the resource model's\n"
+    "calibration are ringed. --device marks the configurations that fit the device (CSV column\n"
+    "fits_device; on the plot the others are faded) and draws its LUT budget.";
 
 // The comma-separated values of a list option, each in `range`.
 std::vector<std::string> split_list(const po::variables_map& vm, const char* option) {
@@ -74,6 +80,7 @@ int run_sweep(int argc, char** argv) {
       ("mem-bytes", po::value<std::string>(),
        with_range("MemBytes values (port width; default: the base's)", kRtlParameterRange).c_str())
       ("bandwidth", po::value<std::string>(), with_range("memory bytes per cycle (default: the base's)", kBandwidthRange).c_str())
+      ("device", po::value<std::string>(), "FPGA device (a name in devices/ or a JSON file): mark what fits it")
       ("csv", po::value<std::string>()->default_value("sweep.csv"), "write every point here")
       ("svg", po::value<std::string>()->default_value("sweep.svg"), "write the plot here")
       ("quiet,q", po::bool_switch(), "print no progress");
@@ -84,6 +91,8 @@ int run_sweep(int argc, char** argv) {
   const double mhz = clock_mhz(vm);
   const HwConfig base = program_config(vm);
   const CompileOptions compile = compile_options(vm);
+  std::optional<Device> device;
+  if (vm.count("device")) device = load_device(vm["device"].as<std::string>());
   const std::vector<int> pe_outs = parse_int_list(vm, "pe-out", kRtlParameterRange);
   const std::vector<int> pe_pixes = parse_int_list(vm, "pe-pix", kRtlParameterRange);
   const std::vector<int> mem_bytes =
@@ -119,7 +128,9 @@ int run_sweep(int argc, char** argv) {
             const HwConfig config = hw_config_from_json(j, p.config_name);
             const Program program = compile_program(net, config, compile);
             const LatencyEstimate latency = estimate_latency(net, program, config);
-            p.resources = estimate_resources(config).total;
+            p.resources = estimate_resources(config, device ? device->family : DeviceFamily::kSeries7).total;
+            p.extrapolated = resource_extrapolation(config);
+            if (device) p.fits_device = fits(device_use(p.resources, *device));
             p.cycles = latency.total_cycles;
             p.fps = mhz * 1e6 / static_cast<double>(p.cycles);
             p.utilization = config.utilization(net.macs(), p.cycles);
@@ -152,41 +163,48 @@ int run_sweep(int argc, char** argv) {
   });
   fmt::print("{} ({}x{}): {} configurations on base {} at {:.0f} MHz\n\n", net.name, net.input_height(),
              net.input_width(), points.size(), base.name, mhz);
-  fmt::print("{:>5} {:>5} {:>5} {:>7} {:>10} {:>8} {:>6} {:>9} {:>9} {:>6} {:>8} {}\n", "PeOut", "PePix", "MemB",
-             "B/cycle", "cycles", "FPS", "util", "LUT", "FF", "BRAM18", "FPS/kLUT", "");
-  std::string csv = "pe_out,pe_pix,mem_bytes,bytes_per_cycle,fits,cycles,fps,utilization,lut,ff,bram18,dsp,"
-                    "fps_per_klut,pareto,reason\n";
+  fmt::print("{:>5} {:>5} {:>5} {:>7} {:>10} {:>8} {:>6} {:>9} {:>9} {:>6} {:>4} {:>8} {}\n", "PeOut", "PePix", "MemB",
+             "B/cycle", "cycles", "FPS", "util", "LUT", "FF", "BRAM18", "URAM", "FPS/kLUT", "");
+  std::string csv = "pe_out,pe_pix,mem_bytes,bytes_per_cycle,fits,cycles,fps,utilization,lut,ff,bram18,uram,dsp,"
+                    "fps_per_klut,pareto,extrapolated,fits_device,reason\n";
   for (const SweepPoint* p : order) {
     if (p->fits) {
-      fmt::print("{:>5} {:>5} {:>5} {:>7g} {:>10} {:>8.1f} {:>5.1f}% {:>9.0f} {:>9.0f} {:>6.0f} {:>8.2f} {}\n", p->pe_out,
-                 p->pe_pix, p->mem_bytes, p->bandwidth, p->cycles, p->fps, 100 * p->utilization, p->resources.lut,
-                 p->resources.ff, p->resources.bram18, p->fps * 1000 / p->resources.lut, p->pareto ? "*" : "");
+      fmt::print("{:>5} {:>5} {:>5} {:>7g} {:>10} {:>8.1f} {:>5.1f}% {:>9.0f} {:>9.0f} {:>6.0f} {:>4.0f} {:>8.2f} {}{}{}\n",
+                 p->pe_out, p->pe_pix, p->mem_bytes, p->bandwidth, p->cycles, p->fps, 100 * p->utilization,
+                 p->resources.lut, p->resources.ff, p->resources.bram18, p->resources.uram,
+                 p->fps * 1000 / p->resources.lut, p->pareto ? "*" : "", p->extrapolated.empty() ? "" : " x",
+                 device && !p->fits_device ? " over" : "");
     } else {
       fmt::print("{:>5} {:>5} {:>5} {:>7g}   does not fit: {}\n", p->pe_out, p->pe_pix, p->mem_bytes, p->bandwidth,
                  p->reason);
     }
     std::string reason = p->reason;
     std::replace(reason.begin(), reason.end(), '"', '\'');
-    csv += fmt::format("{},{},{},{:g},{},{},{:.3f},{:.4f},{:.0f},{:.0f},{:.0f},{:.0f},{:.4f},{},\"{}\"\n", p->pe_out,
-                       p->pe_pix, p->mem_bytes, p->bandwidth, p->fits ? 1 : 0, p->cycles, p->fps, p->utilization,
-                       p->resources.lut, p->resources.ff, p->resources.bram18, p->resources.dsp,
-                       p->fits ? p->fps * 1000 / p->resources.lut : 0.0, p->pareto ? 1 : 0, reason);
+    // fits_device: 1 or 0 with --device, empty without.
+    const std::string fits_device = !device || !p->fits ? "" : p->fits_device ? "1" : "0";
+    csv += fmt::format("{},{},{},{:g},{},{},{:.3f},{:.4f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.4f},{},{},{},\"{}\"\n",
+                       p->pe_out, p->pe_pix, p->mem_bytes, p->bandwidth, p->fits ? 1 : 0, p->cycles, p->fps,
+                       p->utilization, p->resources.lut, p->resources.ff, p->resources.bram18, p->resources.uram,
+                       p->resources.dsp, p->fits ? p->fps * 1000 / p->resources.lut : 0.0, p->pareto ? 1 : 0,
+                       p->extrapolated.empty() ? 0 : 1, fits_device, reason);
   }
   // The paper's KV260 implementation: 77,572 LUTs (Efficiera B64M3C1), FPS of zoo models at 256.
-  double paper_lut = 0, paper_fps = 0;
-  std::string paper_label;
+  SweepPlotOptions plot;
   for (const ZooModel& m : zoo_models()) {
     if (m.name == net.name && net.input_height() == 256) {
-      paper_lut = 77572;
-      paper_fps = m.paper_fps_256;
-      paper_label = fmt::format("paper, KV260 ({:.1f} FPS)", m.paper_fps_256);
+      plot.paper_lut = 77572;
+      plot.paper_fps = m.paper_fps_256;
+      plot.paper_label = fmt::format("paper, KV260 ({:.1f} FPS)", m.paper_fps_256);
     }
   }
-  const std::string title = fmt::format("{} ({}x{}) at {:.0f} MHz: FPS against LUTs, {} configurations", net.name,
-                                        net.input_height(), net.input_width(), mhz, points.size());
+  plot.title = fmt::format("{} ({}x{}) at {:.0f} MHz: FPS against LUTs, {} configurations", net.name,
+                           net.input_height(), net.input_width(), mhz, points.size());
+  if (device) plot.device = &*device;
   write_text_file(vm["csv"].as<std::string>(), csv, "--csv");
-  write_text_file(vm["svg"].as<std::string>(), sweep_plot_svg(points, title, paper_lut, paper_fps, paper_label), "--svg");
-  fmt::print("\n* on the Pareto front. Wrote {} and {}; {} points estimated in {:.2f} s\n", vm["csv"].as<std::string>(),
+  write_text_file(vm["svg"].as<std::string>(), sweep_plot_svg(points, plot), "--svg");
+  fmt::print("\n* on the Pareto front; x: the LUT estimate extrapolates the resource model's calibration{}. "
+             "Wrote {} and {}; {} points estimated in {:.2f} s\n",
+             device ? fmt::format("; over: exceeds {}'s budget", device->name) : "", vm["csv"].as<std::string>(),
              vm["svg"].as<std::string>(), points.size(), seconds);
   return 0;
 }
