@@ -7,7 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "sim/resource_model.h"
+#include "sim/estimators/resource_model.h"
 
 namespace ernsim {
 
