@@ -99,7 +99,7 @@ TEST(Device, UseCountsAndPercentagesSayWhatIsOver) {
   EXPECT_TRUE(use[0].fits());
   EXPECT_FALSE(use[2].fits());  // 281 of 280 BRAM18
   EXPECT_FALSE(fits(use));
-  const std::string table = device_use_table(use, z7020);
+  const std::string table = device_use_table(use, z7020, true);
   EXPECT_THAT(table, HasSubstr("does NOT fit xc7z020: BRAM18 over the device"));
   EXPECT_THAT(table, HasSubstr("50.0%"));
   used.bram18 = 280;
@@ -115,6 +115,7 @@ TEST(DeviceCli, EstimateSaysWhetherTheConfigurationFits) {
   ASSERT_EQ(small.status, 0) << small.output;
   EXPECT_THAT(small.output, HasSubstr("on device kv260 (XCK26, xcup)"));
   EXPECT_THAT(small.output, HasSubstr("fits kv260"));
+  EXPECT_THAT(small.output, HasSubstr("the LUTs are of the 7-series calibration"));
   const nlohmann::json j = nlohmann::json::parse(slurp(dir.file("r.json")));
   EXPECT_EQ(j["device"]["fits"], true);
   EXPECT_EQ(j["device"]["resources"].size(), 5u);

@@ -86,6 +86,22 @@ def module_depth(name, module, modules):
                         carry_in.setdefault(cname, set()).add(b)
         fanin[cname] = ins
 
+    # A cell is named by the signal it drives (the register's name), when the netlist keeps one.
+    signal = {}
+    for net, n in module.get("netnames", {}).items():
+        if n.get("hide_name"):
+            continue
+        for i, b in enumerate(n["bits"]):
+            if isinstance(b, int) and b not in signal:
+                signal[b] = net if len(n["bits"]) == 1 else f"{net}[{i}]"
+    outputs = {}
+    for b, c in drivers.items():
+        if b in signal and c not in outputs:
+            outputs[c] = signal[b]
+
+    def label(c):
+        return outputs[c] if c in outputs and c.startswith("$") else c
+
     # Longest path ending at each combinational cell's output, by delay; memoized, iterative.
     best = {}  # cell -> (delay, levels, carry cells on the path, current chain length, start)
     ON_STACK = object()
@@ -96,7 +112,7 @@ def module_depth(name, module, modules):
         """(delay, levels, carries, chain, start) of the signal `bit` (0s from a path end)."""
         driver = drivers.get(bit)
         if driver is None or kinds[driver] == "cut":
-            return (0.0, 0, 0, 0, driver or inputs.get(bit, f"bit {bit}"))
+            return (0.0, 0, 0, 0, label(driver) if driver else inputs.get(bit, f"bit {bit}"))
         return best[driver]
 
     for root in list(fanin):
@@ -141,7 +157,7 @@ def module_depth(name, module, modules):
     ends = []
     for cname, kind in kinds.items():
         if kind == "cut":
-            ends += [(b, cname) for b in fanin[cname]]
+            ends += [(b, label(cname)) for b in fanin[cname]]
     for port, p in module.get("ports", {}).items():
         if p["direction"] in ("output", "inout"):
             ends += [(b, f"output {port}") for b in p["bits"] if isinstance(b, int)]

@@ -369,6 +369,30 @@ def job_heq_shares(ctx):
     return {"heq-shares": "\n".join(lines)}
 
 
+DEPTH = ["--config", "small", "--top", "ern_accel", "--modules", "--family", "xcup", "--depth"]
+
+
+def depth_table(result):
+    """The logic depth per module of a `tools/synth.py ... --depth --json` result."""
+    rows = ["| module | LUT levels | carry cells | estimated delay | implied clock | longest carry chain | deepest path |",
+            "|---|---|---|---|---|---|---|"]
+    for module, d in sorted(result["depth"]["modules"].items(), key=lambda m: -m[1]["delay_ns"]):
+        rows.append(f"| `{module}` | {d['lut_levels']} | {d['carry_cells']} | {d['delay_ns']:.1f} ns | "
+                    f"{d['implied_mhz']:.0f} MHz | {d['max_carry_chain']} | `{d['from']}` -> `{d['to']}` |")
+    return "\n".join(rows)
+
+
+def job_logic_depth(ctx):
+    """Each module's deepest register-to-register path at `small`, synthesized for UltraScale+."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "depth.json")
+        run([sys.executable, "tools/synth.py", *DEPTH, "--json", out])
+        with open(out) as f:
+            result = json.load(f)
+    return {"logic-depth": f"`tools/synth.py {' '.join(DEPTH)}` ({timed('%.0f' % result['yosys_seconds'])} CPU s of Yosys):\n\n"
+                           + depth_table(result)}
+
+
 def job_regress_scaling(ctx):
     return {"regress-scaling": timed_block(run(["bench/regress_scaling.sh", "full", "8"]).strip())}
 
@@ -386,6 +410,7 @@ JOBS = {
     "golden-bench": ("timing", job_golden_bench, ["golden-bench"]),
     "heq-golden-bench": ("timing", job_heq_golden_bench, ["heq-golden-bench"]),
     "pe-array-synth": ("yosys", job_pe_array_synth, ["pe-array-synth"]),
+    "logic-depth": ("yosys", job_logic_depth, ["logic-depth"]),
     "regress-scaling": ("timing", job_regress_scaling, ["regress-scaling"]),
     "heq-shares": ("torch", job_heq_shares, ["heq-shares"]),
 }

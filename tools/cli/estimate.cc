@@ -87,7 +87,7 @@ int run_estimate(int argc, char** argv) {
   std::vector<ResourceUse> use;
   if (device) {
     use = device_use(resources.total, *device);
-    fmt::print("\n{}", device_use_table(use, *device));
+    fmt::print("\n{}", device_use_table(use, *device, true));
   }
 
   std::vector<int64_t> compute_bound, memory_bound;

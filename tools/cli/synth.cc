@@ -60,6 +60,16 @@ nlohmann::json print_depths(const nlohmann::json& depth) {
                d.value("max_carry_chain", 0), d["from"].is_string() ? d["from"].get<std::string>() : "-",
                d["to"].is_string() ? d["to"].get<std::string>() : "-");
   }
+  // The design runs at its slowest module's clock.
+  std::string slowest;
+  double worst_ns = 0;
+  for (const auto& [module, d] : depth["modules"].items()) {
+    if (d.value("delay_ns", 0.0) > worst_ns) {
+      worst_ns = d.value("delay_ns", 0.0);
+      slowest = module;
+    }
+  }
+  if (worst_ns > 0) fmt::print("implied clock: {:.0f} MHz (set by {})\n", 1000.0 / worst_ns, slowest);
   fmt::print("method: {}\n", depth.value("method", ""));
   return depth;
 }
@@ -154,7 +164,7 @@ int run_synth(int argc, char** argv) {
   std::vector<ResourceUse> use;
   if (device) {
     use = device_use(got, *device);
-    fmt::print("\nYosys's counts {}", device_use_table(use, *device));
+    fmt::print("\nYosys's counts {}", device_use_table(use, *device, false));
     report["device"] = device_use_json(use, *device);
   }
   if (vm.count("report")) report.write(vm["report"].as<std::string>());
