@@ -50,6 +50,7 @@ EXPENSIVE = [
     ("bench/", "a benchmark (minutes; tools/regen_docs.py runs it as written)"),
     ("tools/synth.py", "Yosys synthesis (minutes)"),
     ("tools/calibrate_resources.py --jobs", "Yosys synthesis (hours)"),
+    ("tools/calibrate_resources.py --modules", "Yosys synthesis (minutes per module)"),
     ("tools/mutate_rtl.py", "the mutation check (hours)"),
     ("tools/fuzz.sh", "fuzzing (minutes per target)"),
     ("tools/sanitize.sh", "the sanitizer build and suite (half an hour)"),
@@ -70,11 +71,24 @@ def left_out(command, doc):
         return None  # every other README command runs
     if "--update-baseline" in code:
         return "rewrites a file kept in git"
-    code = re.sub(r"^nice -n \d+ ", "", code)
+    # Wrappers do not change what a command costs: `nice`, `time`, an interpreter, variables.
+    wrapper = re.compile(r"^(nice -n \d+|(/usr/bin/)?time( -v)?|(/usr/bin/)?python3|[A-Z_]+=\S+) ")
+    while wrapper.match(code):
+        code = wrapper.sub("", code, count=1)
     for start, reason in EXPENSIVE:
         if code.startswith(start):
             return reason
     return None
+
+
+def tracked_changes():
+    """The checkout's changes to files kept in git (None outside a git checkout): a docs command
+    writes through the scratch copy's links into the checkout, which no test may change."""
+    try:
+        done = subprocess.run(["git", "-C", SOURCE, "diff", "--no-ext-diff", "HEAD"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 def main():
@@ -99,6 +113,7 @@ def main():
             os.symlink(os.path.realpath(SHARED), os.path.join(scratch, "shared"))
         ran = failed = 0
         done_before = set()
+        before = tracked_changes()
         for doc, command in ((doc, command) for doc in DOCS for command in commands(doc)):
             reason = left_out(command, doc)
             if reason is None and "../shared" in command and not os.path.isdir(SHARED):
@@ -116,6 +131,11 @@ def main():
                 print(f"FAILED (exit {done.returncode}): {doc}: {command}\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
             else:
                 print(f"ok: {doc}: {command}")
+            after = tracked_changes()
+            if after != before:
+                failed += 1
+                print(f"FAILED (changed files kept in git; restore them with git checkout): {doc}: {command}")
+                before = after
         print(f"{ran} commands of the docs run, {failed} failed")
         return 1 if failed or ran == 0 else 0
     finally:
