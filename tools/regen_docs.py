@@ -192,6 +192,22 @@ def job_engine_bench(ctx):
         + machine_note(started)])}
 
 
+def job_assert_overhead(ctx):
+    """The CPU cost of the RTL assertions (rtl/assert/): ernsim run with and without them."""
+    started = load_average()
+    out = run(["bench/assert_overhead.sh", ctx.build, "5"])
+    m = re.search(r"with assertions ([\d.]+) s, without ([\d.]+) s, ratio ([\d.]+)x", out)
+    with_s, without_s, ratio = m.group(1), m.group(2), m.group(3)
+    return {"assert-overhead": "\n".join([
+        "| build | user CPU time (median of 5) |",
+        "|---|---|",
+        f"| with the assertions | {timed(with_s + ' s')} |",
+        f"| without | {timed(without_s + ' s')} |",
+        f"| ratio | {timed(ratio + 'x')} |",
+        "",
+        machine_note(started)])}
+
+
 def job_golden_bench(ctx):
     started = load_average()
     out = run([os.path.join(ctx.build, "bench", "bench_golden")])
@@ -407,6 +423,7 @@ JOBS = {
     "device-use": ("estimate", job_device_use, ["device-use"]),
     "layers": ("rtl", job_layers, ["layers"]),
     "engine-bench": ("timing", job_engine_bench, ["engine-bench"]),
+    "assert-overhead": ("timing", job_assert_overhead, ["assert-overhead"]),
     "golden-bench": ("timing", job_golden_bench, ["golden-bench"]),
     "heq-golden-bench": ("timing", job_heq_golden_bench, ["heq-golden-bench"]),
     "pe-array-synth": ("yosys", job_pe_array_synth, ["pe-array-synth"]),
