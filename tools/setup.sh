@@ -11,7 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libssl-dev
   verilator libsystemc-dev zlib1g-dev yosys iverilog gtkwave
-  python3 python3-dev python3-numpy pybind11-dev clang python3-torch python3-onnx
+  python3 python3-dev python3-numpy pybind11-dev clang clang-format python3-torch python3-onnx
   slurm-wlm munge
 )
 

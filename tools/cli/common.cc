@@ -40,6 +40,7 @@ double real_option(const po::variables_map& vm, const std::string& name, RealRan
 }
 
 void add_model_options(po::options_description& options) {
+  // clang-format off
   options.add_options()
       ("model", po::value<std::string>()->default_value(kDefaultModel),
        "FILE.onnx (exported by the official ERN library), zoo:NAME (see `ernsim zoo`) , random:SEED (a random "
@@ -47,9 +48,11 @@ void add_model_options(po::options_description& options) {
        "stream outgrows 16 bits in its layer \"big\": `ernsim run` must fail naming it)")
       ("size", po::value<std::string>(), with_range("input size of a zoo model, a multiple of 32 (default 256)", kSizeRange).c_str())
       ("seed", po::value<std::string>()->default_value("1"), with_range("seed of zoo weights and synthetic images", kSeedRange).c_str());
+  // clang-format on
 }
 
 void add_engine_options(po::options_description& options) {
+  // clang-format off
   options.add_options()
       ("config", po::value<std::string>()->default_value("default"),
        "hardware configuration: a name in configs/ or a JSON file")
@@ -57,9 +60,11 @@ void add_engine_options(po::options_description& options) {
       ("trace-window", po::value<std::string>(), "trace only cycles A to B (A:B, either may be empty)")
       ("watchdog", po::value<std::string>()->default_value("100000"),
        with_range("cycles without progress after which a run is stopped as hung", kWatchdogRange).c_str());
+  // clang-format on
 }
 
 void add_program_options(po::options_description& options) {
+  // clang-format off
   options.add_options()
       ("max-rows", po::value<std::string>()->default_value(std::to_string(kDefaultTileRows)),
        with_range("output rows per job at most: smaller tiles overlap loads and stores with compute (0: as the "
@@ -70,13 +75,16 @@ void add_program_options(po::options_description& options) {
        with_range("override the configuration's memory latency (cycles)", kLatencyRange).c_str())
       ("clock-mhz", po::value<std::string>()->default_value("300"),
        with_range("clock for latency and FPS (an assumption)", kClockMhzRange).c_str());
+  // clang-format on
 }
 
 void add_layer_output_options(po::options_description& options) {
+  // clang-format off
   options.add_options()
       ("csv", po::value<std::string>(), "write one row per layer (CSV; - for standard output)")
       ("plot", po::value<std::string>(), "draw per-layer cycles (compute, load and store stalls) and utilization: FILE.svg")
       ("quiet,q", po::bool_switch(), "print no per-layer table and no progress, only the totals");
+  // clang-format on
 }
 
 HwConfig program_config(const po::variables_map& vm) {
@@ -144,7 +152,9 @@ constexpr const char* kFileOutputs[] = {"report", "output", "junit", "csv", "plo
 
 bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
                    po::variables_map& vm, const po::positional_options_description* positional) {
+  // clang-format off
   options.add_options()("help,h", "show this help");
+  // clang-format on
   po::command_line_parser parser(argc, argv);
   parser.options(options);
   if (positional) parser.positional(*positional);

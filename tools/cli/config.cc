@@ -33,8 +33,10 @@ constexpr const char* kUsage =
 
 int run_config(int argc, char** argv) {
   po::options_description options("config options");
+  // clang-format off
   options.add_options()("action", po::value<std::string>(), "check")("file", po::value<std::string>(), "configuration")(
       "device", "check an FPGA device (a name in devices/ or a file) instead of a configuration");
+  // clang-format on
   po::positional_options_description positional;
   positional.add("action", 1).add("file", 1);
   po::variables_map vm;

@@ -38,11 +38,13 @@ constexpr const char* kUsage =
 int run_estimate(int argc, char** argv) {
   po::options_description options("estimate options");
   add_model_options(options);
+  // clang-format off
   options.add_options()
       ("config", po::value<std::string>()->default_value("default"),
        "hardware configuration: a name in configs/ or a JSON file")
       ("device", po::value<std::string>(), "FPGA device: a name in devices/ or a JSON file; says whether it fits")
       ("report", po::value<std::string>(), "write a JSON report");
+  // clang-format on
   add_program_options(options);
   add_layer_output_options(options);
   po::variables_map vm;

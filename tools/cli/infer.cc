@@ -71,12 +71,14 @@ int infer_heq(const po::variables_map& vm, const GoldenOptions& golden) {
 int run_infer(int argc, char** argv) {
   po::options_description options("infer options");
   add_model_options(options);
+  // clang-format off
   options.add_options()
       ("input", po::value<std::string>(), "images, uint8 N x 3 x H x W .npy")
       ("images", po::value<std::string>(), with_range("number of synthetic images without --input (default 2)", kImagesRange).c_str())
       ("output", po::value<std::string>(), "write logits, float32 N x classes .npy")
       ("dump-layers", po::value<std::string>(), "write every tensor of every image to DIR")
       ("kernels", po::value<std::string>()->default_value("packed"), "packed or reference");
+  // clang-format on
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
   GoldenOptions golden;

@@ -76,9 +76,11 @@ int info_heq(const po::variables_map& vm) {
 int run_info(int argc, char** argv) {
   po::options_description options("info options");
   add_model_options(options);
+  // clang-format off
   options.add_options()
       ("input", po::value<std::string>(), "images for the observed ranges (default: synthetic)")
       ("images", po::value<std::string>(), with_range("number of synthetic images (default 2)", kImagesRange).c_str());
+  // clang-format on
   po::variables_map vm;
   if (!parse_command(argc, argv,
                      "usage: ernsim info [--model FILE.onnx|zoo:NAME] [--size N] [--input IMAGES.npy]\n\n"

@@ -33,12 +33,14 @@ int run_layers(int argc, char** argv) {
   po::options_description options("layers options");
   add_model_options(options);
   add_engine_options(options);
+  // clang-format off
   options.add_options()
       ("layer", po::value<std::string>(), "run only layer K (see `ernsim info`)")
       ("all", po::bool_switch(), "run every layer (the default)")
       ("input", po::value<std::string>(), "images, uint8 N x 3 x H x W .npy (default: synthetic)")
       ("image", po::value<std::string>()->default_value("0"), "which image of the input feeds the layers (0-based)")
       ("report", po::value<std::string>(), "write a JSON report");
+  // clang-format on
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
   if (vm.count("layer") && vm["all"].as<bool>()) fail("--layer and --all exclude each other");

@@ -123,6 +123,7 @@ int submit_to_slurm(const po::variables_map& vm, const std::string& suite_file, 
 
 int run_regress(int argc, char** argv) {
   po::options_description options("regress options");
+  // clang-format off
   options.add_options()
       ("suite", po::value<std::string>()->default_value("smoke"), "a suite in tests/suites (smoke, full) or a JSON file")
       ("count", po::value<std::string>(),
@@ -152,6 +153,7 @@ int run_regress(int argc, char** argv) {
       ("poll", po::value<std::string>()->default_value("5"), with_range("--slurm: seconds between squeue queries", kPollRange).c_str())
       ("merge-shards", po::value<std::string>(), "merge the reports of --shards N shards in DIR instead of running "
                                                  "(the merge job of --slurm)");
+  // clang-format on
   po::variables_map vm;
   if (!parse_command(argc, argv,
                      "usage: ernsim regress [--suite smoke|full|NAME] [--count N] [--seed S] [--jobs J] [--shard I/N]\n"

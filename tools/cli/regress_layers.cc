@@ -92,6 +92,7 @@ void save_case(const std::string& dir, const RandomLayerCase& c, const LayerOutp
 int run_regress_layers(int argc, char** argv) {
   po::options_description options("regress-layers options");
   add_engine_options(options);
+  // clang-format off
   options.add_options()
       ("count", po::value<std::string>()->default_value("100"), with_range("number of random layers", kCountRange).c_str())
       ("seed", po::value<std::string>()->default_value("1"),
@@ -99,6 +100,7 @@ int run_regress_layers(int argc, char** argv) {
       ("verbose,v", po::bool_switch(), "print every case, not only failures")
       ("report", po::value<std::string>(), "write a JSON report of every case")
       ("save-case", po::value<std::string>(), "write each case's inputs, expected and actual outputs into DIR/seed-S");
+  // clang-format on
   po::variables_map vm;
   if (!parse_command(argc, argv,
                      "usage: ernsim regress-layers [--count N] [--seed S] [--config HW] [--verbose]\n"

@@ -67,6 +67,7 @@ int run_run(int argc, char** argv) {
   po::options_description options("run options");
   add_model_options(options);
   add_engine_options(options);
+  // clang-format off
   options.add_options()
       ("input", po::value<std::string>(), "images, uint8 N x 3 x H x W .npy")
       ("images", po::value<std::string>()->default_value("1"),
@@ -76,6 +77,7 @@ int run_run(int argc, char** argv) {
       ("check-estimate", "fail unless the latency estimate is within 1% of the RTL per layer and 0.5% in total")
       ("save-inputs", po::value<std::string>(), "write the images, the model's name and every golden tensor here")
       ("report", po::value<std::string>(), "write a JSON report");
+  // clang-format on
   add_program_options(options);
   add_layer_output_options(options);
   po::variables_map vm;

@@ -70,6 +70,7 @@ std::vector<double> parse_real_list(const po::variables_map& vm, const char* opt
 int run_sweep(int argc, char** argv) {
   po::options_description options("sweep options");
   add_model_options(options);
+  // clang-format off
   options.add_options()
       ("config", po::value<std::string>()->default_value("default"),
        "base hardware configuration: a name in configs/ or a JSON file")
@@ -84,6 +85,7 @@ int run_sweep(int argc, char** argv) {
       ("csv", po::value<std::string>()->default_value("sweep.csv"), "write every point here")
       ("svg", po::value<std::string>()->default_value("sweep.svg"), "write the plot here")
       ("quiet,q", po::bool_switch(), "print no progress");
+  // clang-format on
   add_program_options(options);
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;

@@ -78,6 +78,7 @@ nlohmann::json print_depths(const nlohmann::json& depth) {
 
 int run_synth(int argc, char** argv) {
   po::options_description options("synth options");
+  // clang-format off
   options.add_options()
       ("config", po::value<std::string>()->default_value("default"),
        "hardware configuration: a name in configs/ or a JSON file")
@@ -86,6 +87,7 @@ int run_synth(int argc, char** argv) {
       ("report", po::value<std::string>(), "write a JSON report")
       ("keep-log", po::value<std::string>(), "write the Yosys log here")
       ("quiet,q", po::bool_switch(), "print no progress");
+  // clang-format on
   po::variables_map vm;
   if (!parse_command(argc, argv, kUsage, options, vm)) return 0;
   for (const char* path : {"report", "keep-log"}) {

@@ -10,8 +10,10 @@ namespace ernsim::cli {
 
 int run_zoo(int argc, char** argv) {
   po::options_description options("zoo options");
+  // clang-format off
   options.add_options()("size", po::value<std::string>()->default_value(std::to_string(kDefaultZooSize)),
                         with_range("input size, a multiple of 32", kSizeRange).c_str());
+  // clang-format on
   po::variables_map vm;
   if (!parse_command(argc, argv,
                      "usage: ernsim zoo [--size N]\n\nThe ERN and HEQ models that `--model zoo:NAME` builds "
