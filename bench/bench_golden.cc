@@ -6,8 +6,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -24,8 +24,8 @@ double median(std::vector<double> v) {
 
 // CPU milliseconds of each of `repeats` inferences of one image (one thread: CPU time is the
 // inference's own, whatever else shares the machine).
-std::vector<double> time_inference(const ernsim::Network& net, const ernsim::ActTensor& image,
-                                   ernsim::KernelPath path, int repeats, std::vector<int32_t>& sums) {
+std::vector<double> time_inference(const ernsim::Network& net, const ernsim::ActTensor& image, ernsim::KernelPath path,
+                                   int repeats, std::vector<int32_t>& sums) {
   ernsim::GoldenOptions options;
   options.path = path;
   options.keep_tensors = false;

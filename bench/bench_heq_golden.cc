@@ -7,8 +7,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <vector>
 
 #include "models/heq/golden.h"
@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   const int scale = argc > 3 ? std::atoi(argv[3]) : 1;
   if (packed_repeats < 1 || packed_repeats > 1000 || reference_repeats < 1 || reference_repeats > 1000 || scale < 1 ||
       scale > 16) {
-    fmt::print(stderr, "usage: bench_heq_golden [PACKED_REPEATS 1..1000] [REFERENCE_REPEATS 1..1000] [SIZE_SCALE 1..16]\n");
+    fmt::print(stderr,
+               "usage: bench_heq_golden [PACKED_REPEATS 1..1000] [REFERENCE_REPEATS 1..1000] [SIZE_SCALE 1..16]\n");
     return 2;
   }
   fmt::print("{:<13} {:>7} {:>8} {:>11} {:>9} {:>13} {:>9} {:>8}\n", "model", "input", "GMAC", "packed ms", "GMAC/s",

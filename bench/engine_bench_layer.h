@@ -4,15 +4,15 @@
 
 #include <fmt/core.h>
 
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <random>
 
 #include "models/kernels/binary_conv.h"
 #include "models/kernels/threshold_activation.h"
-#include "sim/hw_config.h"
 #include "sim/drivers/layer_mode.h"
+#include "sim/hw_config.h"
 
 namespace ernsim {
 
@@ -20,8 +20,9 @@ namespace ernsim {
 // processes share the machine.
 inline double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
-inline int run_engine_bench(const char* harness, int argc, char** argv,
-                            const std::function<void(const HwConfig&, const std::function<void(EnginePort&)>&)>& simulate) {
+inline int run_engine_bench(
+    const char* harness, int argc, char** argv,
+    const std::function<void(const HwConfig&, const std::function<void(EnginePort&)>&)>& simulate) {
   const int repeats = argc > 1 ? std::atoi(argv[1]) : 10;
   const HwConfig config = load_hw_config("default");
   std::mt19937_64 rng(42);
@@ -39,7 +40,8 @@ inline int run_engine_bench(const char* harness, int argc, char** argv,
   layer.quantizers.assign(256, Quantizer{ActMode::kIncreasing, {-30, 0, 30}, 0});
   ActTensor input(256, 16, 16);
   for (auto& v : input.data()) v = static_cast<uint8_t>(rng() & 3);
-  const ActTensor expected = threshold_activation(binary_conv_reference(input, layer.weights, {1, 1}), layer.quantizers);
+  const ActTensor expected =
+      threshold_activation(binary_conv_reference(input, layer.weights, {1, 1}), layer.quantizers);
 
   uint64_t compute_cycles = 0, total_cycles = 0;
   double compute_seconds = 0;
@@ -52,8 +54,8 @@ inline int run_engine_bench(const char* harness, int argc, char** argv,
       // Time the jobs alone as well: the driver's own work between them is not the simulator's.
       const double t0 = cpu_seconds();
       const LayerOutputs out = run_layer(port, config, {"bench", &layer, &input, nullptr}, stats);
-      compute_seconds += (cpu_seconds() - t0) *
-                         static_cast<double>(stats.cycles) / static_cast<double>(stats.cycles + stats.port_cycles);
+      compute_seconds += (cpu_seconds() - t0) * static_cast<double>(stats.cycles) /
+                         static_cast<double>(stats.cycles + stats.port_cycles);
       compute_cycles += stats.cycles;
       exact &= out.act == expected;
     }
@@ -65,7 +67,8 @@ inline int run_engine_bench(const char* harness, int argc, char** argv,
     return 1;
   }
   fmt::print("{} harness, configuration {}: {} x 3x3 256->256 on 16x16: {} cycles ({} compute) in {:.3f} CPU s: "
-             "{:.0f} cycles/s\n", harness, config.name, repeats, total_cycles, compute_cycles, seconds,
+             "{:.0f} cycles/s\n",
+             harness, config.name, repeats, total_cycles, compute_cycles, seconds,
              static_cast<double>(total_cycles) / seconds);
   return 0;
 }

@@ -13,9 +13,7 @@
 
 namespace ernsim {
 
-const char* to_string(KernelPath path) {
-  return path == KernelPath::kReference ? "reference" : "packed";
-}
+const char* to_string(KernelPath path) { return path == KernelPath::kReference ? "reference" : "packed"; }
 
 KernelPath parse_kernel_path(const std::string& name) {
   if (name == "reference") return KernelPath::kReference;
@@ -35,8 +33,7 @@ void run_reference_layer(const Layer& layer, size_t index, GoldenResult& r) {
     r.act[layer.out_act] = pixel_embedding(r.act[layer.input], layer.source_channel, layer.table);
     return;
   }
-  const IntTensor acc =
-      binary_conv_reference(r.act[layer.input], layer.weights, {layer.stride, layer.pad});
+  const IntTensor acc = binary_conv_reference(r.act[layer.input], layer.weights, {layer.stride, layer.pad});
   const IntTensor stream = layer.residual >= 0 ? residual_add(acc, r.ints[layer.residual]) : acc;
   r.stream_range[index] = value_range(stream);
   if (layer.out_int >= 0) r.ints[layer.out_int] = stream;
@@ -46,8 +43,7 @@ void run_reference_layer(const Layer& layer, size_t index, GoldenResult& r) {
 
 // The packed path keeps activations packed between layers and unpacks them only when asked to
 // keep every tensor.
-void run_packed_layer(const Layer& layer, size_t index, std::vector<PackedAct>& packed,
-                      GoldenResult& r) {
+void run_packed_layer(const Layer& layer, size_t index, std::vector<PackedAct>& packed, GoldenResult& r) {
   if (layer.kind == LayerKind::kPixelEmbedding) {
     packed[layer.out_act] = pixel_embedding_packed(r.act[layer.input], layer.source_channel, layer.table);
     return;
@@ -65,8 +61,8 @@ void run_packed_layer(const Layer& layer, size_t index, std::vector<PackedAct>& 
 GoldenResult run_golden(const Network& net, const ActTensor& image, const GoldenOptions& options) {
   const TensorInfo& in = net.tensor(net.input);
   if (!image.same_shape(in.channels, in.height, in.width)) {
-    fail("image is {}x{}x{}, network {} expects {}x{}x{}", image.channels(), image.height(),
-         image.width(), net.name, in.channels, in.height, in.width);
+    fail("image is {}x{}x{}, network {} expects {}x{}x{}", image.channels(), image.height(), image.width(), net.name,
+         in.channels, in.height, in.width);
   }
   GoldenResult r;
   r.act.resize(net.tensors.size());

@@ -8,8 +8,7 @@ namespace ernsim {
 std::vector<ActTensor> read_images(const std::string& path, int channels, int height, int width) {
   const NpyArray a = read_npy_checked(path, NpyType::kUint8, {-1, channels, -1, -1},
                                       fmt::format("images must be uint8 N x {} x H x W", channels));
-  const int n = static_cast<int>(a.shape[0]), h = static_cast<int>(a.shape[2]),
-            w = static_cast<int>(a.shape[3]);
+  const int n = static_cast<int>(a.shape[0]), h = static_cast<int>(a.shape[2]), w = static_cast<int>(a.shape[3]);
   if ((height >= 0 && h != height) || (width >= 0 && w != width)) {
     fail("{}: images are {}x{}, the model expects {}x{}", path, h, w, height, width);
   }

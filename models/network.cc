@@ -16,12 +16,9 @@ constexpr int64_t kMaxBound = std::numeric_limits<int32_t>::max() - 1;
 
 const char* to_string(TensorKind kind) {
   switch (kind) {
-    case TensorKind::kImage:
-      return "image";
-    case TensorKind::kAct:
-      return "act2";
-    case TensorKind::kInt:
-      return "int32";
+    case TensorKind::kImage: return "image";
+    case TensorKind::kAct: return "act2";
+    case TensorKind::kInt: return "int32";
   }
   return "?";
 }
@@ -66,12 +63,11 @@ void Network::validate() const {
       fail("layer {}: {} tensor id {} does not exist", layer.name, role, id);
     }
     if (tensors[id].kind != kind) {
-      fail("layer {}: {} tensor {} is {}, expected {}", layer.name, role, tensors[id].name,
-           to_string(tensors[id].kind), to_string(kind));
+      fail("layer {}: {} tensor {} is {}, expected {}", layer.name, role, tensors[id].name, to_string(tensors[id].kind),
+           to_string(kind));
     }
   };
-  if (input < 0 || input >= static_cast<int>(tensors.size()) ||
-      tensors[input].kind != TensorKind::kImage) {
+  if (input < 0 || input >= static_cast<int>(tensors.size()) || tensors[input].kind != TensorKind::kImage) {
     fail("network {}: no image input", name);
   }
   if (output < 0 || output >= static_cast<int>(tensors.size())) {
@@ -103,8 +99,7 @@ void Network::validate() const {
       const TensorInfo& out = tensors[layer.out_act];
       if (static_cast<int>(layer.table.size()) != out.channels ||
           static_cast<int>(layer.source_channel.size()) != out.channels) {
-        fail("layer {}: {} tables for {} output channels", layer.name, layer.table.size(),
-             out.channels);
+        fail("layer {}: {} tables for {} output channels", layer.name, layer.table.size(), out.channels);
       }
       for (int src : layer.source_channel) {
         if (src < 0 || src >= in.channels) fail("layer {}: source channel {} out of range", layer.name, src);
@@ -123,14 +118,14 @@ void Network::validate() const {
       const TensorInfo& in = tensors[layer.input];
       const BinaryWeights& w = layer.weights;
       if (w.in_channels() != in.channels) {
-        fail("layer {}: weights have {} input channels, input tensor {} has {}", layer.name,
-             w.in_channels(), in.name, in.channels);
+        fail("layer {}: weights have {} input channels, input tensor {} has {}", layer.name, w.in_channels(), in.name,
+             in.channels);
       }
       if (w.kernel() != 1 && w.kernel() != 3) fail("layer {}: kernel {} not supported", layer.name, w.kernel());
       if (layer.stride != 1 && layer.stride != 2) fail("layer {}: stride {} not supported", layer.name, layer.stride);
       if (layer.pad != (w.kernel() - 1) / 2) {
-        fail("layer {}: padding {} with a {}x{} kernel (expected same padding)", layer.name, layer.pad,
-             w.kernel(), w.kernel());
+        fail("layer {}: padding {} with a {}x{} kernel (expected same padding)", layer.name, layer.pad, w.kernel(),
+             w.kernel());
       }
       const int out_h = conv_out_size(in.height, w.kernel(), layer.stride, layer.pad);
       const int out_w = conv_out_size(in.width, w.kernel(), layer.stride, layer.pad);
@@ -138,8 +133,8 @@ void Network::validate() const {
       auto check_map = [&](int id, const char* role) {
         const TensorInfo& t = tensors[id];
         if (!t.same_size(w.out_channels(), out_h, out_w)) {
-          fail("layer {}: {} tensor {} is {}x{}x{}, expected {}x{}x{}", layer.name, role, t.name,
-               t.channels, t.height, t.width, w.out_channels(), out_h, out_w);
+          fail("layer {}: {} tensor {} is {}x{}x{}, expected {}x{}x{}", layer.name, role, t.name, t.channels, t.height,
+               t.width, w.out_channels(), out_h, out_w);
         }
       };
       if (layer.residual >= 0) {
@@ -155,8 +150,7 @@ void Network::validate() const {
         check_tensor(layer, layer.out_act, TensorKind::kAct, "activation");
         check_map(layer.out_act, "activation");
         if (static_cast<int>(layer.quantizers.size()) != w.out_channels()) {
-          fail("layer {}: {} quantizers for {} channels", layer.name, layer.quantizers.size(),
-               w.out_channels());
+          fail("layer {}: {} quantizers for {} channels", layer.name, layer.quantizers.size(), w.out_channels());
         }
       }
       if (layer.out_sum >= 0) {
@@ -183,8 +177,8 @@ void Network::validate() const {
 
 NetworkBuilder::NetworkBuilder(std::string name) { net_.name = std::move(name); }
 
-int NetworkBuilder::add_tensor(const std::string& name, TensorKind kind, int channels, int height,
-                               int width, std::vector<double> scale, int64_t bound, int producer) {
+int NetworkBuilder::add_tensor(const std::string& name, TensorKind kind, int channels, int height, int width,
+                               std::vector<double> scale, int64_t bound, int producer) {
   TensorInfo t;
   t.name = name;
   t.kind = kind;
@@ -199,13 +193,12 @@ int NetworkBuilder::add_tensor(const std::string& name, TensorKind kind, int cha
 }
 
 int NetworkBuilder::add_image(int channels, int height, int width) {
-  net_.input = add_tensor("image", TensorKind::kImage, channels, height, width,
-                          std::vector<double>(channels, 1.0), 255, -1);
+  net_.input =
+      add_tensor("image", TensorKind::kImage, channels, height, width, std::vector<double>(channels, 1.0), 255, -1);
   return net_.input;
 }
 
-int NetworkBuilder::add_pixel_embedding(const std::string& name, int image,
-                                        std::vector<int> source_channel,
+int NetworkBuilder::add_pixel_embedding(const std::string& name, int image, std::vector<int> source_channel,
                                         std::vector<std::array<uint8_t, 256>> table) {
   Layer layer;
   layer.name = name;
@@ -216,16 +209,16 @@ int NetworkBuilder::add_pixel_embedding(const std::string& name, int image,
   layer.table = std::move(table);
   const TensorInfo& in = tensor(image);
   const int index = num_layers();
-  layer.out_act = add_tensor(name, TensorKind::kAct, channels, in.height, in.width,
-                             std::vector<double>(channels, 1.0), kMaxActivation, index);
+  layer.out_act = add_tensor(name, TensorKind::kAct, channels, in.height, in.width, std::vector<double>(channels, 1.0),
+                             kMaxActivation, index);
   net_.layers.push_back(std::move(layer));
   stream_scale_.emplace_back();
   stream_bound_.push_back(0);
   return net_.layers.back().out_act;
 }
 
-int NetworkBuilder::add_conv(const std::string& name, int input, BinaryWeights weights, int stride,
-                             int pad, const std::vector<double>& alpha) {
+int NetworkBuilder::add_conv(const std::string& name, int input, BinaryWeights weights, int stride, int pad,
+                             const std::vector<double>& alpha) {
   const TensorInfo& in = tensor(input);
   Layer layer;
   layer.name = name;
@@ -255,9 +248,8 @@ int NetworkBuilder::stream_width(int index) const {
 int NetworkBuilder::add_int_output(int index) {
   Layer& l = net_.layers.at(index);
   if (l.out_int < 0) {
-    const int id = add_tensor(l.name + ".stream", TensorKind::kInt, l.weights.out_channels(),
-                              stream_height(index), stream_width(index), stream_scale_[index],
-                              stream_bound_[index], index);
+    const int id = add_tensor(l.name + ".stream", TensorKind::kInt, l.weights.out_channels(), stream_height(index),
+                              stream_width(index), stream_scale_[index], stream_bound_[index], index);
     net_.layers.at(index).out_int = id;
   }
   return net_.layers.at(index).out_int;
@@ -279,9 +271,8 @@ int NetworkBuilder::add_activation(int index, std::vector<Quantizer> quantizers,
   Layer& l = net_.layers.at(index);
   if (l.out_act >= 0) fail("layer {}: already has an activation", l.name);
   const int channels = l.weights.out_channels();
-  const int id = add_tensor(l.name + ".act", TensorKind::kAct, channels, stream_height(index),
-                            stream_width(index), std::vector<double>(channels, out_scale),
-                            kMaxActivation, index);
+  const int id = add_tensor(l.name + ".act", TensorKind::kAct, channels, stream_height(index), stream_width(index),
+                            std::vector<double>(channels, out_scale), kMaxActivation, index);
   Layer& updated = net_.layers.at(index);
   updated.out_act = id;
   updated.quantizers = std::move(quantizers);
@@ -294,8 +285,8 @@ int NetworkBuilder::add_class_sum(int index) {
   const int pixels = stream_height(index) * stream_width(index);
   std::vector<double> scale = stream_scale_[index];
   for (double& s : scale) s /= pixels;
-  const int id = add_tensor(l.name + ".sum", TensorKind::kInt, l.weights.out_channels(), 1, 1,
-                            std::move(scale), stream_bound_[index] * pixels, index);
+  const int id = add_tensor(l.name + ".sum", TensorKind::kInt, l.weights.out_channels(), 1, 1, std::move(scale),
+                            stream_bound_[index] * pixels, index);
   net_.layers.at(index).out_sum = id;
   return id;
 }

@@ -142,8 +142,6 @@ class NetworkBuilder {
 };
 
 // Output size of a convolution along one axis.
-inline int conv_out_size(int in, int kernel, int stride, int pad) {
-  return (in + 2 * pad - kernel) / stride + 1;
-}
+inline int conv_out_size(int in, int kernel, int stride, int pad) { return (in + 2 * pad - kernel) / stride + 1; }
 
 }  // namespace ernsim

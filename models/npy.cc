@@ -11,8 +11,8 @@
 #include <string_view>
 
 #include "models/error.h"
-#include "models/output_file.h"
 #include "models/input_file.h"
+#include "models/output_file.h"
 
 namespace ernsim {
 namespace {
@@ -122,8 +122,7 @@ class HeaderParser {
 
  private:
   [[noreturn]] void malformed(const std::string& problem, size_t position) const {
-    fail("{}: malformed .npy header: {} at offset {} of {}", path_, problem, position,
-         quote_for_message(text_));
+    fail("{}: malformed .npy header: {} at offset {} of {}", path_, problem, position, quote_for_message(text_));
   }
   [[noreturn]] void missing_key(const char* key) const {
     fail("{}: malformed .npy header: no '{}' key in {}", path_, key, quote_for_message(text_));
@@ -134,16 +133,14 @@ class HeaderParser {
   }
 
   bool at(char c) const { return position_ < text_.size() && text_[position_] == c; }
-  bool at_digit() const {
-    return position_ < text_.size() && text_[position_] >= '0' && text_[position_] <= '9';
-  }
+  bool at_digit() const { return position_ < text_.size() && text_[position_] >= '0' && text_[position_] <= '9'; }
   bool at_identifier_char() const {
     return position_ < text_.size() &&
            (std::isalnum(static_cast<unsigned char>(text_[position_])) || text_[position_] == '_');
   }
   void skip_space() {
-    while (position_ < text_.size() && std::string_view(" \t\n\r\f\v").find(text_[position_]) !=
-                                           std::string_view::npos) {
+    while (position_ < text_.size() &&
+           std::string_view(" \t\n\r\f\v").find(text_[position_]) != std::string_view::npos) {
       ++position_;
     }
   }
@@ -215,8 +212,7 @@ class HeaderParser {
     }
     if (!at_digit()) malformed("expected a dimension in the shape", start);
     // Python rejects leading zeros such as "007".
-    if (at('0') && position_ + 1 < text_.size() && text_[position_ + 1] >= '0' &&
-        text_[position_ + 1] <= '9') {
+    if (at('0') && position_ + 1 < text_.size() && text_[position_ + 1] >= '0' && text_[position_ + 1] <= '9') {
       malformed("leading zero in a dimension", start);
     }
     while (at_digit()) ++position_;
@@ -239,8 +235,7 @@ class HeaderParser {
 
 // Maps a descr to one of our types, accepting the spellings numpy and other writers use for them.
 NpyType parse_descr_type(const std::string& path, const std::string& descr) {
-  constexpr const char* kSupported =
-      "supported: uint8 '|u1', int32 '<i4', float32 '<f4', int64 '<i8', float64 '<f8'";
+  constexpr const char* kSupported = "supported: uint8 '|u1', int32 '<i4', float32 '<f4', int64 '<i8', float64 '<f8'";
   // 'B' is numpy's character code for uint8.
   if (descr == "B") return NpyType::kUint8;
   const char byte_order = descr.empty() ? '\0' : descr[0];
@@ -248,8 +243,7 @@ NpyType parse_descr_type(const std::string& path, const std::string& descr) {
   const std::string kind_and_size = has_byte_order ? descr.substr(1) : descr;
 
   std::optional<NpyType> type;
-  for (NpyType candidate : {NpyType::kUint8, NpyType::kInt32, NpyType::kFloat32, NpyType::kInt64,
-                            NpyType::kFloat64}) {
+  for (NpyType candidate : {NpyType::kUint8, NpyType::kInt32, NpyType::kFloat32, NpyType::kInt64, NpyType::kFloat64}) {
     if (kind_and_size == npy_descr(candidate) + 1) type = candidate;
   }
   if (!type) fail("{}: unsupported dtype '{}' ({})", path, descr, kSupported);
@@ -261,15 +255,13 @@ NpyType parse_descr_type(const std::string& path, const std::string& descr) {
          path, descr, kind_and_size);
   }
   if (byte_order != '<') {
-    fail("{}: dtype '{}' does not state its byte order; expected little-endian '<{}'", path,
-         descr, kind_and_size);
+    fail("{}: dtype '{}' does not state its byte order; expected little-endian '<{}'", path, descr, kind_and_size);
   }
   return *type;
 }
 
 // Reads exactly `size` bytes, reporting a short read as truncation of `what`.
-void read_exactly(FILE* file, const std::string& path, void* buffer, size_t size,
-                  const char* what) {
+void read_exactly(FILE* file, const std::string& path, void* buffer, size_t size, const char* what) {
   if (size == 0) return;
   if (std::fread(buffer, 1, size, file) == size) return;
   if (std::ferror(file)) fail("{}: cannot read {}: {}", path, what, errno_text(errno));
@@ -340,8 +332,7 @@ NpyArray read_npy(const std::string& path) {
   unsigned char prefix[12] = {};
   const size_t prefix_read = std::fread(prefix, 1, std::min<uint64_t>(file_size, 12), file.get());
   if (std::ferror(file.get())) fail("{}: cannot read: {}", path, errno_text(errno));
-  const std::string_view magic_read(reinterpret_cast<const char*>(prefix),
-                                    std::min(prefix_read, kMagic.size()));
+  const std::string_view magic_read(reinterpret_cast<const char*>(prefix), std::min(prefix_read, kMagic.size()));
   if (magic_read != kMagic.substr(0, magic_read.size())) {
     fail("{}: not a .npy file (bad magic bytes, expected \\x93NUMPY)", path);
   }
@@ -349,24 +340,21 @@ NpyArray read_npy(const std::string& path) {
   const int major = prefix[6];
   const int minor = prefix[7];
   if (minor != 0 || major < 1 || major > 3) {
-    fail("{}: unsupported .npy format version {}.{} (supported: 1.0, 2.0, 3.0)", path, major,
-         minor);
+    fail("{}: unsupported .npy format version {}.{} (supported: 1.0, 2.0, 3.0)", path, major, minor);
   }
   const size_t prefix_size = major == 1 ? 10 : 12;
   if (prefix_read < prefix_size) {
     fail("{}: truncated header: the file is only {} bytes", path, prefix_read);
   }
-  const uint32_t header_length =
-      major == 1 ? uint32_t{prefix[8]} | uint32_t{prefix[9]} << 8
-                 : uint32_t{prefix[8]} | uint32_t{prefix[9]} << 8 | uint32_t{prefix[10]} << 16 |
-                       uint32_t{prefix[11]} << 24;
+  const uint32_t header_length = major == 1 ? uint32_t{prefix[8]} | uint32_t{prefix[9]} << 8
+                                            : uint32_t{prefix[8]} | uint32_t{prefix[9]} << 8 |
+                                                  uint32_t{prefix[10]} << 16 | uint32_t{prefix[11]} << 24;
   if (prefix_size + header_length > file_size) {
-    fail("{}: truncated header: it declares {} bytes but the file has only {} after the prefix",
-         path, header_length, file_size - prefix_size);
+    fail("{}: truncated header: it declares {} bytes but the file has only {} after the prefix", path, header_length,
+         file_size - prefix_size);
   }
   if (header_length > kMaxHeaderLength) {
-    fail("{}: header length {} is implausibly large (limit {})", path, header_length,
-         kMaxHeaderLength);
+    fail("{}: header length {} is implausibly large (limit {})", path, header_length, kMaxHeaderLength);
   }
   if (std::fseek(file.get(), static_cast<long>(prefix_size), SEEK_SET) != 0) {
     fail("{}: cannot seek: {}", path, errno_text(errno));
@@ -383,8 +371,7 @@ NpyArray read_npy(const std::string& path) {
          path);
   }
   array.shape = header.shape;
-  const std::optional<int64_t> data_size =
-      checked_byte_count(array.shape, npy_item_size(array.type));
+  const std::optional<int64_t> data_size = checked_byte_count(array.shape, npy_item_size(array.type));
   if (!data_size) {
     fail("{}: invalid .npy header: shape {} is too large", path, shape_string(array.shape));
   }
@@ -393,35 +380,32 @@ NpyArray read_npy(const std::string& path) {
   const uint64_t data_available = file_size - prefix_size - header_length;
   const uint64_t data_needed = static_cast<uint64_t>(*data_size);
   if (data_available < data_needed) {
-    fail("{}: truncated data: {} of shape {} needs {} bytes but the file has only {}", path,
-         npy_type_name(array.type), shape_string(array.shape), data_needed, data_available);
+    fail("{}: truncated data: {} of shape {} needs {} bytes but the file has only {}", path, npy_type_name(array.type),
+         shape_string(array.shape), data_needed, data_available);
   }
   if (data_available > data_needed) {
     fail("{}: {} unexpected trailing bytes after the data ({} of shape {} needs {} bytes)", path,
-         data_available - data_needed, npy_type_name(array.type), shape_string(array.shape),
-         data_needed);
+         data_available - data_needed, npy_type_name(array.type), shape_string(array.shape), data_needed);
   }
   array.bytes.resize(data_needed);
   read_exactly(file.get(), path, array.bytes.data(), array.bytes.size(), "data");
   return array;
 }
 
-NpyArray read_npy_checked(const std::string& path, NpyType type,
-                          const std::vector<int64_t>& expected_shape, const std::string& what) {
+NpyArray read_npy_checked(const std::string& path, NpyType type, const std::vector<int64_t>& expected_shape,
+                          const std::string& what) {
   NpyArray array = read_npy(path);
   bool matches = array.type == type && array.shape.size() == expected_shape.size();
   for (size_t i = 0; matches && i < expected_shape.size(); ++i) {
     matches = expected_shape[i] == -1 || expected_shape[i] == array.shape[i];
   }
   if (!matches) {
-    fail("{}: {}, got {} of shape {}", path, what, npy_type_name(array.type),
-         shape_string(array.shape));
+    fail("{}: {}, got {} of shape {}", path, what, npy_type_name(array.type), shape_string(array.shape));
   }
   return array;
 }
 
-void write_npy(const std::string& path, NpyType type, const std::vector<int64_t>& shape,
-               const void* data) {
+void write_npy(const std::string& path, NpyType type, const std::vector<int64_t>& shape, const void* data) {
   for (int64_t dim : shape) {
     if (dim < 0) fail("{}: cannot write shape {}: negative dimension", path, shape_string(shape));
   }
@@ -432,8 +416,8 @@ void write_npy(const std::string& path, NpyType type, const std::vector<int64_t>
 
   // The same header numpy.save writes: sorted keys, Python reprs, growth room, and padding so
   // that the data starts at a multiple of kDataAlignment.
-  std::string dict = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}",
-                                 npy_descr(type), shape_string(shape));
+  std::string dict =
+      fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}", npy_descr(type), shape_string(shape));
   if (!shape.empty()) {
     const int64_t digits = static_cast<int64_t>(std::to_string(shape[0]).size());
     dict.append(static_cast<size_t>(std::max<int64_t>(0, kGrowthAxisMaxDigits - digits)), ' ');

@@ -25,15 +25,25 @@ size_t npy_item_size(NpyType type);
 template <typename T>
 struct NpyTypeOf;
 template <>
-struct NpyTypeOf<uint8_t> { static constexpr NpyType value = NpyType::kUint8; };
+struct NpyTypeOf<uint8_t> {
+  static constexpr NpyType value = NpyType::kUint8;
+};
 template <>
-struct NpyTypeOf<int32_t> { static constexpr NpyType value = NpyType::kInt32; };
+struct NpyTypeOf<int32_t> {
+  static constexpr NpyType value = NpyType::kInt32;
+};
 template <>
-struct NpyTypeOf<float> { static constexpr NpyType value = NpyType::kFloat32; };
+struct NpyTypeOf<float> {
+  static constexpr NpyType value = NpyType::kFloat32;
+};
 template <>
-struct NpyTypeOf<int64_t> { static constexpr NpyType value = NpyType::kInt64; };
+struct NpyTypeOf<int64_t> {
+  static constexpr NpyType value = NpyType::kInt64;
+};
 template <>
-struct NpyTypeOf<double> { static constexpr NpyType value = NpyType::kFloat64; };
+struct NpyTypeOf<double> {
+  static constexpr NpyType value = NpyType::kFloat64;
+};
 
 // numpy's repr of a shape: "(2, 3, 32, 32)", "(5,)" for rank 1, "()" for rank 0.
 std::string shape_string(const std::vector<int64_t>& shape);
@@ -65,13 +75,12 @@ NpyArray read_npy(const std::string& path);
 // is a required dimension or -1 for "any". On mismatch the error reads
 // "<path>: <what>, got <type> of shape <shape>", so `what` states the requirement, e.g.
 // "images must be uint8 N x 3 x H x W".
-NpyArray read_npy_checked(const std::string& path, NpyType type,
-                          const std::vector<int64_t>& expected_shape, const std::string& what);
+NpyArray read_npy_checked(const std::string& path, NpyType type, const std::vector<int64_t>& expected_shape,
+                          const std::string& what);
 
 // Writes `data` (element_count(shape) elements of `type`, little-endian, C order) as `path`,
 // byte-for-byte as numpy.save would, with write_output_file (models/output_file.h): "-", symlinks and
 // special files as it describes, and a failed write leaves no partial file behind.
-void write_npy(const std::string& path, NpyType type, const std::vector<int64_t>& shape,
-               const void* data);
+void write_npy(const std::string& path, NpyType type, const std::vector<int64_t>& shape, const void* data);
 
 }  // namespace ernsim

@@ -90,8 +90,7 @@ OnnxConstant read_onnx_tensor(const onnx::TensorProto& t, const std::string& ori
         c.values.assign(t.int64_data().begin(), t.int64_data().end());
       }
       break;
-    default:
-      fail("{}: {}: tensor {} has unsupported data type {}", origin, what, t.name(), t.data_type());
+    default: fail("{}: {}: tensor {} has unsupported data type {}", origin, what, t.name(), t.data_type());
   }
   for (double v : c.values) {
     if (!std::isfinite(v)) fail("{}: {}: tensor {} holds a non-finite value", origin, what, t.name());
@@ -127,22 +126,14 @@ namespace {
 
 const char* attribute_type_name(int type) {
   switch (type) {
-    case onnx::AttributeProto::FLOAT:
-      return "FLOAT";
-    case onnx::AttributeProto::INT:
-      return "INT";
-    case onnx::AttributeProto::STRING:
-      return "STRING";
-    case onnx::AttributeProto::TENSOR:
-      return "TENSOR";
-    case onnx::AttributeProto::FLOATS:
-      return "FLOATS";
-    case onnx::AttributeProto::INTS:
-      return "INTS";
-    case onnx::AttributeProto::STRINGS:
-      return "STRINGS";
-    default:
-      return "another type";
+    case onnx::AttributeProto::FLOAT: return "FLOAT";
+    case onnx::AttributeProto::INT: return "INT";
+    case onnx::AttributeProto::STRING: return "STRING";
+    case onnx::AttributeProto::TENSOR: return "TENSOR";
+    case onnx::AttributeProto::FLOATS: return "FLOATS";
+    case onnx::AttributeProto::INTS: return "INTS";
+    case onnx::AttributeProto::STRINGS: return "STRINGS";
+    default: return "another type";
   }
 }
 

@@ -29,9 +29,7 @@ struct OnnxConstant {
   std::vector<int64_t> dims;
   std::vector<double> values;
   int32_t data_type = 0;  // onnx::TensorProto::DataType
-  bool floating() const {
-    return data_type == onnx::TensorProto::FLOAT || data_type == onnx::TensorProto::DOUBLE;
-  }
+  bool floating() const { return data_type == onnx::TensorProto::FLOAT || data_type == onnx::TensorProto::DOUBLE; }
 };
 
 // Reads FLOAT, DOUBLE, INT32 and INT64 tensors (raw or typed data); throws Error prefixed by

@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "models/error.h"
-#include "models/onnx_file.h"
 #include "models/kernels/pixel_embedding.h"
+#include "models/onnx_file.h"
 
 namespace ernsim {
 
@@ -55,18 +55,12 @@ struct Value {
 
 const char* kind_name(Value::Kind kind) {
   switch (kind) {
-    case Value::Kind::kImage:
-      return "the input image";
-    case Value::Kind::kAct:
-      return "a 2-bit activation";
-    case Value::Kind::kWeights:
-      return "quantized weights";
-    case Value::Kind::kStream:
-      return "a convolution or Add output";
-    case Value::Kind::kBatchNorm:
-      return "a BatchNormalization output";
-    case Value::Kind::kClassSum:
-      return "a pooled classifier output";
+    case Value::Kind::kImage: return "the input image";
+    case Value::Kind::kAct: return "a 2-bit activation";
+    case Value::Kind::kWeights: return "quantized weights";
+    case Value::Kind::kStream: return "a convolution or Add output";
+    case Value::Kind::kBatchNorm: return "a BatchNormalization output";
+    case Value::Kind::kClassSum: return "a pooled classifier output";
   }
   return "?";
 }
@@ -199,8 +193,7 @@ void Importer::import_input() {
   if (chw[0] != 3) {
     fail("{}: input {} has {} colour channels; ERN images are N x 3 x H x W", origin_, image->name(), chw[0]);
   }
-  const int tensor = builder_.add_image(static_cast<int>(chw[0]), static_cast<int>(chw[1]),
-                                        static_cast<int>(chw[2]));
+  const int tensor = builder_.add_image(static_cast<int>(chw[0]), static_cast<int>(chw[1]), static_cast<int>(chw[2]));
   Value v;
   v.kind = Value::Kind::kImage;
   v.tensor = tensor;
@@ -217,20 +210,18 @@ void Importer::pixel_embedding(const NodeProto& node) {
   if (!attribute(node, "k")) node_fail(node, "attribute k (output bits) is missing");
   if (int_attribute(node, "k", 0) != 2) node_fail(node, "only 2-bit outputs (k = 2) are supported");
   if (int_attribute(node, "max_val", 255) != 255) node_fail(node, "only 8-bit pixels (max_val = 255) are supported");
-  if (weight.dims.size() != 5 || weight.dims[0] != 1 || weight.dims[1] != in.channels ||
-      weight.dims[3] != 1 || weight.dims[4] != 1) {
+  if (weight.dims.size() != 5 || weight.dims[0] != 1 || weight.dims[1] != in.channels || weight.dims[3] != 1 ||
+      weight.dims[4] != 1) {
     node_fail(node, "weight has shape {}, expected (1, {}, k, 1, 1)", shape_string(weight.dims), in.channels);
   }
   if (bias.dims != weight.dims) {
-    node_fail(node, "bias shape {} differs from weight shape {}", shape_string(bias.dims),
-              shape_string(weight.dims));
+    node_fail(node, "bias shape {} differs from weight shape {}", shape_string(bias.dims), shape_string(weight.dims));
   }
   const int per_colour = static_cast<int>(weight.dims[2]);
   const std::vector<int64_t> channels_list =
       ints_attribute(node, "out_channels_list", std::vector<int64_t>(in.channels, per_colour));
   if (channels_list != std::vector<int64_t>(in.channels, per_colour)) {
-    node_fail(node, "out_channels_list must give {} channels for each of the {} colours", per_colour,
-              in.channels);
+    node_fail(node, "out_channels_list must give {} channels for each of the {} colours", per_colour, in.channels);
   }
   std::vector<int> source;
   std::vector<std::array<uint8_t, 256>> tables;
@@ -238,14 +229,12 @@ void Importer::pixel_embedding(const NodeProto& node) {
     for (int j = 0; j < per_colour; ++j) {
       const size_t i = static_cast<size_t>(colour) * per_colour + j;
       source.push_back(colour);
-      tables.push_back(thermometer_table(static_cast<float>(weight.values[i]),
-                                         static_cast<float>(bias.values[i])));
+      tables.push_back(thermometer_table(static_cast<float>(weight.values[i]), static_cast<float>(bias.values[i])));
     }
   }
   Value v;
   v.kind = Value::Kind::kAct;
-  v.tensor = builder_.add_pixel_embedding(layer_name(node), image.tensor, std::move(source),
-                                          std::move(tables));
+  v.tensor = builder_.add_pixel_embedding(layer_name(node), image.tensor, std::move(source), std::move(tables));
   define(node, v);
 }
 
@@ -351,8 +340,8 @@ void Importer::conv(const NodeProto& node) {
     node_fail(node, "pads must be {} on every side for a {}x{} kernel", pad, k, k);
   }
   if (signs.in_channels() != x.channels) {
-    node_fail(node, "weights expect {} input channels, input {} has {}", signs.in_channels(),
-              node.input(0), x.channels);
+    node_fail(node, "weights expect {} input channels, input {} has {}", signs.in_channels(), node.input(0),
+              x.channels);
   }
   if (conv_out_size(x.height, k, static_cast<int>(strides[0]), pad) <= 0 ||
       conv_out_size(x.width, k, static_cast<int>(strides[0]), pad) <= 0) {
@@ -360,8 +349,7 @@ void Importer::conv(const NodeProto& node) {
   }
   Value v;
   v.kind = Value::Kind::kStream;
-  v.layer = builder_.add_conv(layer_name(node), in.tensor, signs, static_cast<int>(strides[0]), pad,
-                              w.weights->alpha);
+  v.layer = builder_.add_conv(layer_name(node), in.tensor, signs, static_cast<int>(strides[0]), pad, w.weights->alpha);
   define(node, v);
 }
 
@@ -389,8 +377,7 @@ void Importer::batchnorm(const NodeProto& node) {
   for (int i = 0; i < 4; ++i) {
     const Constant& c = real_constant(node, i + 1);
     if (c.values.size() != static_cast<size_t>(channels)) {
-      node_fail(node, "parameter {} has {} values for {} channels", node.input(i + 1), c.values.size(),
-                channels);
+      node_fail(node, "parameter {} has {} values for {} channels", node.input(i + 1), c.values.size(), channels);
     }
     *params[i] = c.values;
   }
@@ -411,7 +398,8 @@ void Importer::activation(const NodeProto& node) {
   const double min = scalar(node, 1), max = scalar(node, 2);
   const double scale1 = real_scalar(node, 3), scale2 = real_scalar(node, 4);
   const double beta1 = real_scalar(node, 5), beta2 = real_scalar(node, 6);
-  if (min != 0 || max != 3) node_fail(node, "only 2-bit activations (min 0, max 3) are supported, got [{}, {}]", min, max);
+  if (min != 0 || max != 3)
+    node_fail(node, "only 2-bit activations (min 0, max 3) are supported, got [{}, {}]", min, max);
   if (!(scale1 > 0) || !(scale2 > 0)) node_fail(node, "scales must be positive (scale1 {}, scale2 {})", scale1, scale2);
   if (beta2 != 0) node_fail(node, "an output offset (beta2 = {}) is not supported", beta2);
   if (uses_[node.input(0)] != 1) node_fail(node, "its batch norm output feeds other nodes too");
@@ -440,18 +428,19 @@ void Importer::add(const NodeProto& node) {
   const std::vector<double>& sa = builder_.stream_scale(a.layer);
   const std::vector<double>& sb = builder_.stream_scale(b.layer);
   auto channels = [&](int layer) { return builder_.layer(layer).weights.out_channels(); };
-  if (channels(a.layer) != channels(b.layer) ||
-      builder_.stream_height(a.layer) != builder_.stream_height(b.layer) ||
+  if (channels(a.layer) != channels(b.layer) || builder_.stream_height(a.layer) != builder_.stream_height(b.layer) ||
       builder_.stream_width(a.layer) != builder_.stream_width(b.layer)) {
-    node_fail(node, "operand shapes differ ({}x{}x{} and {}x{}x{})", channels(a.layer),
-              builder_.stream_height(a.layer), builder_.stream_width(a.layer), channels(b.layer),
-              builder_.stream_height(b.layer), builder_.stream_width(b.layer));
+    node_fail(node, "operand shapes differ ({}x{}x{} and {}x{}x{})", channels(a.layer), builder_.stream_height(a.layer),
+              builder_.stream_width(a.layer), channels(b.layer), builder_.stream_height(b.layer),
+              builder_.stream_width(b.layer));
   }
   for (size_t ch = 0; ch < sa.size(); ++ch) {
     // The integer stream adds plain integers: both operands must be in the same unit.
     if (std::fabs(sa[ch] - sb[ch]) > 1e-12 * std::max(std::fabs(sa[ch]), std::fabs(sb[ch]))) {
-      node_fail(node, "operands have different scales ({} and {} in channel {}); an integer residual "
-                "add needs the same scale on both", sa[ch], sb[ch], ch);
+      node_fail(node,
+                "operands have different scales ({} and {} in channel {}); an integer residual "
+                "add needs the same scale on both",
+                sa[ch], sb[ch], ch);
     }
   }
   // The later conv adds the earlier one's stream; its pre-add value must have no other reader.
@@ -461,8 +450,7 @@ void Importer::add(const NodeProto& node) {
   const std::string& later_input = node.input(a_later ? 0 : 1);
   const Layer& fused = builder_.layer(later);
   if (uses_[later_input] != 1 || fused.residual >= 0 || !fused.outputs().empty()) {
-    node_fail(node, "cannot fuse the add into {}: its value {} is also used elsewhere", fused.name,
-              later_input);
+    node_fail(node, "cannot fuse the add into {}: its value {} is also used elsewhere", fused.name, later_input);
   }
   builder_.add_residual(later, earlier);
   Value v;
@@ -527,8 +515,8 @@ Network Importer::run() {
   if (graph.output_size() != 1) fail("{}: expected one graph output, got {}", origin_, graph.output_size());
   auto it = values_.find(graph.output(0).name());
   if (it == values_.end() || it->second.kind != Value::Kind::kClassSum) {
-    fail("{}: graph output {} is not a pooled classifier (Conv -> GlobalAveragePool -> Flatten)",
-         origin_, graph.output(0).name());
+    fail("{}: graph output {} is not a pooled classifier (Conv -> GlobalAveragePool -> Flatten)", origin_,
+         graph.output(0).name());
   }
   for (int l = 0; l < builder_.num_layers(); ++l) {
     if (builder_.layer(l).outputs().empty()) {

@@ -98,7 +98,8 @@ void write_output_file(const std::string& path, std::initializer_list<std::strin
   if (path.empty()) fail("an output path is empty");
   if (path == "-") {
     std::fflush(stdout);
-    if (const int error = write_parts(g_output_fd, parts)) fail("standard output: cannot write: {}", errno_message(error));
+    if (const int error = write_parts(g_output_fd, parts))
+      fail("standard output: cannot write: {}", errno_message(error));
     return;
   }
   struct stat st;
@@ -136,7 +137,8 @@ void reserve_stdout_for_output() {
   if (g_output_fd != STDOUT_FILENO) return;
   std::fflush(stdout);
   const int saved = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-  if (saved < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) fail("cannot redirect standard output: {}", errno_message(errno));
+  if (saved < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+    fail("cannot redirect standard output: {}", errno_message(errno));
   g_output_fd = saved;
 }
 

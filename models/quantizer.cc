@@ -9,12 +9,9 @@ namespace ernsim {
 
 const char* to_string(ActMode mode) {
   switch (mode) {
-    case ActMode::kIncreasing:
-      return "increasing";
-    case ActMode::kDecreasing:
-      return "decreasing";
-    case ActMode::kConstant:
-      return "constant";
+    case ActMode::kIncreasing: return "increasing";
+    case ActMode::kDecreasing: return "decreasing";
+    case ActMode::kConstant: return "constant";
   }
   return "?";
 }

@@ -22,13 +22,10 @@ struct Quantizer {
   uint8_t apply(int32_t v) const {
     switch (mode) {
       case ActMode::kIncreasing:
-        return static_cast<uint8_t>((v >= threshold[0]) + (v >= threshold[1]) +
-                                    (v >= threshold[2]));
+        return static_cast<uint8_t>((v >= threshold[0]) + (v >= threshold[1]) + (v >= threshold[2]));
       case ActMode::kDecreasing:
-        return static_cast<uint8_t>((v <= threshold[0]) + (v <= threshold[1]) +
-                                    (v <= threshold[2]));
-      case ActMode::kConstant:
-        break;
+        return static_cast<uint8_t>((v <= threshold[0]) + (v <= threshold[1]) + (v <= threshold[2]));
+      case ActMode::kConstant: break;
     }
     return level;
   }

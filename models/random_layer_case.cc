@@ -63,8 +63,8 @@ RandomLayerCase make_random_embedding(uint64_t seed, const RandomLayerBounds& bo
   const int zeros = rng.range(0, 60);
   for (auto& v : c.input.data()) v = rng.range(0, 99) < zeros ? 0 : static_cast<uint8_t>(rng.bits());
   c.expected.act = pixel_embedding(c.input, l.source_channel, l.table);
-  c.description = fmt::format("embedding {} colours -> {} ch {}x{}, learned table, {}% zero pixels", bounds.embed_colours,
-                              channels, h, w, zeros);
+  c.description = fmt::format("embedding {} colours -> {} ch {}x{}, learned table, {}% zero pixels",
+                              bounds.embed_colours, channels, h, w, zeros);
   return c;
 }
 
@@ -176,9 +176,10 @@ RandomLayerCase make_random_layer(uint64_t seed, const RandomLayerBounds& bounds
   if (act) c.expected.act = threshold_activation(v, l.quantizers);
   if (stream) c.expected.stream = v;
   if (sum) c.expected.sums = class_sum(acc);
-  c.description = fmt::format("{}x{}/s{} {}->{} ch {}x{}{}{}{}{}{} (modes inc/dec/const {}/{}/{})", k, k, l.stride, in_c,
-                              out_c, h, w, residual ? " +residual" : "", act ? " act" : "", stream ? " stream" : "",
-                              sum ? " sums" : "", large ? " large" : "", modes[0], modes[1], modes[2]);
+  c.description =
+      fmt::format("{}x{}/s{} {}->{} ch {}x{}{}{}{}{}{} (modes inc/dec/const {}/{}/{})", k, k, l.stride, in_c, out_c, h,
+                  w, residual ? " +residual" : "", act ? " act" : "", stream ? " stream" : "", sum ? " sums" : "",
+                  large ? " large" : "", modes[0], modes[1], modes[2]);
   return c;
 }
 

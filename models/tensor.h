@@ -37,8 +37,7 @@ class Tensor {
     return channels_ == channels && height_ == height && width_ == width;
   }
   friend bool operator==(const Tensor& a, const Tensor& b) {
-    return a.channels_ == b.channels_ && a.height_ == b.height_ && a.width_ == b.width_ &&
-           a.data_ == b.data_;
+    return a.channels_ == b.channels_ && a.height_ == b.height_ && a.width_ == b.width_ && a.data_ == b.data_;
   }
   friend bool operator!=(const Tensor& a, const Tensor& b) { return !(a == b); }
 

@@ -48,8 +48,13 @@ void write_tensor_dump(const std::string& dir, const std::vector<DumpedTensor>& 
       for (size_t i = 0; i < images; ++i) tensor_to_chw(*t.act[i], &flat[i * per_image]);
       write_new(dir + "/" + file, [&] { write_npy(dir + "/" + file, NpyType::kUint8, shape, flat.data()); });
     }
-    index.push_back({{"id", id}, {"name", t.name}, {"file", file}, {"kind", t.kind},
-                     {"shape", shape}, {"producer_layer", t.producer}, {"bound", t.bound},
+    index.push_back({{"id", id},
+                     {"name", t.name},
+                     {"file", file},
+                     {"kind", t.kind},
+                     {"shape", shape},
+                     {"producer_layer", t.producer},
+                     {"bound", t.bound},
                      {"scale", t.scale}});
   }
   write_new(dir + "/index.json", [&] { write_text_file(dir + "/index.json", index.dump(1) + "\n", option); });

@@ -48,14 +48,13 @@ class BinaryWeights {
   const std::vector<uint64_t>& bits() const { return bits_; }
 
   friend bool operator==(const BinaryWeights& a, const BinaryWeights& b) {
-    return a.out_channels_ == b.out_channels_ && a.in_channels_ == b.in_channels_ &&
-           a.kernel_ == b.kernel_ && a.bits_ == b.bits_;
+    return a.out_channels_ == b.out_channels_ && a.in_channels_ == b.in_channels_ && a.kernel_ == b.kernel_ &&
+           a.bits_ == b.bits_;
   }
 
  private:
   size_t index(int o, int tap, int block) const {
-    assert(o >= 0 && o < out_channels_ && tap >= 0 && tap < taps() && block >= 0 &&
-           block < in_blocks_);
+    assert(o >= 0 && o < out_channels_ && tap >= 0 && tap < taps() && block >= 0 && block < in_blocks_);
     return (static_cast<size_t>(o) * taps() + tap) * in_blocks_ + block;
   }
 

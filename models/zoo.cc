@@ -43,9 +43,7 @@ uint64_t mix(uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
   return x ^ (x >> 31);
 }
-uint64_t derive_seed(uint64_t seed, uint64_t purpose, uint64_t index) {
-  return mix(mix(mix(seed) ^ purpose) ^ index);
-}
+uint64_t derive_seed(uint64_t seed, uint64_t purpose, uint64_t index) { return mix(mix(mix(seed) ^ purpose) ^ index); }
 constexpr uint64_t kWeightsPurpose = 0x77656967687473ull;  // "weights"
 constexpr uint64_t kCalibPurpose = 0x63616c6962ull;        // "calib"
 constexpr uint64_t kImagesPurpose = 0x696d61676573ull;     // "images"
@@ -86,8 +84,8 @@ struct Plan {
 
 void check_size(const ZooModel& model, int size, int num_classes) {
   if (size <= 0 || size % 32 != 0 || size > kMaxSize) {
-    fail("model {}: input size {} is not supported (must be a positive multiple of 32, at most {})",
-         model.name, size, kMaxSize);
+    fail("model {}: input size {} is not supported (must be a positive multiple of 32, at most {})", model.name, size,
+         kMaxSize);
   }
   if (num_classes <= 0) fail("model {}: number of classes {} must be positive", model.name, num_classes);
 }
@@ -101,8 +99,8 @@ Plan make_plan(const ZooModel& model, int size, int num_classes) {
     convs.push_back(std::move(spec));
     return static_cast<int>(convs.size()) - 1;
   };
-  auto conv = [](std::string name, int input, int in_channels, int out_channels, int kernel,
-                 int stride, int in_size, bool power2) {
+  auto conv = [](std::string name, int input, int in_channels, int out_channels, int kernel, int stride, int in_size,
+                 bool power2) {
     ConvSpec s;
     s.name = std::move(name);
     s.input = input;
@@ -137,9 +135,8 @@ Plan make_plan(const ZooModel& model, int size, int num_classes) {
       const int stride = (b == 0 && stage > 0) ? 2 : 1;
       // act0 (basic) / act1 (bottleneck): integer when a projection reads it.
       convs[x].act_scale = projection ? kInteger : kPostScaled;
-      const int proj = projection ? add(conv(prefix + "downsample", x, channels, out_channels, 1,
-                                             stride, spatial, true))
-                                  : -1;
+      const int proj =
+          projection ? add(conv(prefix + "downsample", x, channels, out_channels, 1, stride, spatial, true)) : -1;
       int last;
       if (!model.bottleneck) {
         const int c1 = add(conv(prefix + "conv1", x, channels, width, 3, stride, spatial, false));
@@ -210,8 +207,7 @@ Distribution make_distribution(std::vector<int32_t> values) {
 int quantile_index(const Distribution& d, int permille) {
   const size_t n = d.sorted.size();
   const size_t i = static_cast<size_t>(permille) * (n - 1) / 1000;
-  return static_cast<int>(std::lower_bound(d.distinct.begin(), d.distinct.end(), d.sorted[i]) -
-                          d.distinct.begin());
+  return static_cast<int>(std::lower_bound(d.distinct.begin(), d.distinct.end(), d.sorted[i]) - d.distinct.begin());
 }
 
 // Thresholds at jittered quantiles, kept strictly inside the observed range so that each of the
@@ -237,9 +233,7 @@ Quantizer calibrated_quantizer(const Distribution& d, std::mt19937_64& engine, i
   }
   const int u = static_cast<int>(d.distinct.size());
   const int32_t limit = static_cast<int32_t>(bound + 1);
-  auto value = [&](int index) {
-    return std::clamp(d.distinct[std::clamp(index, 0, u - 1)], -limit, limit);
-  };
+  auto value = [&](int index) { return std::clamp(d.distinct[std::clamp(index, 0, u - 1)], -limit, limit); };
   if (mode_draw < mix.constant + mix.decreasing) {
     // Decreasing: q = #{m : v <= T_m}, T1 >= T2 >= T3; about 30% of the values above T1 (level 0)
     // and 20% at or below T3 (level 3), as for the increasing mode.
@@ -277,8 +271,8 @@ Quantizer calibrated_quantizer(const Distribution& d, std::mt19937_64& engine, i
   return q;
 }
 
-std::vector<Quantizer> calibrate_layer(const std::vector<IntTensor>& streams, int64_t bound,
-                                       std::mt19937_64& engine, const ModeMix& mix) {
+std::vector<Quantizer> calibrate_layer(const std::vector<IntTensor>& streams, int64_t bound, std::mt19937_64& engine,
+                                       const ModeMix& mix) {
   const int channels = streams.front().channels();
   size_t pixels = 0;
   for (const IntTensor& s : streams) pixels += static_cast<size_t>(s.height()) * s.width();
@@ -319,8 +313,8 @@ std::vector<Quantizer> calibrate_layer(const std::vector<IntTensor>& streams, in
   std::vector<Quantizer> quantizers(channels);
   for (int c = 0; c < channels; ++c) {
     if (per_channel >= static_cast<size_t>(kMinChannelSamples)) {
-      const Distribution d = make_distribution(std::vector<int32_t>(
-          samples.begin() + c * per_channel, samples.begin() + (c + 1) * per_channel));
+      const Distribution d = make_distribution(
+          std::vector<int32_t>(samples.begin() + c * per_channel, samples.begin() + (c + 1) * per_channel));
       if (d.distinct.size() >= 4) {
         quantizers[c] = calibrated_quantizer(d, engine, bound, mix);
         continue;
@@ -413,7 +407,8 @@ const ZooModel& find_zoo_model(const std::string& name) {
     valid += (valid.empty() ? "" : ", ") + m.name;
     names.push_back(m.name);
   }
-  fail("unknown zoo model '{}'{} (valid: {}; ERNs18x075 also names ERNs18-0.75x)", name, did_you_mean(name, names), valid);
+  fail("unknown zoo model '{}'{} (valid: {}; ERNs18x075 also names ERNs18-0.75x)", name, did_you_mean(name, names),
+       valid);
 }
 
 ZooStats zoo_stats(const ZooModel& model, int size, int num_classes) {
@@ -435,7 +430,8 @@ std::vector<std::array<uint8_t, 256>> thermometer_tables() {
   std::vector<std::array<uint8_t, 256>> tables;
   for (int colour = 0; colour < kColours; ++colour) {
     for (int j = 0; j < kEmbeddingChannels; ++j) {
-      tables.push_back(thermometer_table(thermometer_weight(kEmbeddingChannels), thermometer_bias(kEmbeddingChannels, j)));
+      tables.push_back(
+          thermometer_table(thermometer_weight(kEmbeddingChannels), thermometer_bias(kEmbeddingChannels, j)));
     }
   }
   return tables;
@@ -504,7 +500,9 @@ Network build_zoo_network(const ZooModel& model, int size, uint64_t seed, int nu
 RandomNetwork make_random_network(uint64_t seed) {
   std::mt19937_64 engine(derive_seed(seed, kStructurePurpose, 0));
   auto chance = [&](int percent) { return below(engine, 100) < percent; };
-  auto pick = [&](std::initializer_list<int> values) { return *(values.begin() + below(engine, static_cast<int>(values.size()))); };
+  auto pick = [&](std::initializer_list<int> values) {
+    return *(values.begin() + below(engine, static_cast<int>(values.size())));
+  };
 
   RandomNetwork r;
   r.size = 8 + below(engine, 33);
@@ -555,7 +553,8 @@ RandomNetwork make_random_network(uint64_t seed) {
       // A projection when the shape changes, and sometimes when it does not.
       const bool projection = stride != 1 || channels != out_channels || (b == 0 && chance(50));
       convs[x].act_scale = projection ? kInteger : kPostScaled;
-      const int proj = projection ? add(prefix + "downsample", x, channels, out_channels, 1, stride, spatial, true) : -1;
+      const int proj =
+          projection ? add(prefix + "downsample", x, channels, out_channels, 1, stride, spatial, true) : -1;
       int last;
       if (!bottleneck) {
         const int c1 = add(prefix + "conv1", x, channels, width, 3, stride, spatial, false);
@@ -586,8 +585,9 @@ RandomNetwork make_random_network(uint64_t seed) {
   // Half the networks embed with learned tables (the Pixel Embedding paper's form): arbitrary
   // levels, pixel value 0 included, so the zero pairs at the stem's edges differ from embedded pixels.
   const bool learned = chance(50);
-  r.net = build_network(fmt::format("random#{}", seed), plan, r.size, seed, mix, ZooDetail::kCalibrated,
-                        learned ? random_embedding_tables(derive_seed(seed, kStructurePurpose, 1)) : thermometer_tables());
+  r.net =
+      build_network(fmt::format("random#{}", seed), plan, r.size, seed, mix, ZooDetail::kCalibrated,
+                    learned ? random_embedding_tables(derive_seed(seed, kStructurePurpose, 1)) : thermometer_tables());
   r.description = fmt::format("{}x{} input; {} embedding; {}; stages {}; {} classes; {} layers", r.size, r.size,
                               learned ? "learned" : "thermometer", stem, stages, classes, r.net.layers.size());
   return r;
@@ -641,7 +641,8 @@ OverflowNetwork make_overflow_network(uint64_t seed) {
     return w;
   };
   // The projection's small stream is the residual of the big conv.
-  const int proj = b.add_conv("projection", embedded, signs(64, 30, 1, 50), 1, 0, std::vector<double>(64, kPower2Scale));
+  const int proj =
+      b.add_conv("projection", embedded, signs(64, 30, 1, 50), 1, 0, std::vector<double>(64, kPower2Scale));
   // Every channel of the wide activation is level 3, so the big conv's sums approach 27 x 3 x C.
   const int wide = b.add_conv("wide", embedded, signs(wide_channels, 30, 1, 50), 1, 0,
                               std::vector<double>(static_cast<size_t>(wide_channels), 0.01));
@@ -650,14 +651,15 @@ OverflowNetwork make_overflow_network(uint64_t seed) {
   const int big = b.add_conv("big", wide_act, signs(64, wide_channels, 3, flip_percent), 1, 1,
                              std::vector<double>(64, kPower2Scale));
   b.add_residual(big, proj);
-  const int act = b.add_activation(big, std::vector<Quantizer>(64, Quantizer{ActMode::kIncreasing, {0, 20000, 40000}, 0}),
-                                   kPostScaled);
+  const int act = b.add_activation(
+      big, std::vector<Quantizer>(64, Quantizer{ActMode::kIncreasing, {0, 20000, 40000}, 0}), kPostScaled);
   b.add_int_output(big);
   const int cls = b.add_conv("classifier", act, signs(10, 64, 1, 50), 1, 0, std::vector<double>(10, 0.01));
   r.net = b.finish(b.add_class_sum(cls));
   r.net.validate();
   r.description = fmt::format("{}x{} input; a 3x3 conv over {} channels of level 3 ({}% of its weights -1) whose "
-                              "stream outgrows 16 bits", r.size, r.size, wide_channels, flip_percent);
+                              "stream outgrows 16 bits",
+                              r.size, r.size, wide_channels, flip_percent);
   return r;
 }
 

@@ -20,10 +20,10 @@
 namespace ernsim {
 
 struct ZooModel {
-  std::string name;      // "ERNs18-0.75x", "ERNs18", "ERNs34", "ERNs50", "ERNs101"
-  bool bottleneck;       // bottleneck blocks (expansion 4) instead of basic blocks
+  std::string name;           // "ERNs18-0.75x", "ERNs18", "ERNs34", "ERNs50", "ERNs101"
+  bool bottleneck;            // bottleneck blocks (expansion 4) instead of basic blocks
   std::array<int, 4> blocks;  // residual blocks per stage
-  int last_width;        // width (planes) of stage 4; stages 1-3 are 64, 128, 256
+  int last_width;             // width (planes) of stage 4; stages 1-3 are 64, 128, 256
   double paper_weight_mib;    // binary weights / 8 / 2^20, as the paper reports
   double paper_fps_256;       // paper's KV260 frames per second at 256x256
   double paper_top1;          // paper's ImageNet top-1 (TTA), percent

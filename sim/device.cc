@@ -26,7 +26,7 @@ const struct {
   uint64_t lo;
   double Resources::*field;
 } kResourceKeys[] = {
-    {"lut", 1, &Resources::lut}, {"ff", 1, &Resources::ff}, {"bram18", 0, &Resources::bram18},
+    {"lut", 1, &Resources::lut},   {"ff", 1, &Resources::ff},   {"bram18", 0, &Resources::bram18},
     {"uram", 0, &Resources::uram}, {"dsp", 0, &Resources::dsp},
 };
 
@@ -130,13 +130,17 @@ std::string device_use_table(const std::vector<ResourceUse>& use, const Device& 
 nlohmann::json device_use_json(const std::vector<ResourceUse>& use, const Device& device) {
   nlohmann::json resources = nlohmann::json::array();
   for (const ResourceUse& u : use) {
-    resources.push_back({{"resource", u.resource}, {"used", std::llround(u.used)},
+    resources.push_back({{"resource", u.resource},
+                         {"used", std::llround(u.used)},
                          {"available", std::llround(u.available)},
                          {"percent", std::isinf(u.percent()) ? nlohmann::json(nullptr) : nlohmann::json(u.percent())},
                          {"fits", u.fits()}});
   }
-  return {{"device", device.name}, {"part", device.part}, {"family", family_name(device.family)},
-          {"fits", fits(use)}, {"resources", resources}};
+  return {{"device", device.name},
+          {"part", device.part},
+          {"family", family_name(device.family)},
+          {"fits", fits(use)},
+          {"resources", resources}};
 }
 
 }  // namespace ernsim

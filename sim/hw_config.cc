@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+#include <nlohmann/json.hpp>
 
-#include "models/closest_name.h"
 #include "models/checked_number.h"
+#include "models/closest_name.h"
 #include "models/error.h"
 #include "models/input_file.h"
 
@@ -109,7 +109,8 @@ void check_json_keys(const nlohmann::json& object, const std::vector<std::string
 std::string hw_config_digest(const HwConfig& config) {
   const nlohmann::json canonical = {
       {"rtl", config.rtl},
-      {"memory", {{"bytes_per_cycle", config.memory.bytes_per_cycle}, {"latency_cycles", config.memory.latency_cycles}}}};
+      {"memory",
+       {{"bytes_per_cycle", config.memory.bytes_per_cycle}, {"latency_cycles", config.memory.latency_cycles}}}};
   const std::string text = canonical.dump();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
@@ -146,7 +147,8 @@ HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& path) {
   for (const RtlParameter& p : kRtlParameters) {
     auto it = c.rtl.find(p.key);
     if (it == c.rtl.end()) fail("{}: rtl.{} is missing", path, p.key);
-    if (it->second < p.lo || it->second > p.hi) fail("{}: rtl.{} = {} is outside {}..{}", path, p.key, it->second, p.lo, p.hi);
+    if (it->second < p.lo || it->second > p.hi)
+      fail("{}: rtl.{} = {} is outside {}..{}", path, p.key, it->second, p.lo, p.hi);
     c.*p.field = static_cast<int>(it->second);
   }
   if (!is_power_of_two(c.mem_bytes)) fail("{}: rtl.MemBytes = {} must be a power of two", path, c.mem_bytes);

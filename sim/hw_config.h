@@ -50,7 +50,8 @@ struct HwConfig {
   int64_t macs_per_cycle() const { return int64_t{kLanes} * pe_out * pe_pix; }
   // PE utilization: `macs` over what the array could do in `cycles` (0 for no cycles).
   double utilization(int64_t macs, uint64_t cycles) const {
-    return cycles ? static_cast<double>(macs) / (static_cast<double>(cycles) * static_cast<double>(macs_per_cycle())) : 0;
+    return cycles ? static_cast<double>(macs) / (static_cast<double>(cycles) * static_cast<double>(macs_per_cycle()))
+                  : 0;
   }
   // The accumulator holds +/- 3 * 9 * 64 * max_in_blocks.
   // The widths by the formulas of rtl/ern_hw_spec.json (hw_spec.h).

@@ -23,13 +23,13 @@ constexpr RealRange kClockMhzRange{1, 10000};
 constexpr RealRange kBandwidthRange{kMinBytesPerCycle, kMaxBytesPerCycle};
 constexpr UintRange kLatencyRange{0, kMaxLatencyCycles};
 constexpr UintRange kLayerRange{0, 100000};  // a layer index (the model bounds it further)
-constexpr UintRange kCountRange{1, 100000};   // random layers or networks per item
+constexpr UintRange kCountRange{1, 100000};  // random layers or networks per item
 constexpr UintRange kJobsRange{1, 1024};
 constexpr UintRange kRtlParameterRange{1, 256};  // sweep values; the configuration checks each further
 constexpr UintRange kShardsRange{1, 100000};
 constexpr UintRange kSlurmShardsRange{1, 1000};  // regress --slurm: array tasks
-constexpr RealRange kPollRange{0.2, 600};         // regress --slurm: seconds between squeue queries
-constexpr UintRange kBatchRange{1, 10000};  // random layers per regress-layers process
+constexpr RealRange kPollRange{0.2, 600};        // regress --slurm: seconds between squeue queries
+constexpr UintRange kBatchRange{1, 10000};       // random layers per regress-layers process
 constexpr uint64_t kMaxSuiteItems = 1000000;
 constexpr RealRange kTimeoutRange{0.001, 604800};  // seconds: up to a week
 

@@ -10,7 +10,8 @@ namespace ernsim {
 std::string format_duration(double seconds) {
   const int s = static_cast<int>(seconds + 0.5);
   return s >= 3600 ? fmt::format("{}h{:02}m", s / 3600, s / 60 % 60)
-         : s >= 60 ? fmt::format("{}m{:02}s", s / 60, s % 60) : fmt::format("{}s", s);
+         : s >= 60 ? fmt::format("{}m{:02}s", s / 60, s % 60)
+                   : fmt::format("{}s", s);
 }
 
 Progress::Progress(size_t total, bool enabled)
@@ -23,9 +24,10 @@ void Progress::update(size_t done, const std::string& detail) {
   const double eta = done ? elapsed / static_cast<double>(done) * static_cast<double>(total_ - done) : 0;
   const int width = 30;
   const int filled = total_ ? static_cast<int>(width * done / total_) : width;
-  const std::string line = fmt::format("[{}{}] {}/{}{}  {} elapsed, ETA {}", std::string(static_cast<size_t>(filled), '#'),
-                                       std::string(static_cast<size_t>(width - filled), '.'), done, total_, detail,
-                                       format_duration(elapsed), done ? format_duration(eta) : std::string("?"));
+  const std::string line =
+      fmt::format("[{}{}] {}/{}{}  {} elapsed, ETA {}", std::string(static_cast<size_t>(filled), '#'),
+                  std::string(static_cast<size_t>(width - filled), '.'), done, total_, detail, format_duration(elapsed),
+                  done ? format_duration(eta) : std::string("?"));
   if (tty_) {
     fmt::print(stderr, "\r{}\033[K", line);
   } else if (done != last_printed_ && (done == total_ || done * 10 / total_ != last_printed_ * 10 / total_)) {

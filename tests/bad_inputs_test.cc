@@ -19,10 +19,10 @@
 #include <nlohmann/json.hpp>
 
 #include "models/error.h"
+#include "models/heq/qonnx_import.h"
 #include "models/npy.h"
 #include "models/onnx_import.h"
 #include "tests/cli_helpers.h"
-#include "models/heq/qonnx_import.h"
 #include "tests/onnx_graph_writer.h"
 #include "tests/qonnx_graph_writer.h"
 
@@ -38,9 +38,7 @@ std::string small_ern(const std::function<void(GraphWriter&)>& mutate = {}) {
   return g.bytes();
 }
 
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+void write_bytes(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
 nlohmann::json small_config() {
   std::ifstream in(std::string(ERNSIM_SOURCE_DIR) + "/configs/small.json");
@@ -76,7 +74,13 @@ TEST_F(BadInputs, OnnxModels) {
   write_bytes(in("corrupted.onnx"), corrupted);
   write_bytes(in("mul.onnx"), small_ern([](GraphWriter& g) { g.node("block.add")->set_op_type("Mul"); }));
   write_bytes(in("five_colours.onnx"), small_ern([](GraphWriter& g) {
-                g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(1)->set_dim_value(5);
+                g.graph()
+                    .mutable_input(0)
+                    ->mutable_type()
+                    ->mutable_tensor_type()
+                    ->mutable_shape()
+                    ->mutable_dim(1)
+                    ->set_dim_value(5);
               }));
   write_bytes(in("huge_input.onnx"), small_ern([](GraphWriter& g) {
                 auto* shape = g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape();
@@ -84,7 +88,13 @@ TEST_F(BadInputs, OnnxModels) {
                 shape->mutable_dim(3)->set_dim_value(int64_t{1} << 40);
               }));
   write_bytes(in("negative_input.onnx"), small_ern([](GraphWriter& g) {
-                g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(2)->set_dim_value(-16);
+                g.graph()
+                    .mutable_input(0)
+                    ->mutable_type()
+                    ->mutable_tensor_type()
+                    ->mutable_shape()
+                    ->mutable_dim(2)
+                    ->set_dim_value(-16);
               }));
   write_bytes(in("weights_mismatch.onnx"), small_ern([](GraphWriter& g) {
                 // conv1's weights claim twice the input channels its input has (dims and data agree).
@@ -115,9 +125,9 @@ TEST_F(BadInputs, OnnxModels) {
     expect_error("infer --model " + in(file) + " --output " + out("logits.npy") + " --dump-layers " + out("dump"),
                  message);
     expect_error("estimate --model " + in(file) + " --config small --report " + out("estimate.json"), message);
-    expect_error("run --model " + in(file) + " --config small --report " + out("run.json") + " --output " +
-                     out("logits.npy"),
-                 message);
+    expect_error(
+        "run --model " + in(file) + " --config small --report " + out("run.json") + " --output " + out("logits.npy"),
+        message);
   }
 }
 
@@ -222,13 +232,16 @@ TEST_F(BadInputs, Configurations) {
 }
 
 TEST_F(BadInputs, AbsurdSizes) {
-  expect_error("infer --model zoo:ERNs18 --size 1048576 --output " + out("l.npy"), "--size 1048576: expected an integer from 1 to 8192");
-  expect_error("estimate --model zoo:ERNs18 --size -32 --report " + out("r.json"), "--size -32: expected an integer from 1 to 8192");
+  expect_error("infer --model zoo:ERNs18 --size 1048576 --output " + out("l.npy"),
+               "--size 1048576: expected an integer from 1 to 8192");
+  expect_error("estimate --model zoo:ERNs18 --size -32 --report " + out("r.json"),
+               "--size -32: expected an integer from 1 to 8192");
   expect_error("infer --model zoo:ERNs18 --size 32 --images 1000000000", "--images 1000000000");
   expect_error("regress-layers --count 0 --config small --report " + out("r.json"), "--count 0");
   expect_error("regress --jobs 0", "--jobs 0");
   expect_error("regress --shard 4/3", "--shard 4/3");
-  expect_error("sweep --model zoo:ERNs18 --size 32 --pe-out 0 --csv " + out("s.csv") + " --svg " + out("s.svg"), "--pe-out value 0: expected an integer from 1 to 256");
+  expect_error("sweep --model zoo:ERNs18 --size 32 --pe-out 0 --csv " + out("s.csv") + " --svg " + out("s.svg"),
+               "--pe-out value 0: expected an integer from 1 to 256");
 }
 
 TEST_F(BadInputs, Suites) {
@@ -264,7 +277,8 @@ void expect_special_and_oversized_files_refused(const BadInputs& t, const std::s
          "is a directory, not a regular file (hardware configuration expected)");
   expect(model + " --config " + directory, "is a directory");
   expect("infer --model " + directory, "is a directory, not a regular file (ONNX model expected)");
-  expect("infer --model zoo:ERNs18 --size 32 --input " + directory, "is a directory, not a regular file (.npy file expected)");
+  expect("infer --model zoo:ERNs18 --size 32 --input " + directory,
+         "is a directory, not a regular file (.npy file expected)");
   expect("regress --suite " + directory, "is a directory, not a regular file (regression suite expected)");
   // Beyond each format's limit (sparse files: nothing is written).
   const std::vector<std::tuple<std::string, uintmax_t, std::string>> oversized = {
@@ -300,17 +314,20 @@ TEST_F(BadInputsAsNobody, UnreadableFiles) {
   std::vector<uint8_t> pixels(1 * 3 * 32 * 32);
   write_npy(in("images.npy"), NpyType::kUint8, {1, 3, 32, 32}, pixels.data());
   write_json(in("config.json"), small_config());
-  write_json(in("suite.json"), {{"items", {{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"small"}}}}}});
+  write_json(in("suite.json"),
+             {{"items", {{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"small"}}}}}});
   // Each readable by nobody works, so that the refusals below are of the permission alone.
   ASSERT_EQ(run_ernsim_as_nobody("info --model " + in("model.onnx")).status, 0);
-  ASSERT_EQ(run_ernsim_as_nobody("estimate --model zoo:ERNs18 --size 32 --quiet --config " + in("config.json")).status, 0);
+  ASSERT_EQ(run_ernsim_as_nobody("estimate --model zoo:ERNs18 --size 32 --quiet --config " + in("config.json")).status,
+            0);
   const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
       {"model.onnx", "infer --model ", "cannot open ONNX model: Permission denied"},
       {"images.npy", "infer --model zoo:ERNs18 --size 32 --output " + out("l.npy") + " --input ",
        "cannot open .npy file: Permission denied"},
       {"config.json", "estimate --model zoo:ERNs18 --size 32 --report " + out("r.json") + " --config ",
        "cannot open hardware configuration: Permission denied"},
-      {"suite.json", "regress --junit " + out("j.xml") + " --suite ", "cannot open regression suite: Permission denied"},
+      {"suite.json", "regress --junit " + out("j.xml") + " --suite ",
+       "cannot open regression suite: Permission denied"},
   };
   // The file itself unreadable (root's, mode 0600), then a readable copy in a directory nobody may
   // not enter (mode 0700).
@@ -360,7 +377,8 @@ TEST_F(BadInputs, NumbersOutOfRange) {
       {"regress --seed -1 --list", "--seed -1: expected an integer"},
       {"regress --jobs 4294967297 --list", "--jobs 4294967297: expected an integer from 1 to 1024"},
       {"regress --timeout 1e308 --list", "--timeout 1e308: expected a number from 0.001 to 604800"},
-      {"regress --shard 1/4294967297 --list", "--shard 1/4294967297: N 4294967297: expected an integer from 1 to 100000"},
+      {"regress --shard 1/4294967297 --list",
+       "--shard 1/4294967297: N 4294967297: expected an integer from 1 to 100000"},
       {"regress --seed 18446744073709551615 --list", "passes 2^64 - 1"},
       {"regress-layers --count 1000000000 --config small", "--count 1000000000: expected an integer from 1 to 100000"},
       {"regress-layers --seed 18446744073709551615 --count 2 --config small", "seed + --count passes 2^64 - 1"},
@@ -389,11 +407,15 @@ TEST_F(BadInputs, NumbersOutOfRange) {
   const std::vector<std::pair<nlohmann::json, std::string>> items = {
       {{{"kind", "random-layers"}, {"count", 4294967297}, {"configs", {"small"}}},
        "\"count\" 4294967297: expected an integer from 1 to 100000"},
-      {{{"kind", "random-networks"}, {"count", 1e9}, {"configs", {"small"}}}, "\"count\" 1000000000.0: expected an integer"},
-      {{{"kind", "random-layers"}, {"count", 2}, {"batch", 0}, {"configs", {"small"}}}, "\"batch\" 0: expected an integer"},
-      {{{"kind", "random-networks"}, {"count", 1}, {"seed", -1}, {"configs", {"small"}}}, "\"seed\" -1: expected an integer"},
+      {{{"kind", "random-networks"}, {"count", 1e9}, {"configs", {"small"}}},
+       "\"count\" 1000000000.0: expected an integer"},
+      {{{"kind", "random-layers"}, {"count", 2}, {"batch", 0}, {"configs", {"small"}}},
+       "\"batch\" 0: expected an integer"},
+      {{{"kind", "random-networks"}, {"count", 1}, {"seed", -1}, {"configs", {"small"}}},
+       "\"seed\" -1: expected an integer"},
       {{{"kind", "random-networks"}, {"count", 2}, {"seed", UINT64_MAX}, {"configs", {"small"}}}, "passes 2^64 - 1"},
-      {{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 1e308}, {"configs", {"small"}}}, "\"size\" 1e+308: expected an integer"},
+      {{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 1e308}, {"configs", {"small"}}},
+       "\"size\" 1e+308: expected an integer"},
   };
   for (const auto& [item, message] : items) {
     write_json(in("suite.json"), {{"items", {item}}});
@@ -421,7 +443,8 @@ TEST_F(BadInputs, SynthScriptTakesOnlyIntegerParameters) {
 
 // The extremes of the memory ranges are legal, so they must finish (the test's timeout is the bound).
 TEST_F(BadInputs, ExtremeMemorySystemsFinish) {
-  const CommandResult r = run_ernsim("estimate --model zoo:ERNs18 --size 64 --mem-bytes-per-cycle 1 --mem-latency 10000", 120);
+  const CommandResult r =
+      run_ernsim("estimate --model zoo:ERNs18 --size 64 --mem-bytes-per-cycle 1 --mem-latency 10000", 120);
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, ::testing::HasSubstr("FPS"));
 }
@@ -432,19 +455,23 @@ TEST_F(BadInputs, OnnxAttributesInitializersAndInputs) {
   auto set_opset = [](GraphWriter& g, int64_t version) { g.set_opset("", version); };
   auto bn = [](GraphWriter& g) { return g.node("block.act0.bn"); };
   const std::vector<std::tuple<std::string, std::function<void(GraphWriter&)>, std::string>> cases = {
-      {"int-epsilon", [&](GraphWriter& g) {
+      {"int-epsilon",
+       [&](GraphWriter& g) {
          auto* eps = g.attr("block.act0.bn", "epsilon");
          eps->set_type(onnx::AttributeProto::INT);
          eps->set_i(1);
-       }, "node /block.act0.bn/BatchNormalization (BatchNormalization): attribute epsilon must be FLOAT, is INT"},
+       },
+       "node /block.act0.bn/BatchNormalization (BatchNormalization): attribute epsilon must be FLOAT, is INT"},
       {"infinite-epsilon", [&](GraphWriter& g) { g.attr("block.act0.bn", "epsilon")->set_f(INFINITY); },
        "node /block.act0.bn/BatchNormalization (BatchNormalization): attribute epsilon = inf is not finite"},
       {"negative-epsilon", [&](GraphWriter& g) { g.attr("block.act0.bn", "epsilon")->set_f(-1); },
        "epsilon = -1 is negative"},
-      {"spatial-0-opset-8", [&](GraphWriter& g) {
+      {"spatial-0-opset-8",
+       [&](GraphWriter& g) {
          set_opset(g, 8);
          GraphWriter::int_attr(bn(g), "spatial", 0);
-       }, "(BatchNormalization): spatial = 0 (per-element statistics) is not supported"},
+       },
+       "(BatchNormalization): spatial = 0 (per-element statistics) is not supported"},
       {"spatial-opset-11", [&](GraphWriter& g) { GraphWriter::int_attr(bn(g), "spatial", 1); },
        "attribute spatial does not exist in opset 11"},
       {"training-mode-opset-11", [&](GraphWriter& g) { GraphWriter::int_attr(bn(g), "training_mode", 0); },
@@ -453,45 +480,70 @@ TEST_F(BadInputs, OnnxAttributesInitializersAndInputs) {
       {"opset-99", [&](GraphWriter& g) { set_opset(g, 99); }, "ONNX opset 99 is not supported"},
       {"lm-version-1", [&](GraphWriter& g) { g.set_opset("lm", 1); },
        "node /pixel_embedding/PixelEmbeddingV3 (PixelEmbeddingV3): custom domain lm version 1 is not supported"},
-      {"duplicate-initializer", [&](GraphWriter& g) {
+      {"duplicate-initializer",
+       [&](GraphWriter& g) {
          onnx::TensorProto copy;
          for (const auto& t : g.graph().initializer()) {
            if (t.name() == "block.conv1.weight") copy = t;
          }
          g.graph().add_initializer()->CopyFrom(copy);
-       }, "initializer block.conv1.weight is defined twice"},
-      {"constant-shadows-initializer", [&](GraphWriter& g) {
-         g.constant("block.conv1.weight", 1.0f);
-       }, "output block.conv1.weight is defined twice"},
-      {"one-colour", [&](GraphWriter& g) {
-         g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(1)->set_dim_value(1);
-       }, "input image has 1 colour channels; ERN images are N x 3 x H x W"},
-      {"four-colours", [&](GraphWriter& g) {
-         g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(1)->set_dim_value(4);
-       }, "input image has 4 colour channels"},
-      {"int-weights", [&](GraphWriter& g) {
+       },
+       "initializer block.conv1.weight is defined twice"},
+      {"constant-shadows-initializer", [&](GraphWriter& g) { g.constant("block.conv1.weight", 1.0f); },
+       "output block.conv1.weight is defined twice"},
+      {"one-colour",
+       [&](GraphWriter& g) {
+         g.graph()
+             .mutable_input(0)
+             ->mutable_type()
+             ->mutable_tensor_type()
+             ->mutable_shape()
+             ->mutable_dim(1)
+             ->set_dim_value(1);
+       },
+       "input image has 1 colour channels; ERN images are N x 3 x H x W"},
+      {"four-colours",
+       [&](GraphWriter& g) {
+         g.graph()
+             .mutable_input(0)
+             ->mutable_type()
+             ->mutable_tensor_type()
+             ->mutable_shape()
+             ->mutable_dim(1)
+             ->set_dim_value(4);
+       },
+       "input image has 4 colour channels"},
+      {"int-weights",
+       [&](GraphWriter& g) {
          for (auto& t : *g.graph().mutable_initializer()) {
            if (t.name() != "block.conv1.weight") continue;
            for (float v : t.float_data()) t.add_int32_data(v >= 0 ? 1 : -1);
            t.clear_float_data();
            t.set_data_type(onnx::TensorProto::INT32);
          }
-       }, "input block.conv1.weight must hold real numbers (FLOAT or DOUBLE), has data type INT32"},
-      {"ints-group", [&](GraphWriter& g) {
+       },
+       "input block.conv1.weight must hold real numbers (FLOAT or DOUBLE), has data type INT32"},
+      {"ints-group",
+       [&](GraphWriter& g) {
          auto* group = g.attr("block.conv1", "group");
          group->set_type(onnx::AttributeProto::INTS);
          group->add_ints(1);
-       }, "node /block.conv1/Conv (Conv): attribute group must be INT, is INTS"},
-      {"float-k", [&](GraphWriter& g) {
+       },
+       "node /block.conv1/Conv (Conv): attribute group must be INT, is INTS"},
+      {"float-k",
+       [&](GraphWriter& g) {
          auto* k = g.attr("pixel_embedding", "k");
          k->set_type(onnx::AttributeProto::FLOAT);
          k->set_f(2);
-       }, "attribute k must be INT, is FLOAT"},
-      {"int-strides", [&](GraphWriter& g) {
+       },
+       "attribute k must be INT, is FLOAT"},
+      {"int-strides",
+       [&](GraphWriter& g) {
          auto* strides = g.attr("block.conv1", "strides");
          strides->set_type(onnx::AttributeProto::INT);
          strides->set_i(1);
-       }, "attribute strides must be INTS, is INT"},
+       },
+       "attribute strides must be INTS, is INT"},
       {"two-outputs", [&](GraphWriter& g) { g.node("block.conv1")->add_output("block.conv1.extra"); },
        "node /block.conv1/Conv (Conv): expected one output, got 2"},
   };

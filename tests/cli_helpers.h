@@ -19,8 +19,8 @@ namespace ernsim {
 
 struct CommandResult {
   int status;
-  std::string output;  // stdout and stderr together
-  std::string errors;  // stderr alone
+  std::string output;   // stdout and stderr together
+  std::string errors;   // stderr alone
   std::string printed;  // stdout alone
 };
 

@@ -4,13 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "models/npy.h"
 #include "tests/cli_helpers.h"
@@ -27,8 +27,8 @@ TEST_P(FixtureCli, InferReproducesTheLibraryLogits) {
   const std::string base = fixture_path(GetParam());
   if (base.empty()) GTEST_SKIP() << "../shared/fixtures/ern is absent";
   TempDir dir;
-  const CommandResult r = run_ernsim("infer --model " + base + ".onnx --input " + base +
-                                     ".input.npy --output " + dir.file("logits.npy"));
+  const CommandResult r =
+      run_ernsim("infer --model " + base + ".onnx --input " + base + ".input.npy --output " + dir.file("logits.npy"));
   ASSERT_EQ(r.status, 0) << r.output;
   const std::vector<float> got = read_npy(dir.file("logits.npy")).values<float>();
   const NpyArray expected_array = read_npy(base + ".output.npy");
@@ -55,8 +55,8 @@ TEST(Cli, DumpLayersWritesEveryTensor) {
   const std::string base = fixture_path("mini_basic_32_s3");
   if (base.empty()) GTEST_SKIP() << "../shared/fixtures/ern is absent";
   TempDir dir;
-  const CommandResult r = run_ernsim("infer --model " + base + ".onnx --input " + base +
-                                     ".input.npy --dump-layers " + dir.file("layers"));
+  const CommandResult r =
+      run_ernsim("infer --model " + base + ".onnx --input " + base + ".input.npy --dump-layers " + dir.file("layers"));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(std::filesystem::exists(dir.file("layers/index.json")));
   // The pixel embedding output: 3 images x 30 channels, 2-bit values.
@@ -86,7 +86,8 @@ TEST(Cli, ZooTableListsEveryModel) {
 TEST(Cli, HeqZooModelsInferDumpAndInfo) {
   TempDir dir;
   const std::string model = "infer --model zoo:MUXORNet-11 --size 16 --images 2 ";
-  const CommandResult packed = run_ernsim(model + "--output " + dir.file("p.npy") + " --dump-layers " + dir.file("layers"));
+  const CommandResult packed =
+      run_ernsim(model + "--output " + dir.file("p.npy") + " --dump-layers " + dir.file("layers"));
   ASSERT_EQ(packed.status, 0) << packed.output;
   const CommandResult reference = run_ernsim(model + "--kernels reference --output " + dir.file("r.npy"));
   ASSERT_EQ(reference.status, 0) << reference.output;
@@ -141,7 +142,8 @@ TEST(Cli, BadImagesAreOneLineErrors) {
   const std::string model = "infer --model zoo:ERNs18-0.75x --size 32 --input ";
   std::vector<float> floats(2 * 3 * 32 * 32);
   write_npy(dir.file("float.npy"), NpyType::kFloat32, {2, 3, 32, 32}, floats.data());
-  expect_error(model + dir.file("float.npy"), "images must be uint8 N x 3 x H x W, got float32 of shape (2, 3, 32, 32)");
+  expect_error(model + dir.file("float.npy"),
+               "images must be uint8 N x 3 x H x W, got float32 of shape (2, 3, 32, 32)");
   std::vector<uint8_t> bytes(4 * 3 * 32 * 32);
   write_npy(dir.file("rank3.npy"), NpyType::kUint8, {3, 32, 32}, bytes.data());
   expect_error(model + dir.file("rank3.npy"), "got uint8 of shape (3, 32, 32)");

@@ -43,7 +43,8 @@ TEST(ClosestName, SuggestsOnlyLikelyTypos) {
 TEST(ConfigSchema, UnknownKeysAreErrorsWithTheClosestValidKey) {
   nlohmann::json c = small_config();
   c["memory"]["bytes_per_cyle"] = 64;  // the misspelling once silently meant the default
-  EXPECT_THAT(error_of(c), HasSubstr("c.json: unknown key \"memory.bytes_per_cyle\" (did you mean 'bytes_per_cycle'?)"));
+  EXPECT_THAT(error_of(c),
+              HasSubstr("c.json: unknown key \"memory.bytes_per_cyle\" (did you mean 'bytes_per_cycle'?)"));
   c = small_config();
   c["rtl"]["PeOuts"] = 16;
   EXPECT_THAT(error_of(c), HasSubstr("unknown key \"rtl.PeOuts\" (did you mean 'PeOut'?)"));
@@ -73,7 +74,8 @@ TEST(ConfigCheck, ValidatesAFileAndSaysWhetherItsRtlIsCompiled) {
   EXPECT_THAT(r.output, HasSubstr("RTL: not compiled in"));
   c["memory"]["latency"] = 3;
   std::ofstream(dir.file("typo.json")) << c.dump();
-  expect_error("config check " + dir.file("typo.json"), "unknown key \"memory.latency\" (did you mean 'latency_cycles'?)");
+  expect_error("config check " + dir.file("typo.json"),
+               "unknown key \"memory.latency\" (did you mean 'latency_cycles'?)");
   expect_error("config check", "which configuration?");
   expect_error("config verify small", "expected `ernsim config check FILE`");
   expect_error("config check small extra", "too many positional options");

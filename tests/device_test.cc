@@ -110,8 +110,8 @@ TEST(Device, UseCountsAndPercentagesSayWhatIsOver) {
 
 TEST(DeviceCli, EstimateSaysWhetherTheConfigurationFits) {
   TempDir dir;
-  const CommandResult small =
-      run_ernsim("estimate --model zoo:ERNs18 --size 64 --quiet --config small --device kv260 --report " + dir.file("r.json"));
+  const CommandResult small = run_ernsim(
+      "estimate --model zoo:ERNs18 --size 64 --quiet --config small --device kv260 --report " + dir.file("r.json"));
   ASSERT_EQ(small.status, 0) << small.output;
   EXPECT_THAT(small.output, HasSubstr("on device kv260 (XCK26, xcup)"));
   EXPECT_THAT(small.output, HasSubstr("fits kv260"));
@@ -121,7 +121,8 @@ TEST(DeviceCli, EstimateSaysWhetherTheConfigurationFits) {
   EXPECT_EQ(j["device"]["resources"].size(), 5u);
   EXPECT_EQ(j["device"]["resources"][0]["used"], j["lut"]);
   // `default` needs far more block RAM than a Zynq-7020 has: exit status 1, as a failed check.
-  const CommandResult big = run_ernsim("estimate --model zoo:ERNs18 --size 64 --quiet --config default --device xc7z020");
+  const CommandResult big =
+      run_ernsim("estimate --model zoo:ERNs18 --size 64 --quiet --config default --device xc7z020");
   EXPECT_EQ(big.status, 1) << big.output;
   EXPECT_THAT(big.output, HasSubstr("does NOT fit xc7z020"));
   EXPECT_THAT(big.output, HasSubstr("BRAM18"));

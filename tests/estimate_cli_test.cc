@@ -20,8 +20,7 @@ using ::testing::HasSubstr;
 
 TEST(EstimateCli, ReportHasThePromisedKeysAndTheyAgree) {
   TempDir dir;
-  const CommandResult r =
-      run_ernsim("estimate --model zoo:ERNs101 --clock-mhz 250 --report " + dir.file("r.json"));
+  const CommandResult r = run_ernsim("estimate --model zoo:ERNs101 --clock-mhz 250 --report " + dir.file("r.json"));
   ASSERT_EQ(r.status, 0) << r.output;
   const nlohmann::json j = nlohmann::json::parse(slurp(dir.file("r.json")));
   for (const char* key : {"total_cycles", "fps", "lut", "ff", "bram18", "dsp", "layers", "latency_ms", "resources"}) {
@@ -66,7 +65,8 @@ TEST(EstimateCli, EqualsTheRtlRunOfTheSameProgram) {
 TEST(SweepCli, WritesEveryPointAndAPlot) {
   TempDir dir;
   const CommandResult r = run_ernsim("sweep --model zoo:ERNs18 --size 64 --pe-out 8,32 --pe-pix 1,2 --bandwidth 16,64 "
-                                     "--csv " + dir.file("s.csv") + " --svg " + dir.file("s.svg"));
+                                     "--csv " +
+                                     dir.file("s.csv") + " --svg " + dir.file("s.svg"));
   ASSERT_EQ(r.status, 0) << r.output;
   std::istringstream csv(slurp(dir.file("s.csv")));
   std::string header;
@@ -90,7 +90,8 @@ struct SvgBox {
 // sweep plot.
 std::vector<SvgBox> svg_label_boxes(const std::string& svg) {
   std::vector<SvgBox> boxes;
-  const std::regex rect(R"re(<rect class="label-box" x="([-0-9.]+)" y="([-0-9.]+)" width="([0-9.]+)" height="([0-9.]+)")re");
+  const std::regex rect(
+      R"re(<rect class="label-box" x="([-0-9.]+)" y="([-0-9.]+)" width="([0-9.]+)" height="([0-9.]+)")re");
   for (std::sregex_iterator it(svg.begin(), svg.end(), rect), end; it != end; ++it) {
     boxes.push_back({std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
   }
@@ -102,8 +103,8 @@ std::vector<SvgBox> svg_label_boxes(const std::string& svg) {
 TEST(SweepCli, LabelsNeverOverlapAndExtrapolatedPointsAreMarked) {
   TempDir dir;
   const CommandResult r = run_ernsim("sweep --model zoo:ERNs18 --size 64 --pe-out 8,16,32,64 --pe-pix 1,2,4,8,16 "
-                                     "--bandwidth 8,16,32,64 --device kv260 --quiet --csv " + dir.file("s.csv") +
-                                     " --svg " + dir.file("s.svg"));
+                                     "--bandwidth 8,16,32,64 --device kv260 --quiet --csv " +
+                                     dir.file("s.csv") + " --svg " + dir.file("s.svg"));
   ASSERT_EQ(r.status, 0) << r.output;
   const std::string svg = slurp(dir.file("s.svg"));
   const std::vector<SvgBox> boxes = svg_label_boxes(svg);

@@ -13,12 +13,12 @@
 #include <sstream>
 
 #include "models/zoo.h"
-#include "tests/cli_helpers.h"
-#include "sim/hw_config.h"
-#include "sim/estimators/latency_model.h"
-#include "sim/drivers/layer_mode.h"
 #include "sim/compiler/program.h"
+#include "sim/drivers/layer_mode.h"
+#include "sim/estimators/latency_model.h"
 #include "sim/estimators/resource_model.h"
+#include "sim/hw_config.h"
+#include "tests/cli_helpers.h"
 
 namespace ernsim {
 namespace {
@@ -215,7 +215,7 @@ TEST(ResourceModel, FreshnessCheckNamesExactlyTheModulesAnEditTouches) {
   } cases[] = {
       {"ern_span_walker.sv", {"ern_dma_rd", "ern_dma_wr"}},  // instantiated by both DMAs
       {"ern_pe.sv", {"ern_pe_array"}},                       // inside the PE array only
-      {"ern_postproc.sv", {"ern_postproc"}},  // the engine instantiates it, but as a black box
+      {"ern_postproc.sv", {"ern_postproc"}},                 // the engine instantiates it, but as a black box
   };
   TempDir tree;
   for (const char* folder : {"rtl", "tools", "configs"}) {
@@ -234,8 +234,8 @@ TEST(ResourceModel, FreshnessCheckNamesExactlyTheModulesAnEditTouches) {
     EXPECT_THAT(r.output, ::testing::HasSubstr(fmt::format("rtl/{} changed", c.file)));
     std::string modules;
     for (const std::string& m : c.stale) modules += " " + m;
-    EXPECT_THAT(r.output, ::testing::HasSubstr("refresh it with: tools/calibrate_resources.py --jobs 2 --modules" +
-                                               modules));
+    EXPECT_THAT(r.output,
+                ::testing::HasSubstr("refresh it with: tools/calibrate_resources.py --jobs 2 --modules" + modules));
   }
 }
 

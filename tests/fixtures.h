@@ -9,8 +9,7 @@
 
 namespace ernsim {
 
-inline const char* const kFixtureNames[] = {"mini_basic_32_s3", "mini_bottleneck_32_s2",
-                                            "ERNs18x075_64_s1"};
+inline const char* const kFixtureNames[] = {"mini_basic_32_s3", "mini_bottleneck_32_s2", "ERNs18x075_64_s1"};
 
 inline std::string shared_dir() { return ERNSIM_SHARED_DIR; }
 

@@ -13,8 +13,8 @@
 #include "models/heq/kernels/global_sum.h"
 #include "models/heq/kernels/level_thresholds.h"
 #include "models/heq/kernels/max_pool.h"
-#include "models/heq/kernels/or_skips.h"
 #include "models/heq/kernels/multilevel_conv.h"
+#include "models/heq/kernels/or_skips.h"
 #include "models/heq/step_size.h"
 #include "models/heq/zoo.h"
 #include "models/zoo.h"
@@ -51,9 +51,9 @@ TEST(HeqConv, ReferenceMatchesHandComputedCase) {
   a.at(0, 1, 0) = 3;
   a.at(0, 1, 1) = 255;
   CodeWeights w(1, 1, 3, -3, 3);
-  w.set_code(0, 0, 1, 1, 3);    // centre
-  w.set_code(0, 0, 1, 2, -2);   // right
-  w.set_code(0, 0, 2, 2, 1);    // below right
+  w.set_code(0, 0, 1, 1, 3);   // centre
+  w.set_code(0, 0, 1, 2, -2);  // right
+  w.set_code(0, 0, 2, 2, 1);   // below right
   const IntTensor acc = multilevel_conv_reference(a, w, 1);
   EXPECT_EQ(acc.at(0, 0, 0), 3 * 1 - 2 * 2 + 1 * 255);
   EXPECT_EQ(acc.at(0, 0, 1), 3 * 2);
@@ -110,7 +110,7 @@ TEST(HeqLogic, OrMuxOrPoolAndSum) {
   EXPECT_EQ(gate.at(1, 0, 0), 0);
   for (int yy = 0; yy < 2; ++yy) {
     for (int xx = 0; xx < 2; ++xx) {
-      EXPECT_EQ(y.at(0, yy, xx), 1);                   // x3 | x1
+      EXPECT_EQ(y.at(0, yy, xx), 1);                 // x3 | x1
       EXPECT_EQ(y.at(1, yy, xx), x3.at(1, yy, xx));  // x3 only
     }
   }
@@ -172,8 +172,8 @@ TEST(HeqStepSize, TernaryIsTheSumOfTheOuterCutPoints) {
   for (int i = 0; i < 10; ++i) w.push_back(i - 4.5);
   EXPECT_DOUBLE_EQ(heq_step_size(w, 3), std::fabs(3.0 - 4.5) + std::fabs(6.0 - 4.5));
   EXPECT_DOUBLE_EQ(twn_step_size(w), 2 * 0.7 * 2.5);
-  EXPECT_EQ(weight_code(0.75, 1.5, 3), 0);   // 0.5 rounds to even 0
-  EXPECT_EQ(weight_code(2.25, 1.5, 3), 1);   // 1.5 rounds to 2, clipped to 1
+  EXPECT_EQ(weight_code(0.75, 1.5, 3), 0);    // 0.5 rounds to even 0
+  EXPECT_EQ(weight_code(2.25, 1.5, 3), 1);    // 1.5 rounds to 2, clipped to 1
   EXPECT_EQ(weight_code(-3.75, 1.5, 5), -2);  // -2.5 rounds to -2
   EXPECT_THROW(heq_step_size(w, 4), Error);
 }

@@ -170,8 +170,7 @@ TEST(FoldBatchnorm, AgreesWithFloatEvaluationForEveryGammaSign) {
       EXPECT_LE(std::abs(q.threshold[m]), bound + 1);
     }
     for (int v = -bound; v <= bound; ++v) {
-      ASSERT_EQ(q.apply(v), float_activation(bn, c, v))
-          << "gamma " << bn.gamma << " beta " << bn.beta << " v " << v;
+      ASSERT_EQ(q.apply(v), float_activation(bn, c, v)) << "gamma " << bn.gamma << " beta " << bn.beta << " v " << v;
       ++checked;
     }
   }
@@ -198,7 +197,7 @@ TEST(ClassSum, SumsPixelsAndScalesPerClass) {
   IntTensor acc(2, 2, 2);
   for (int y = 0; y < 2; ++y) {
     for (int x = 0; x < 2; ++x) {
-      acc.at(0, y, x) = y * 2 + x;     // 0+1+2+3
+      acc.at(0, y, x) = y * 2 + x;      // 0+1+2+3
       acc.at(1, y, x) = -10 * (x + 1);  // -10-20-10-20
     }
   }
@@ -293,8 +292,8 @@ TEST_P(PackedIsaTest, ConvAndActivationEqualReferenceOnRandomShapes) {
     }
     const IntTensor expected = binary_conv_reference(in, w, {c.stride, pad});
     const IntTensor got = binary_conv_packed(pack(in), w, {c.stride, pad});
-    ASSERT_EQ(got, expected) << "case " << n << ": " << c.in_channels << "->" << c.out_channels << " k"
-                             << c.kernel << " s" << c.stride << " " << c.height << "x" << c.width;
+    ASSERT_EQ(got, expected) << "case " << n << ": " << c.in_channels << "->" << c.out_channels << " k" << c.kernel
+                             << " s" << c.stride << " " << c.height << "x" << c.width;
 
     std::vector<Quantizer> quantizers(c.out_channels);
     for (auto& q : quantizers) {
@@ -310,8 +309,7 @@ TEST_P(PackedIsaTest, ConvAndActivationEqualReferenceOnRandomShapes) {
     IntTensor stream = got;
     add_residual_in_place(stream, residual);
     ASSERT_EQ(stream, residual_add(expected, residual));
-    ASSERT_EQ(threshold_activation_packed(stream, quantizers),
-              pack(threshold_activation(stream, quantizers)))
+    ASSERT_EQ(threshold_activation_packed(stream, quantizers), pack(threshold_activation(stream, quantizers)))
         << "case " << n;
   }
 }

@@ -25,95 +25,82 @@ namespace fs = std::filesystem;
 // Files written by numpy 1.24.2 (np.save, or np.lib.format.write_array for versions 2.0 and 3.0),
 // embedded byte for byte so that the tests do not need Python.
 // np.arange(6, dtype=np.uint8).reshape(2, 3)
-const std::string kNumpyUint8_2x3(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }"
-    "                                                          \n"
-    "\000\001\002\003\004\005"
-    , 134);
+const std::string kNumpyUint8_2x3("\223NUMPY\001\000v\000"
+                                  "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }"
+                                  "                                                          \n"
+                                  "\000\001\002\003\004\005",
+                                  134);
 // np.array([-1, 0, 2147483647], dtype="<i4")
-const std::string kNumpyInt32_3(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }"
-    "                                                            \n"
-    "\377\377\377\377\000\000\000\000\377\377\377\177"
-    , 140);
+const std::string kNumpyInt32_3("\223NUMPY\001\000v\000"
+                                "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }"
+                                "                                                            \n"
+                                "\377\377\377\377\000\000\000\000\377\377\377\177",
+                                140);
 // np.array([[1.5, -2.0], [0.25, 1e30]], dtype="<f4")
-const std::string kNumpyFloat32_2x2(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }"
-    "                                                          \n"
-    "\000\000\300?\000\000\000\300\000\000\200>\312\362Iq"
-    , 144);
+const std::string kNumpyFloat32_2x2("\223NUMPY\001\000v\000"
+                                    "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }"
+                                    "                                                          \n"
+                                    "\000\000\300?\000\000\000\300\000\000\200>\312\362Iq",
+                                    144);
 // np.array(-5, dtype="<i8")
-const std::string kNumpyInt64Scalar(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '<i8', 'fortran_order': False, 'shape': (), }"
-    "                                                              \n"
-    "\373\377\377\377\377\377\377\377"
-    , 136);
+const std::string kNumpyInt64Scalar("\223NUMPY\001\000v\000"
+                                    "{'descr': '<i8', 'fortran_order': False, 'shape': (), }"
+                                    "                                                              \n"
+                                    "\373\377\377\377\377\377\377\377",
+                                    136);
 // np.zeros((0, 3), dtype="<f8")
-const std::string kNumpyFloat64_0x3(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }"
-    "                                                          \n"
-    , 128);
+const std::string kNumpyFloat64_0x3("\223NUMPY\001\000v\000"
+                                    "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }"
+                                    "                                                          \n",
+                                    128);
 // np.array([3.25, -0.5], dtype="<f8").reshape(1, 1, 1, 2)
-const std::string kNumpyFloat64_1x1x1x2(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1, 2), }"
-    "                                                    \n"
-    "\000\000\000\000\000\000\n@\000\000\000\000\000\000\340\277"
-    , 144);
+const std::string kNumpyFloat64_1x1x1x2("\223NUMPY\001\000v\000"
+                                        "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1, 2), }"
+                                        "                                                    \n"
+                                        "\000\000\000\000\000\000\n@\000\000\000\000\000\000\340\277",
+                                        144);
 // np.arange(4, dtype=np.uint8).reshape(1, 2, 2), format version 2.0
-const std::string kNumpyUint8V2(
-    "\223NUMPY\002\000t\000\000\000"
-    "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2, 2), }"
-    "                                                     \n"
-    "\000\001\002\003"
-    , 132);
+const std::string kNumpyUint8V2("\223NUMPY\002\000t\000\000\000"
+                                "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2, 2), }"
+                                "                                                     \n"
+                                "\000\001\002\003",
+                                132);
 // np.array([7, -7], dtype="<i4"), format version 3.0
-const std::string kNumpyInt32V3(
-    "\223NUMPY\003\000t\000\000\000"
-    "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }"
-    "                                                          \n"
-    "\007\000\000\000\371\377\377\377"
-    , 136);
+const std::string kNumpyInt32V3("\223NUMPY\003\000t\000\000\000"
+                                "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }"
+                                "                                                          \n"
+                                "\007\000\000\000\371\377\377\377",
+                                136);
 // np.asfortranarray(np.arange(6, dtype=np.uint8).reshape(2, 3))
-const std::string kNumpyFortranUint8(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }"
-    "                                                           \n"
-    "\000\003\001\004\002\005"
-    , 134);
+const std::string kNumpyFortranUint8("\223NUMPY\001\000v\000"
+                                     "{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }"
+                                     "                                                           \n"
+                                     "\000\003\001\004\002\005",
+                                     134);
 // np.array([1, 2], dtype=">i4")
-const std::string kNumpyBigEndianInt32(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }"
-    "                                                            \n"
-    "\000\000\000\001\000\000\000\002"
-    , 136);
+const std::string kNumpyBigEndianInt32("\223NUMPY\001\000v\000"
+                                       "{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }"
+                                       "                                                            \n"
+                                       "\000\000\000\001\000\000\000\002",
+                                       136);
 // np.array([1 + 2j], dtype="<c8")
-const std::string kNumpyComplex64(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }"
-    "                                                            \n"
-    "\000\000\200?\000\000\000@"
-    , 136);
+const std::string kNumpyComplex64("\223NUMPY\001\000v\000"
+                                  "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }"
+                                  "                                                            \n"
+                                  "\000\000\200?\000\000\000@",
+                                  136);
 // np.array([True, False])
-const std::string kNumpyBool(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }"
-    "                                                            \n"
-    "\001\000"
-    , 130);
+const std::string kNumpyBool("\223NUMPY\001\000v\000"
+                             "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }"
+                             "                                                            \n"
+                             "\001\000",
+                             130);
 // np.array([-1, 1], dtype="i1")
-const std::string kNumpyInt8(
-    "\223NUMPY\001\000v\000"
-    "{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }"
-    "                                                            \n"
-    "\377\001"
-    , 130);
+const std::string kNumpyInt8("\223NUMPY\001\000v\000"
+                             "{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }"
+                             "                                                            \n"
+                             "\377\001",
+                             130);
 
 // Builds a .npy file around a hand-written header dict, padded the way numpy pads it, so that
 // tests can vary the dict alone.
@@ -203,8 +190,7 @@ TEST_F(Npy, ElementCount) {
 
 TEST_F(Npy, RoundTripsEveryTypeAtRanks0To4) {
   const std::vector<std::vector<int64_t>> shapes = {{}, {5}, {2, 3}, {2, 1, 3}, {1, 2, 3, 2}};
-  for (NpyType type : {NpyType::kUint8, NpyType::kInt32, NpyType::kFloat32, NpyType::kInt64,
-                       NpyType::kFloat64}) {
+  for (NpyType type : {NpyType::kUint8, NpyType::kInt32, NpyType::kFloat32, NpyType::kInt64, NpyType::kFloat64}) {
     for (const std::vector<int64_t>& shape : shapes) {
       SCOPED_TRACE(std::string(npy_type_name(type)) + " " + shape_string(shape));
       int64_t count = 1;
@@ -243,8 +229,7 @@ TEST_F(Npy, ValuesConvertsToTheElementType) {
   ASSERT_EQ(read_floats.size(), floats.size());
   EXPECT_EQ(std::memcmp(read_floats.data(), floats.data(), sizeof(float) * floats.size()), 0);
 
-  const std::vector<int64_t> longs = {std::numeric_limits<int64_t>::min(), -1, 0,
-                                      std::numeric_limits<int64_t>::max()};
+  const std::vector<int64_t> longs = {std::numeric_limits<int64_t>::min(), -1, 0, std::numeric_limits<int64_t>::max()};
   write_npy(path("q.npy"), NpyType::kInt64, {2, 2}, longs.data());
   EXPECT_EQ(read_npy(path("q.npy")).values<int64_t>(), longs);
 }
@@ -295,9 +280,8 @@ TEST_F(Npy, ReadsFormatVersions2And3) {
 }
 
 TEST_F(Npy, WritesTheSameBytesAsNumpy) {
-  for (const std::string* numpy_file : {&kNumpyUint8_2x3, &kNumpyInt32_3, &kNumpyFloat32_2x2,
-                                        &kNumpyInt64Scalar, &kNumpyFloat64_0x3,
-                                        &kNumpyFloat64_1x1x1x2}) {
+  for (const std::string* numpy_file : {&kNumpyUint8_2x3, &kNumpyInt32_3, &kNumpyFloat32_2x2, &kNumpyInt64Scalar,
+                                        &kNumpyFloat64_0x3, &kNumpyFloat64_1x1x1x2}) {
     const NpyArray array = read_npy(write_file("numpy.npy", *numpy_file));
     SCOPED_TRACE(std::string(npy_type_name(array.type)) + " " + shape_string(array.shape));
     write_npy(path("ours.npy"), array.type, array.shape, array.bytes.data());
@@ -362,8 +346,7 @@ TEST_F(Npy, RejectsATruncatedHeader) {
   expect_read_error(kNumpyUint8_2x3.substr(0, 4), "truncated header");
   expect_read_error(kNumpyUint8_2x3.substr(0, 9), "truncated header: the file is only 9 bytes");
   expect_read_error(kNumpyUint8V2.substr(0, 11), "truncated header: the file is only 11 bytes");
-  expect_read_error(kNumpyUint8_2x3.substr(0, 50),
-                    "truncated header: it declares 118 bytes but the file has only 40");
+  expect_read_error(kNumpyUint8_2x3.substr(0, 50), "truncated header: it declares 118 bytes but the file has only 40");
 }
 
 TEST_F(Npy, RejectsAHugeHeaderLengthWithoutAllocating) {
@@ -393,45 +376,33 @@ TEST_F(Npy, RejectsTrailingData) {
 }
 
 TEST_F(Npy, RejectsAHugeDeclaredShapeWithoutAllocating) {
-  expect_read_error(
-      uint8_2x3_file("{'descr': '|u1', 'fortran_order': False, 'shape': (1000000000, 1000000)}"),
-      "truncated data: uint8 of shape (1000000000, 1000000) needs 1000000000000000 bytes");
-  expect_read_error(
-      uint8_2x3_file("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296)}"),
-      "shape (4294967296, 4294967296) is too large");
-  expect_read_error(
-      uint8_2x3_file("{'descr': '<i4', 'fortran_order': False, 'shape': (2305843009213693952,)}"),
-      "shape (2305843009213693952,) is too large");
-  expect_read_error(
-      uint8_2x3_file("{'descr': '|u1', 'fortran_order': False, 'shape': (99999999999999999999,)}"),
-      "dimension 99999999999999999999 in the shape is too large");
+  expect_read_error(uint8_2x3_file("{'descr': '|u1', 'fortran_order': False, 'shape': (1000000000, 1000000)}"),
+                    "truncated data: uint8 of shape (1000000000, 1000000) needs 1000000000000000 bytes");
+  expect_read_error(uint8_2x3_file("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296)}"),
+                    "shape (4294967296, 4294967296) is too large");
+  expect_read_error(uint8_2x3_file("{'descr': '<i4', 'fortran_order': False, 'shape': (2305843009213693952,)}"),
+                    "shape (2305843009213693952,) is too large");
+  expect_read_error(uint8_2x3_file("{'descr': '|u1', 'fortran_order': False, 'shape': (99999999999999999999,)}"),
+                    "dimension 99999999999999999999 in the shape is too large");
 }
 
 TEST_F(Npy, RejectsNegativeDimensions) {
-  expect_read_error(
-      uint8_2x3_file("{'descr': '|u1', 'fortran_order': False, 'shape': (-1, 6)}"),
-      "negative dimension -1");
+  expect_read_error(uint8_2x3_file("{'descr': '|u1', 'fortran_order': False, 'shape': (-1, 6)}"),
+                    "negative dimension -1");
 }
 
-TEST_F(Npy, RejectsFortranOrder) {
-  expect_read_error(kNumpyFortranUint8, "fortran_order is True");
-}
+TEST_F(Npy, RejectsFortranOrder) { expect_read_error(kNumpyFortranUint8, "fortran_order is True"); }
 
-TEST_F(Npy, RejectsBigEndian) {
-  expect_read_error(kNumpyBigEndianInt32, "dtype '>i4' is big-endian");
-}
+TEST_F(Npy, RejectsBigEndian) { expect_read_error(kNumpyBigEndianInt32, "dtype '>i4' is big-endian"); }
 
 TEST_F(Npy, RejectsUnsupportedDtypes) {
   expect_read_error(kNumpyComplex64, "unsupported dtype '<c8'");
   expect_read_error(kNumpyBool, "unsupported dtype '|b1'");
   expect_read_error(kNumpyInt8, "unsupported dtype '|i1'");
-  expect_read_error(uint8_2x3_file("{'descr': '|O', 'fortran_order': False, 'shape': (6,)}"),
-                    "unsupported dtype '|O'");
-  expect_read_error(uint8_2x3_file("{'descr': 'b', 'fortran_order': False, 'shape': (6,)}"),
-                    "unsupported dtype 'b'");
-  expect_read_error(
-      uint8_2x3_file("{'descr': [('a', '|u1')], 'fortran_order': False, 'shape': (6,)}"),
-      "unsupported dtype: structured arrays");
+  expect_read_error(uint8_2x3_file("{'descr': '|O', 'fortran_order': False, 'shape': (6,)}"), "unsupported dtype '|O'");
+  expect_read_error(uint8_2x3_file("{'descr': 'b', 'fortran_order': False, 'shape': (6,)}"), "unsupported dtype 'b'");
+  expect_read_error(uint8_2x3_file("{'descr': [('a', '|u1')], 'fortran_order': False, 'shape': (6,)}"),
+                    "unsupported dtype: structured arrays");
   // Multi-byte data must say it is little-endian.
   expect_read_error(uint8_2x3_file("{'descr': 'i4', 'fortran_order': False, 'shape': ()}"),
                     "dtype 'i4' does not state its byte order");
@@ -482,14 +453,11 @@ TEST_F(Npy, RejectsMalformedHeaderDicts) {
 }
 
 TEST_F(Npy, MalformedHeaderMessagesSayWhatIsWrong) {
-  expect_read_error(
-      uint8_2x3_file("{'descr': '|u1', 'fortran_order': False, 'shape': (6,), 'extra': 1}"),
-      "unexpected key 'extra'");
-  expect_read_error(uint8_2x3_file("{'descr': '|u1', 'fortran_order': False}"),
-                    "no 'shape' key");
-  expect_read_error(
-      uint8_2x3_file("{'descr': '|u1', 'descr': '|u1', 'fortran_order': False, 'shape': (6,)}"),
-      "duplicate key 'descr'");
+  expect_read_error(uint8_2x3_file("{'descr': '|u1', 'fortran_order': False, 'shape': (6,), 'extra': 1}"),
+                    "unexpected key 'extra'");
+  expect_read_error(uint8_2x3_file("{'descr': '|u1', 'fortran_order': False}"), "no 'shape' key");
+  expect_read_error(uint8_2x3_file("{'descr': '|u1', 'descr': '|u1', 'fortran_order': False, 'shape': (6,)}"),
+                    "duplicate key 'descr'");
   expect_read_error(uint8_2x3_file("{'descr': '|u1', 'fortran_order': False, 'shape': (6)}"),
                     "shape (n) is not a tuple");
   // The message quotes the header without its padding, and escapes newlines to stay one line.
@@ -531,8 +499,8 @@ TEST_F(Npy, CorruptFilesRaiseErrorsAndNeverCrash) {
 TEST_F(Npy, CheckedReadAcceptsMatchingTypeAndShape) {
   const std::vector<uint8_t> pixels(2 * 3 * 4 * 5, 7);
   write_npy(path("IMAGES.npy"), NpyType::kUint8, {2, 3, 4, 5}, pixels.data());
-  const NpyArray array = read_npy_checked(path("IMAGES.npy"), NpyType::kUint8, {-1, 3, -1, -1},
-                                          "images must be uint8 N x 3 x H x W");
+  const NpyArray array =
+      read_npy_checked(path("IMAGES.npy"), NpyType::kUint8, {-1, 3, -1, -1}, "images must be uint8 N x 3 x H x W");
   EXPECT_EQ(array.shape, (std::vector<int64_t>{2, 3, 4, 5}));
   EXPECT_EQ(array.bytes, pixels);
 }
@@ -542,13 +510,11 @@ TEST_F(Npy, CheckedReadRejectsTheWrongType) {
   const std::string file_path = path("IMAGES.npy");
   write_npy(file_path, NpyType::kFloat32, {2, 3, 32, 32}, pixels.data());
   try {
-    read_npy_checked(file_path, NpyType::kUint8, {-1, 3, -1, -1},
-                     "images must be uint8 N x 3 x H x W");
+    read_npy_checked(file_path, NpyType::kUint8, {-1, 3, -1, -1}, "images must be uint8 N x 3 x H x W");
     FAIL() << "expected an error";
   } catch (const Error& error) {
-    EXPECT_EQ(std::string(error.what()),
-              file_path + ": images must be uint8 N x 3 x H x W, got float32 of shape "
-                          "(2, 3, 32, 32)");
+    EXPECT_EQ(std::string(error.what()), file_path + ": images must be uint8 N x 3 x H x W, got float32 of shape "
+                                                     "(2, 3, 32, 32)");
   }
 }
 
@@ -558,8 +524,7 @@ TEST_F(Npy, CheckedReadRejectsTheWrongRank) {
   write_npy(file_path, NpyType::kUint8, {3, 32, 32}, pixels.data());
   expect_error(
       [&] {
-        read_npy_checked(file_path, NpyType::kUint8, {-1, 3, -1, -1},
-                         "images must be uint8 N x 3 x H x W");
+        read_npy_checked(file_path, NpyType::kUint8, {-1, 3, -1, -1}, "images must be uint8 N x 3 x H x W");
       },
       file_path, "images must be uint8 N x 3 x H x W, got uint8 of shape (3, 32, 32)");
 }
@@ -568,26 +533,25 @@ TEST_F(Npy, CheckedReadRejectsTheWrongDimension) {
   const std::vector<int32_t> labels(10);
   const std::string file_path = path("LABELS.npy");
   write_npy(file_path, NpyType::kInt32, {10, 1}, labels.data());
+  expect_error([&] { read_npy_checked(file_path, NpyType::kInt32, {-1}, "labels must be int32 N"); }, file_path,
+               "labels must be int32 N, got int32 of shape (10, 1)");
   expect_error(
-      [&] { read_npy_checked(file_path, NpyType::kInt32, {-1}, "labels must be int32 N"); },
-      file_path, "labels must be int32 N, got int32 of shape (10, 1)");
-  expect_error(
-      [&] { read_npy_checked(file_path, NpyType::kInt32, {10, 2}, "labels must be int32 10 x 2"); },
+      [&] {
+        read_npy_checked(file_path, NpyType::kInt32, {10, 2}, "labels must be int32 10 x 2");
+      },
       file_path, "labels must be int32 10 x 2, got int32 of shape (10, 1)");
 }
 
 TEST_F(Npy, WriteFailsWhenTheDirectoryIsMissing) {
   const std::string file_path = path("missing_dir/out.npy");
   const uint8_t value = 1;
-  expect_error([&] { write_npy(file_path, NpyType::kUint8, {1}, &value); }, file_path,
-               "No such file or directory");
+  expect_error([&] { write_npy(file_path, NpyType::kUint8, {1}, &value); }, file_path, "No such file or directory");
   EXPECT_FALSE(fs::exists(path("missing_dir")));
 }
 
 TEST_F(Npy, WriteRejectsNegativeDimensionsWithoutCreatingAFile) {
   const std::string file_path = path("negative.npy");
-  expect_error([&] { write_npy(file_path, NpyType::kUint8, {2, -1}, nullptr); }, file_path,
-               "negative dimension");
+  expect_error([&] { write_npy(file_path, NpyType::kUint8, {2, -1}, nullptr); }, file_path, "negative dimension");
   EXPECT_TRUE(fs::is_empty(dir_));
 }
 

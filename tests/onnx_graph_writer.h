@@ -63,8 +63,8 @@ class GraphWriter {
     return name;
   }
 
-  onnx::NodeProto* add(const std::string& op, const std::string& domain,
-                       const std::vector<std::string>& inputs, const std::string& output) {
+  onnx::NodeProto* add(const std::string& op, const std::string& domain, const std::vector<std::string>& inputs,
+                       const std::string& output) {
     auto* node = graph_->add_node();
     node->set_op_type(op);
     node->set_domain(domain);
@@ -88,8 +88,8 @@ class GraphWriter {
   }
 
   // A weight quantizer and a conv; returns the conv's output.
-  std::string conv(const std::string& name, const std::string& input, int in_ch, int out_ch, int k,
-                   int stride, bool power_of_two) {
+  std::string conv(const std::string& name, const std::string& input, int in_ch, int out_ch, int k, int stride,
+                   bool power_of_two) {
     const std::string w = random_initializer(name + ".weight", {out_ch, in_ch, k, k});
     std::string q;
     if (power_of_two) {

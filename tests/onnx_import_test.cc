@@ -133,7 +133,8 @@ TEST(OnnxImport, LearnedEmbeddingTableImports) {
   for (int c = 0; c < 30; ++c) {
     EXPECT_EQ(embed.source_channel[static_cast<size_t>(c)], c / 10);
     for (int x = 0; x < 256; ++x) {
-      ASSERT_EQ(embed.table[static_cast<size_t>(c)][static_cast<size_t>(x)], GraphWriter::learned_level(c / 10, c % 10, x))
+      ASSERT_EQ(embed.table[static_cast<size_t>(c)][static_cast<size_t>(x)],
+                GraphWriter::learned_level(c / 10, c % 10, x))
           << "channel " << c << " value " << x;
     }
     nonzero_at_zero += embed.table[static_cast<size_t>(c)][0] != 0;
@@ -201,7 +202,9 @@ TEST(OnnxImport, AcceptsTheAttributesOfOtherOpsets) {
   for (size_t i = 0; i < image.size(); ++i) image.data()[i] = static_cast<uint8_t>(i * 37);
   const std::vector<int32_t> expected = run_golden(import_onnx_bytes(plain.bytes(), "plain.onnx"), image).class_sums;
   for (const auto& [opset, attribute, value] : {std::tuple<int64_t, const char*, int64_t>{7, "spatial", 1},
-                                                {8, "spatial", 1}, {14, "training_mode", 0}, {21, "", 0}}) {
+                                                {8, "spatial", 1},
+                                                {14, "training_mode", 0},
+                                                {21, "", 0}}) {
     SCOPED_TRACE(opset);
     GraphWriter g;
     g.build_ern();
@@ -305,11 +308,11 @@ TEST(OnnxImport, RejectsOtherUnsupportedForms) {
                 g.node("block.act1")->set_input(0, "block.conv1");
               }),
               HasSubstr("is a convolution or Add output, expected a BatchNormalization output"));
-  EXPECT_THAT(import_error([](GraphWriter& g) {
-                g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->set_elem_type(
-                    onnx::TensorProto::FLOAT);
-              }),
-              HasSubstr("input image must be uint8 pixels"));
+  EXPECT_THAT(
+      import_error([](GraphWriter& g) {
+        g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+      }),
+      HasSubstr("input image must be uint8 pixels"));
   EXPECT_THAT(import_error([](GraphWriter& g) { g.graph().mutable_output(0)->set_name("block.add"); }),
               HasSubstr("graph output block.add is not a pooled classifier"));
 }

@@ -10,8 +10,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <string>
 #include <sstream>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -127,14 +127,16 @@ TEST(Outputs, AFailedWriteLeavesThePreviousFileIntact) {
   EXPECT_EQ(r.status, kStatusUsage) << r.output;
   EXPECT_THAT(r.errors, HasSubstr("--report " + report + ": cannot write: File too large"));
   EXPECT_EQ(slurp(report), "previous");
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}), 1) << "a temporary file was left";
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}), 1)
+      << "a temporary file was left";
 }
 
 TEST(Outputs, AFailedDumpTakesBackItsFiles) {
   // The images (6 KB) fit the limit, the pixel embedding (62 KB) does not.
   TempDir dir;
-  const CommandResult r = run_ernsim_under(
-      "prlimit --fsize=40000", "infer --model zoo:ERNs18-0.75x --size 32 --images 2 --dump-layers " + dir.file("layers"));
+  const CommandResult r =
+      run_ernsim_under("prlimit --fsize=40000",
+                       "infer --model zoo:ERNs18-0.75x --size 32 --images 2 --dump-layers " + dir.file("layers"));
   EXPECT_EQ(r.status, kStatusUsage) << r.output;
   EXPECT_THAT(r.errors, HasSubstr("File too large"));
   EXPECT_FALSE(fs::exists(dir.file("layers"))) << "partial --dump-layers files were left";
@@ -180,8 +182,8 @@ TEST_F(UnprivilegedOutputs, AnUnwritableDirectoryIsAnErrorWithTheFileIntact) {
   fs::create_directory(sub);
   std::ofstream(sub + "/report.json") << "previous";
   fs::permissions(sub + "/report.json", fs::perms::all);
-  fs::permissions(sub, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                           fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(sub, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
   const CommandResult r = run_ernsim_as_nobody(kEstimate + sub + "/report.json");
   EXPECT_EQ(r.status, kStatusUsage) << r.output;
   EXPECT_THAT(r.errors, HasSubstr("cannot create a temporary file in " + sub + ": Permission denied"));
@@ -205,15 +207,21 @@ TEST_F(UnprivilegedOutputs, EveryOutputInAnUnwritableDirectoryIsAnError) {
   const std::string run = "run --model zoo:ERNs18-0.75x --size 32 --config small --quiet ";
   const std::string denied = ": Permission denied";
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {infer + "--output " + locked + "/l.npy", locked + "/l.npy: cannot create a temporary file in " + locked + denied},
+      {infer + "--output " + locked + "/l.npy",
+       locked + "/l.npy: cannot create a temporary file in " + locked + denied},
       {infer + "--dump-layers " + locked + "/dump",
        "--dump-layers " + locked + "/dump: cannot create the directory (Permission denied)"},
-      {estimate + "--csv " + locked + "/l.csv", "--csv " + locked + "/l.csv: cannot create a temporary file in " + locked + denied},
-      {estimate + "--plot " + locked + "/l.svg", "--plot " + locked + "/l.svg: cannot create a temporary file in " + locked + denied},
-      {"sweep --model zoo:ERNs18 --size 32 --pe-out 8 --quiet --svg " + dir_.file("s.svg") + " --csv " + locked + "/s.csv",
+      {estimate + "--csv " + locked + "/l.csv",
+       "--csv " + locked + "/l.csv: cannot create a temporary file in " + locked + denied},
+      {estimate + "--plot " + locked + "/l.svg",
+       "--plot " + locked + "/l.svg: cannot create a temporary file in " + locked + denied},
+      {"sweep --model zoo:ERNs18 --size 32 --pe-out 8 --quiet --svg " + dir_.file("s.svg") + " --csv " + locked +
+           "/s.csv",
        "--csv " + locked + "/s.csv: cannot create a temporary file in " + locked + denied},
-      {run + "--trace " + locked + "/t.fst --trace-layer 2", "--trace " + locked + "/t.fst: cannot create a file in " + locked + denied},
-      {run + "--trace " + locked + "/t.vcd --trace-layer 2", "--trace " + locked + "/t.vcd: cannot create a file in " + locked + denied},
+      {run + "--trace " + locked + "/t.fst --trace-layer 2",
+       "--trace " + locked + "/t.fst: cannot create a file in " + locked + denied},
+      {run + "--trace " + locked + "/t.vcd --trace-layer 2",
+       "--trace " + locked + "/t.vcd: cannot create a file in " + locked + denied},
   };
   for (const auto& [args, message] : cases) expect_error_under(kAsNobody, args, message);
   EXPECT_TRUE(fs::is_empty(locked));
@@ -271,8 +279,8 @@ std::vector<std::string> csv_lines(const std::string& text) {
 
 TEST(LayerOutputs, EstimateWritesARowPerLayerAndAReadablePlot) {
   TempDir dir;
-  const CommandResult r = run_ernsim("estimate --model zoo:ERNs101 --quiet --csv " + dir.file("l.csv") + " --plot " +
-                                     dir.file("l.svg"));
+  const CommandResult r =
+      run_ernsim("estimate --model zoo:ERNs101 --quiet --csv " + dir.file("l.csv") + " --plot " + dir.file("l.svg"));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("total:"));
   EXPECT_THAT(r.output, Not(HasSubstr("MB wrtn")));  // --quiet: no per-layer table
@@ -312,8 +320,8 @@ namespace {
 
 TEST(Reports, RunReportsEachLayersCyclesForTheWaveform) {
   TempDir dir;
-  const CommandResult r = run_ernsim("run --model zoo:ERNs18-0.75x --size 32 --config small --quiet --report " +
-                                     dir.file("r.json"));
+  const CommandResult r =
+      run_ernsim("run --model zoo:ERNs18-0.75x --size 32 --config small --quiet --report " + dir.file("r.json"));
   ASSERT_EQ(r.status, 0) << r.output;
   const nlohmann::json j = nlohmann::json::parse(slurp(dir.file("r.json")));
   EXPECT_TRUE(j["passed"].get<bool>());

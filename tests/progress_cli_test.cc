@@ -60,8 +60,9 @@ TEST(ProgressCli, RunCountsLayersOfEveryImageALinePerTenth) {
 
 TEST(ProgressCli, SweepCountsConfigurations) {
   TempDir dir;
-  const std::string args = "sweep --model zoo:ERNs18 --size 64 --pe-out 8,16,32,64 --pe-pix 1,2 --bandwidth 16,64 --csv " +
-                           dir.file("s.csv") + " --svg " + dir.file("s.svg");
+  const std::string args =
+      "sweep --model zoo:ERNs18 --size 64 --pe-out 8,16,32,64 --pe-pix 1,2 --bandwidth 16,64 --csv " +
+      dir.file("s.csv") + " --svg " + dir.file("s.svg");
   const CommandResult r = run_ernsim(args);
   ASSERT_EQ(r.status, 0) << r.output;
   expect_bounded_progress(progress_counts(r.errors, "configurations", 16), 16);

@@ -13,9 +13,9 @@ namespace ernsim {
 class QonnxGraphWriter : public GraphWriter {
  public:
   enum class Variant {
-    kMuxOr,         // ternary weights, binary activations, MUX-OR block, GlobalAveragePool * H*W, MatMul + Add
-    kOrBipolar,     // BipolarQuant binary weights, OR block, ReduceSum, Gemm (transB) with a bias
-    kVggSmallW5,    // n = 5 (3-bit Quant + Clip), 2-bit activations, pool, Flatten of the map, MatMul
+    kMuxOr,       // ternary weights, binary activations, MUX-OR block, GlobalAveragePool * H*W, MatMul + Add
+    kOrBipolar,   // BipolarQuant binary weights, OR block, ReduceSum, Gemm (transB) with a bias
+    kVggSmallW5,  // n = 5 (3-bit Quant + Clip), 2-bit activations, pool, Flatten of the map, MatMul
   };
 
   // An 8x8 input, `width` channels wide.
@@ -45,8 +45,8 @@ class QonnxGraphWriter : public GraphWriter {
     } else {
       const std::string mean = add("GlobalAveragePool", "", {x1}, "block.gate_mean")->output(0);
       const std::string half = initializer("block.half", {}, {0.5f});
-      const std::string g = quant("block.gate", add("Sub", "", {mean, half}, "block.gate_sub")->output(0), 1.0f, 1,
-                                  false, false, "CEIL");
+      const std::string g =
+          quant("block.gate", add("Sub", "", {mean, half}, "block.gate_sub")->output(0), 1.0f, 1, false, false, "CEIL");
       const std::string gated = add("Mul", "", {g, x1}, "block.gated")->output(0);
       x3 = quant("block.mux", add("Add", "", {x3, gated}, "block.mux_add")->output(0), 1.0f, 1, false, false, "CEIL");
     }
@@ -117,10 +117,11 @@ class QonnxGraphWriter : public GraphWriter {
       mean[k] = 0.37f * static_cast<float>(k % 5) - 0.5f;
       var[k] = 2.0f + static_cast<float>(k);
     }
-    auto* bn = add("BatchNormalization", "",
-                   {c->output(0), initializer(name + ".gamma", {out_ch}, gamma), initializer(name + ".beta", {out_ch}, beta),
-                    initializer(name + ".mean", {out_ch}, mean), initializer(name + ".var", {out_ch}, var)},
-                   name + ".bn");
+    auto* bn =
+        add("BatchNormalization", "",
+            {c->output(0), initializer(name + ".gamma", {out_ch}, gamma), initializer(name + ".beta", {out_ch}, beta),
+             initializer(name + ".mean", {out_ch}, mean), initializer(name + ".var", {out_ch}, var)},
+            name + ".bn");
     return two_bit ? quant(name, bn->output(0), 1.0f / 3, 2, false, false, "ROUND")
                    : quant(name, bn->output(0), 1.0f, 1, false, false, "CEIL");
   }
@@ -138,7 +139,8 @@ class QonnxGraphWriter : public GraphWriter {
     std::vector<float> bias(10);
     for (int k = 0; k < 10; ++k) bias[k] = 0.25f * static_cast<float>(k) - 1;
     if (gemm) {
-      auto* g = add("Gemm", "", {x, weights(name, {10, in}, 3, bipolar), initializer(name + ".bias", {10}, bias)}, name);
+      auto* g =
+          add("Gemm", "", {x, weights(name, {10, in}, 3, bipolar), initializer(name + ".bias", {10}, bias)}, name);
       int_attr(g, "transB", 1);
       out = name;
     } else {

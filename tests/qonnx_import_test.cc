@@ -117,7 +117,8 @@ TEST(QonnxImport, RefusesUnsupportedGraphsNamingTheNode) {
   const std::vector<BadCase> cases = {
       {"weight zero point", Variant::kMuxOr, [](QonnxGraphWriter& g) { set_float(g, "stem.wq.zeropt", 1); },
        "node /stem.wq/Quant (Quant): a non-zero zero point (1) on weights is not supported"},
-      {"group conv", Variant::kMuxOr, [](QonnxGraphWriter& g) { GraphWriter::int_attr(g.node("block.conv_b.conv"), "group", 2); },
+      {"group conv", Variant::kMuxOr,
+       [](QonnxGraphWriter& g) { GraphWriter::int_attr(g.node("block.conv_b.conv"), "group", 2); },
        "node /block.conv_b.conv/Conv (Conv): group 2 is not supported (only 1)"},
       {"3x3 pool", Variant::kMuxOr,
        [](QonnxGraphWriter& g) {
@@ -162,7 +163,13 @@ TEST(QonnxImport, RefusesUnsupportedGraphsNamingTheNode) {
        "input global_in must be float32 pixels 0..255"},
       {"odd pool", Variant::kVggSmallW5,
        [](QonnxGraphWriter& g) {
-         g.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(2)->set_dim_value(7);
+         g.graph()
+             .mutable_input(0)
+             ->mutable_type()
+             ->mutable_tensor_type()
+             ->mutable_shape()
+             ->mutable_dim(2)
+             ->set_dim_value(7);
        },
        "node /pool/MaxPool (MaxPool): pools a 7x8 map (odd sizes are not supported)"},
       {"4-bit weights", Variant::kMuxOr, [](QonnxGraphWriter& g) { set_float(g, "stem.wq.bitwidth", 4); },

@@ -77,11 +77,12 @@ class RegressRun : public ::testing::Test {
 };
 
 TEST_F(RegressRun, PassingItemsPassWithReports) {
-  const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs18-0.75x"}, {"size", 32}, {"configs", {"small"}}},
-                               {{"kind", "random-layers"}, {"count", 6}, {"batch", 4}, {"seed", 7}, {"configs", {"small"}}},
-                               {{"kind", "random-networks"}, {"count", 2}, {"seed", 3}, {"configs", {"small"}}}});
-  const CommandResult r = run_ernsim("regress --suite " + s + " --jobs 2 --junit " + dir_.file("j.xml") +
-                                     " --report " + dir_.file("r.json"));
+  const std::string s =
+      suite({{{"kind", "zoo"}, {"model", "ERNs18-0.75x"}, {"size", 32}, {"configs", {"small"}}},
+             {{"kind", "random-layers"}, {"count", 6}, {"batch", 4}, {"seed", 7}, {"configs", {"small"}}},
+             {{"kind", "random-networks"}, {"count", 2}, {"seed", 3}, {"configs", {"small"}}}});
+  const CommandResult r = run_ernsim("regress --suite " + s + " --jobs 2 --junit " + dir_.file("j.xml") + " --report " +
+                                     dir_.file("r.json"));
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("suite: 5 passed, 0 failed, 0 skipped of 5 items"));
   const nlohmann::json report = nlohmann::json::parse(slurp(dir_.file("r.json")));
@@ -99,8 +100,8 @@ TEST_F(RegressRun, AFailureFailsTheRunAndSaysHowToReproduceIt) {
   // ERNs50's widest layer needs more input blocks than configuration wide has: the run errors.
   const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs50"}, {"size", 32}, {"configs", {"wide"}}},
                                {{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"small"}}}});
-  const CommandResult r = run_ernsim("regress --suite " + s + " --jobs 1 --junit " + dir_.file("j.xml") +
-                                     " --report " + dir_.file("r.json") + " --keep-failing " + dir_.file("kept"));
+  const CommandResult r = run_ernsim("regress --suite " + s + " --jobs 1 --junit " + dir_.file("j.xml") + " --report " +
+                                     dir_.file("r.json") + " --keep-failing " + dir_.file("kept"));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("suite: 1 passed, 1 failed"));
   EXPECT_THAT(r.output, HasSubstr("ernsim run --model zoo:ERNs50 --size 32 --config wide --check-estimate"));
@@ -151,17 +152,21 @@ TEST_F(RegressRun, OverflowItemsPassOnlyOnTheirExactError) {
 
 TEST_F(RegressRun, UnknownNamesFailWithTheClosestValidName) {
   // These once became silent skips, and the run passed.
-  expect_error("regress --suite " + suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"smal"}}}}),
-               "unknown configuration 'smal' (did you mean 'small'?)");
-  expect_error("regress --suite " + suite({{{"kind", "zoo"}, {"model", "ERNs81"}, {"size", 32}, {"configs", {"small"}}}}),
-               "unknown zoo model 'ERNs81' (did you mean 'ERNs18'?)");
-  expect_error("regress --suite " + suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"sise", 32}, {"configs", {"small"}}}}),
-               "unknown key \"sise\" for a zoo item (did you mean 'size'?)");
+  expect_error(
+      "regress --suite " + suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"smal"}}}}),
+      "unknown configuration 'smal' (did you mean 'small'?)");
+  expect_error(
+      "regress --suite " + suite({{{"kind", "zoo"}, {"model", "ERNs81"}, {"size", 32}, {"configs", {"small"}}}}),
+      "unknown zoo model 'ERNs81' (did you mean 'ERNs18'?)");
+  expect_error(
+      "regress --suite " + suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"sise", 32}, {"configs", {"small"}}}}),
+      "unknown key \"sise\" for a zoo item (did you mean 'size'?)");
   expect_error("regress --configs smal", "--configs: unknown configuration 'smal' (did you mean 'small'?)");
   expect_error("regress --suite smok", "(did you mean 'smoke'?)");
   if (!fixture_path("mini_basic_32_s3").empty()) {
-    expect_error("regress --suite " + suite({{{"kind", "fixture"}, {"name", "mini_basic_32_s4"}, {"configs", {"small"}}}}),
-                 "unknown fixture 'mini_basic_32_s4'");
+    expect_error(
+        "regress --suite " + suite({{{"kind", "fixture"}, {"name", "mini_basic_32_s4"}, {"configs", {"small"}}}}),
+        "unknown fixture 'mini_basic_32_s4'");
   }
 }
 
@@ -172,10 +177,10 @@ TEST_F(RegressRun, JUnitIsWellFormedWhateverTheItemNames) {
   std::filesystem::create_directories(shared + "/fixtures/ern");
   const std::string name = "bad\x01name";
   std::ofstream(shared + "/fixtures/ern/" + name + ".onnx") << "not a model";
-  const CommandResult r = run_ernsim_under(
-      "env ERNSIM_SHARED_DIR=" + shared,
-      "regress --suite " + suite({{{"kind", "fixture"}, {"name", name}, {"configs", {"small"}}}}) + " --junit " +
-          dir_.file("j.xml"));
+  const CommandResult r =
+      run_ernsim_under("env ERNSIM_SHARED_DIR=" + shared,
+                       "regress --suite " + suite({{{"kind", "fixture"}, {"name", name}, {"configs", {"small"}}}}) +
+                           " --junit " + dir_.file("j.xml"));
   EXPECT_EQ(r.status, kStatusFailed) << r.output;
   const std::string junit = slurp(dir_.file("j.xml"));
   EXPECT_THAT(junit, HasSubstr("name=\"bad\\x01name\""));
@@ -190,7 +195,8 @@ TEST_F(RegressRun, JUnitIsWellFormedWhateverTheItemNames) {
 
 TEST_F(RegressRun, ARunThatExecutesNothingFails) {
   const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs18"}, {"size", 32}, {"configs", {"small"}}}});
-  expect_error("regress --suite " + s + " --configs wide", "suite suite executes nothing: no item of the suite matches");
+  expect_error("regress --suite " + s + " --configs wide",
+               "suite suite executes nothing: no item of the suite matches");
   // Without ../shared, a suite of fixtures runs nothing: an error, not a pass.
   const CommandResult r = run_ernsim_under(
       "env ERNSIM_SHARED_DIR=" + dir_.file("no-shared"),
@@ -238,7 +244,8 @@ TEST_F(RegressBaseline, OneLayerMovedByOneCycleFailsNamingTheItemAndLayer) {
   EXPECT_THAT(r.output, HasSubstr("ernsim run --model zoo:ERNs18 --size 32 --config small --check-estimate"));
   const nlohmann::json report = nlohmann::json::parse(slurp(dir_.file("r.json")));
   EXPECT_EQ(report["failed"], 1);
-  EXPECT_THAT(report["items"][0]["failures"][0]["what"].get<std::string>(), HasSubstr("beyond the baseline's tolerance"));
+  EXPECT_THAT(report["items"][0]["failures"][0]["what"].get<std::string>(),
+              HasSubstr("beyond the baseline's tolerance"));
 }
 
 TEST_F(RegressBaseline, AMoveWithinTheToleranceIsShownButPasses) {
@@ -277,8 +284,9 @@ TEST_F(RegressBaseline, BadBaselinesAndOptionsAreRefusedBeforeRunning) {
 
 // The merge of --slurm, without Slurm: one shard ran, the other left no report.
 TEST_F(RegressRun, AMergeFailsTheItemsOfAShardWithoutAReportNamingIt) {
-  const std::string s = suite({{{"kind", "zoo"}, {"model", "ERNs18-0.75x"}, {"size", 32}, {"configs", {"small"}}},
-                               {{"kind", "random-layers"}, {"count", 2}, {"batch", 1}, {"seed", 7}, {"configs", {"small"}}}});
+  const std::string s =
+      suite({{{"kind", "zoo"}, {"model", "ERNs18-0.75x"}, {"size", 32}, {"configs", {"small"}}},
+             {{"kind", "random-layers"}, {"count", 2}, {"batch", 1}, {"seed", 7}, {"configs", {"small"}}}});
   CommandResult r = run_ernsim("regress --suite " + s + " --shard 1/2 --report " + dir_.file("shard-1.json"));
   ASSERT_EQ(r.status, 0) << r.output;
   r = run_ernsim("regress --suite " + s + " --merge-shards " + dir_.path() + " --shards 2 --junit " +

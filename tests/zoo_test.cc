@@ -55,8 +55,8 @@ TEST(Zoo, WeightSizesMatchThePaper) {
   for (const ZooModel& m : zoo_models()) {
     const ZooStats s = zoo_stats(m, 256);
     const double size = mib(s.weight_bits);
-    std::printf("%-13s %.4f MiB (paper %.2f), %d convs, %d blocks\n", m.name.c_str(), size,
-                m.paper_weight_mib, s.conv_layers, s.blocks);
+    std::printf("%-13s %.4f MiB (paper %.2f), %d convs, %d blocks\n", m.name.c_str(), size, m.paper_weight_mib,
+                s.conv_layers, s.blocks);
     EXPECT_EQ(std::lround(size * 100), std::lround(m.paper_weight_mib * 100)) << m.name;
     // Weights do not depend on the input size.
     EXPECT_EQ(zoo_stats(m, 64).weight_bits, s.weight_bits) << m.name;
@@ -90,8 +90,8 @@ TEST(Zoo, OperationCountsMatchThePaper) {
   const double stem_difference = 2.0 * 64 * 64 * 8 * 64 * 64;
   for (const ZooModel& m : zoo_models()) {
     const double ops = 2.0 * zoo_stats(m, 256).macs;
-    std::printf("%-13s %.3f GMACs, %.3f GOPs at 256x256 (paper %.2f GOPs; %.2f with a 3x3 stem conv)\n",
-                m.name.c_str(), ops / 2e9, ops / 1e9, m.paper_gops_256, (ops + stem_difference) / 1e9);
+    std::printf("%-13s %.3f GMACs, %.3f GOPs at 256x256 (paper %.2f GOPs; %.2f with a 3x3 stem conv)\n", m.name.c_str(),
+                ops / 2e9, ops / 1e9, m.paper_gops_256, (ops + stem_difference) / 1e9);
     EXPECT_LT(ops, m.paper_gops_256 * 1e9) << m.name;
     EXPECT_NEAR((ops + stem_difference) / 1e9, m.paper_gops_256, 0.02 * m.paper_gops_256) << m.name;
   }
@@ -317,8 +317,7 @@ TEST(Zoo, FingerprintsArePinned) {
   for (const Layer& l : net.layers) {
     weight_hash = fnv1a(l.weights.bits().data(), l.weights.bits().size() * 8, weight_hash);
     for (const Quantizer& q : l.quantizers) {
-      const int32_t fields[5] = {static_cast<int32_t>(q.mode), q.threshold[0], q.threshold[1],
-                                 q.threshold[2], q.level};
+      const int32_t fields[5] = {static_cast<int32_t>(q.mode), q.threshold[0], q.threshold[1], q.threshold[2], q.level};
       quantizer_hash = fnv1a(fields, sizeof fields, quantizer_hash);
     }
   }
@@ -394,7 +393,8 @@ TEST(Zoo, RejectsBadSizesAndUnknownModels) {
 // Half the random networks embed with learned tables, which map pixel value 0 to a non-zero
 // level in some channel of every colour (so that the paired stem's zero edges differ from pixel 0).
 TEST(Zoo, RandomNetworksDrawLearnedEmbeddingTables) {
-  const std::vector<std::array<uint8_t, 256>> thermometer = build_zoo_network(find_zoo_model("ERNs18"), 32).layers[0].table;
+  const std::vector<std::array<uint8_t, 256>> thermometer =
+      build_zoo_network(find_zoo_model("ERNs18"), 32).layers[0].table;
   int learned = 0;
   for (uint64_t seed = 1; seed <= 24; ++seed) {
     const RandomNetwork r = make_random_network(seed);

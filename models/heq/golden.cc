@@ -7,8 +7,8 @@
 #include "models/heq/kernels/global_sum.h"
 #include "models/heq/kernels/level_thresholds.h"
 #include "models/heq/kernels/max_pool.h"
-#include "models/heq/kernels/or_skips.h"
 #include "models/heq/kernels/multilevel_conv.h"
+#include "models/heq/kernels/or_skips.h"
 
 namespace ernsim::heq {
 
@@ -35,8 +35,8 @@ std::vector<int32_t> flat_input(const Network& net, const Layer& l, const Golden
 GoldenResult run_golden(const Network& net, const ActTensor& image, const GoldenOptions& options) {
   const TensorInfo& in = net.tensor(net.input);
   if (!image.same_shape(in.channels, in.height, in.width)) {
-    fail("image is {}x{}x{}, network {} expects {}x{}x{}", image.channels(), image.height(), image.width(),
-         net.name, in.channels, in.height, in.width);
+    fail("image is {}x{}x{}, network {} expects {}x{}x{}", image.channels(), image.height(), image.width(), net.name,
+         in.channels, in.height, in.width);
   }
   const bool packed = options.path == KernelPath::kPacked;
   GoldenResult r;
@@ -55,25 +55,18 @@ GoldenResult run_golden(const Network& net, const ActTensor& image, const Golden
     const TensorInfo& src = net.tensor(l.input);
     switch (l.kind) {
       case LayerKind::kConv: {
-        const IntTensor acc = packed ? multilevel_conv_packed(pack_planes(r.act[l.input], bits_of(src.kind)), l.weights, l.pad)
-                                     : multilevel_conv_reference(r.act[l.input], l.weights, l.pad);
+        const IntTensor acc =
+            packed ? multilevel_conv_packed(pack_planes(r.act[l.input], bits_of(src.kind)), l.weights, l.pad)
+                   : multilevel_conv_reference(r.act[l.input], l.weights, l.pad);
         r.acc_range[index] = value_range(acc);
         const int levels = net.tensor(l.output).kind == TensorKind::kBinary ? 1 : 3;
         r.act[l.output] = level_thresholds(acc, l.thresholds, levels);
         break;
       }
-      case LayerKind::kOr:
-        r.act[l.output] = or_skip(r.act[l.input], r.act[l.input2]);
-        break;
-      case LayerKind::kMuxOr:
-        r.act[l.output] = mux_or_skip(r.act[l.input], r.act[l.input2], r.act[l.gate]);
-        break;
-      case LayerKind::kMaxPool:
-        r.act[l.output] = max_pool_2x2(r.act[l.input]);
-        break;
-      case LayerKind::kGlobalSum:
-        r.ints[l.output] = global_sum(r.act[l.input]);
-        break;
+      case LayerKind::kOr: r.act[l.output] = or_skip(r.act[l.input], r.act[l.input2]); break;
+      case LayerKind::kMuxOr: r.act[l.output] = mux_or_skip(r.act[l.input], r.act[l.input2], r.act[l.gate]); break;
+      case LayerKind::kMaxPool: r.act[l.output] = max_pool_2x2(r.act[l.input]); break;
+      case LayerKind::kGlobalSum: r.ints[l.output] = global_sum(r.act[l.input]); break;
       case LayerKind::kFc: {
         const std::vector<int32_t> flat = flat_input(net, l, r);
         r.ints[l.output] = packed ? fully_connected_packed(pack_planes(flat, value_bits(src.bound)), l.weights)

@@ -14,14 +14,10 @@ constexpr int64_t kMaxBound = std::numeric_limits<int32_t>::max() - 1;
 
 int64_t max_value(TensorKind kind) {
   switch (kind) {
-    case TensorKind::kImage:
-      return 255;
-    case TensorKind::kBinary:
-      return 1;
-    case TensorKind::kAct2:
-      return 3;
-    case TensorKind::kInt:
-      break;
+    case TensorKind::kImage: return 255;
+    case TensorKind::kBinary: return 1;
+    case TensorKind::kAct2: return 3;
+    case TensorKind::kInt: break;
   }
   return 0;
 }
@@ -31,46 +27,32 @@ bool is_map(TensorKind kind) { return kind != TensorKind::kInt; }
 
 const char* to_string(TensorKind kind) {
   switch (kind) {
-    case TensorKind::kImage:
-      return "image";
-    case TensorKind::kBinary:
-      return "act1";
-    case TensorKind::kAct2:
-      return "act2";
-    case TensorKind::kInt:
-      return "int32";
+    case TensorKind::kImage: return "image";
+    case TensorKind::kBinary: return "act1";
+    case TensorKind::kAct2: return "act2";
+    case TensorKind::kInt: return "int32";
   }
   return "?";
 }
 
 int bits_of(TensorKind kind) {
   switch (kind) {
-    case TensorKind::kImage:
-      return 8;
-    case TensorKind::kBinary:
-      return 1;
-    case TensorKind::kAct2:
-      return 2;
-    case TensorKind::kInt:
-      break;
+    case TensorKind::kImage: return 8;
+    case TensorKind::kBinary: return 1;
+    case TensorKind::kAct2: return 2;
+    case TensorKind::kInt: break;
   }
   return 32;
 }
 
 const char* to_string(LayerKind kind) {
   switch (kind) {
-    case LayerKind::kConv:
-      return "conv";
-    case LayerKind::kOr:
-      return "or";
-    case LayerKind::kMuxOr:
-      return "mux-or";
-    case LayerKind::kMaxPool:
-      return "maxpool";
-    case LayerKind::kGlobalSum:
-      return "globalsum";
-    case LayerKind::kFc:
-      return "fc";
+    case LayerKind::kConv: return "conv";
+    case LayerKind::kOr: return "or";
+    case LayerKind::kMuxOr: return "mux-or";
+    case LayerKind::kMaxPool: return "maxpool";
+    case LayerKind::kGlobalSum: return "globalsum";
+    case LayerKind::kFc: return "fc";
   }
   return "?";
 }
@@ -116,8 +98,7 @@ uint8_t apply_thresholds(const Quantizer& q, int levels, int32_t acc) {
       for (int m = 0; m < levels; ++m) n += acc <= q.threshold[m];
       return n;
     }
-    case ActMode::kConstant:
-      break;
+    case ActMode::kConstant: break;
   }
   return q.level;
 }
@@ -168,8 +149,8 @@ void Network::validate() const {
   if (input < 0 || input >= count || tensors[input].kind != TensorKind::kImage) {
     fail("network {}: no image input", name);
   }
-  if (output < 0 || output >= count || tensors[output].kind != TensorKind::kInt ||
-      tensors[output].producer < 0 || layers.at(tensors[output].producer).kind != LayerKind::kFc) {
+  if (output < 0 || output >= count || tensors[output].kind != TensorKind::kInt || tensors[output].producer < 0 ||
+      layers.at(tensors[output].producer).kind != LayerKind::kFc) {
     fail("network {}: the output is not the classifier's sums", name);
   }
   if (static_cast<int>(bias.size()) != tensors[output].channels) {
@@ -241,8 +222,8 @@ void Network::validate() const {
         }
         break;
       case LayerKind::kGlobalSum:
-        if (!is_map(in.kind) || out.kind != TensorKind::kInt || out.channels != in.channels ||
-            out.height != 1 || out.width != 1) {
+        if (!is_map(in.kind) || out.kind != TensorKind::kInt || out.channels != in.channels || out.height != 1 ||
+            out.width != 1) {
           fail("layer {}: sums a map into a Cx1x1 integer tensor", l.name);
         }
         break;
@@ -292,13 +273,12 @@ int NetworkBuilder::add_layer(Layer layer) {
 }
 
 int NetworkBuilder::add_image(int channels, int height, int width) {
-  net_.input = add_tensor("image", TensorKind::kImage, channels, height, width, std::vector<double>(channels, 1.0),
-                          255, -1);
+  net_.input =
+      add_tensor("image", TensorKind::kImage, channels, height, width, std::vector<double>(channels, 1.0), 255, -1);
   return net_.input;
 }
 
-int NetworkBuilder::add_conv(const std::string& name, int input, CodeWeights weights,
-                             std::vector<double> code_scale) {
+int NetworkBuilder::add_conv(const std::string& name, int input, CodeWeights weights, std::vector<double> code_scale) {
   const TensorInfo& in = tensor(input);
   if (!is_map(in.kind)) fail("layer {}: input {} is not an activation map", name, in.name);
   if (static_cast<int>(code_scale.size()) != weights.out_channels()) {
@@ -320,7 +300,8 @@ int NetworkBuilder::add_conv(const std::string& name, int input, CodeWeights wei
 int NetworkBuilder::add_activation(int index, TensorKind kind, std::vector<Quantizer> thresholds, double scale) {
   Layer& l = net_.layers.at(index);
   if (l.kind != LayerKind::kConv || l.output >= 0) fail("layer {}: already has an activation", l.name);
-  if (kind != TensorKind::kBinary && kind != TensorKind::kAct2) fail("layer {}: activation must be 1 or 2 bits", l.name);
+  if (kind != TensorKind::kBinary && kind != TensorKind::kAct2)
+    fail("layer {}: activation must be 1 or 2 bits", l.name);
   const TensorInfo& in = tensor(l.input);
   const int channels = l.weights.out_channels();
   if (scale == 0) scale = kind == TensorKind::kBinary ? 1.0 : 1.0 / 3;

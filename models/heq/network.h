@@ -50,9 +50,7 @@ struct TensorInfo {
   int producer = -1;  // the layer writing it; -1 for the input image
 
   int64_t elements() const { return int64_t{channels} * height * width; }
-  bool same_size(const TensorInfo& o) const {
-    return channels == o.channels && height == o.height && width == o.width;
-  }
+  bool same_size(const TensorInfo& o) const { return channels == o.channels && height == o.height && width == o.width; }
 };
 
 // Integer weight codes k[o][i][ky][kx] in [min_code, max_code], the real weight being k times the
@@ -105,7 +103,7 @@ struct Layer {
   int input = -1;   // kOr: a; kMuxOr: x3 (the block's last conv output)
   int input2 = -1;  // kOr: b; kMuxOr: x1 (the skip source, whose channels are gated)
   int output = -1;
-  int gate = -1;    // kMuxOr: the C x 1 x 1 binary gate tensor
+  int gate = -1;  // kMuxOr: the C x 1 x 1 binary gate tensor
 
   // kConv and kFc.
   CodeWeights weights;
@@ -120,8 +118,8 @@ struct Network {
   std::vector<TensorInfo> tensors;
   std::vector<Layer> layers;
   int input = -1;
-  int output = -1;             // the FC sums
-  std::vector<double> bias;    // per class, added by the host to scale * sum
+  int output = -1;           // the FC sums
+  std::vector<double> bias;  // per class, added by the host to scale * sum
 
   const TensorInfo& tensor(int id) const { return tensors.at(id); }
   int num_classes() const { return tensor(output).channels; }

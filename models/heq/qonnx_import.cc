@@ -57,32 +57,19 @@ struct Value {
 
 const char* kind_name(Value::Kind kind) {
   switch (kind) {
-    case Value::Kind::kFloatImage:
-      return "the float image input";
-    case Value::Kind::kMap:
-      return "an activation map";
-    case Value::Kind::kWeights:
-      return "quantized weights";
-    case Value::Kind::kAcc:
-      return "a convolution output";
-    case Value::Kind::kBatchNorm:
-      return "a BatchNormalization output";
-    case Value::Kind::kSkipSum:
-      return "a skip Add";
-    case Value::Kind::kMean:
-      return "a GlobalAveragePool output";
-    case Value::Kind::kGateInput:
-      return "a gate's mean - 0.5";
-    case Value::Kind::kGate:
-      return "a MUX gate";
-    case Value::Kind::kGated:
-      return "a gated map";
-    case Value::Kind::kSum:
-      return "per-channel sums";
-    case Value::Kind::kFlat:
-      return "a flattened tensor";
-    case Value::Kind::kLogits:
-      return "the classifier output";
+    case Value::Kind::kFloatImage: return "the float image input";
+    case Value::Kind::kMap: return "an activation map";
+    case Value::Kind::kWeights: return "quantized weights";
+    case Value::Kind::kAcc: return "a convolution output";
+    case Value::Kind::kBatchNorm: return "a BatchNormalization output";
+    case Value::Kind::kSkipSum: return "a skip Add";
+    case Value::Kind::kMean: return "a GlobalAveragePool output";
+    case Value::Kind::kGateInput: return "a gate's mean - 0.5";
+    case Value::Kind::kGate: return "a MUX gate";
+    case Value::Kind::kGated: return "a gated map";
+    case Value::Kind::kSum: return "per-channel sums";
+    case Value::Kind::kFlat: return "a flattened tensor";
+    case Value::Kind::kLogits: return "the classifier output";
   }
   return "?";
 }
@@ -172,13 +159,15 @@ void Importer::expect_io(const NodeProto& node, int inputs_min, int inputs_max) 
 const Value& Importer::value(const NodeProto& node, int input) const {
   auto it = values_.find(node.input(input));
   if (it != values_.end()) return it->second;
-  if (constants_.count(node.input(input))) node_fail(node, "input {} is a constant, expected a computed value", node.input(input));
+  if (constants_.count(node.input(input)))
+    node_fail(node, "input {} is a constant, expected a computed value", node.input(input));
   node_fail(node, "input {} is not defined (missing initializer, or nodes out of order?)", node.input(input));
 }
 
 const Value& Importer::value(const NodeProto& node, int input, Value::Kind kind) const {
   const Value& v = value(node, input);
-  if (v.kind != kind) node_fail(node, "input {} is {}, expected {}", node.input(input), kind_name(v.kind), kind_name(kind));
+  if (v.kind != kind)
+    node_fail(node, "input {} is {}, expected {}", node.input(input), kind_name(v.kind), kind_name(kind));
   return v;
 }
 
@@ -254,8 +243,10 @@ void Importer::weight_codes(const NodeProto& node, const OnnxConstant& w, const 
   if (q.zeropt != 0) node_fail(node, "a non-zero zero point ({}) on weights is not supported", q.zeropt);
   if (!q.is_signed) node_fail(node, "weights must be quantized signed");
   if (q.rounding != "ROUND") node_fail(node, "weights must be rounded with ROUND, not {}", q.rounding);
-  if (q.max_int() > 3 || q.min_int() < -4) node_fail(node, "{}-bit weights are not supported (at most 3 bits: n <= 7 levels)", q.bits);
-  if (w.dims.size() != 4 && w.dims.size() != 2) node_fail(node, "weights of shape {} (expected 4-D conv or 2-D FC)", onnx_shape_string(w.dims));
+  if (q.max_int() > 3 || q.min_int() < -4)
+    node_fail(node, "{}-bit weights are not supported (at most 3 bits: n <= 7 levels)", q.bits);
+  if (w.dims.size() != 4 && w.dims.size() != 2)
+    node_fail(node, "weights of shape {} (expected 4-D conv or 2-D FC)", onnx_shape_string(w.dims));
   const int64_t out = w.dims[0];
   const bool per_channel = q.scale.size() > 1;
   if (per_channel && (static_cast<int64_t>(q.scale.size()) != out || w.dims.size() != 4 ||
@@ -285,7 +276,8 @@ void Importer::bipolar_quant(const NodeProto& node) {
   check_attributes(node, {});
   const OnnxConstant* w = find_constant(node, 0);
   if (!w) node_fail(node, "only constant weights can be binarized (activations are unsigned here)");
-  if (w->dims.size() != 4 && w->dims.size() != 2) node_fail(node, "weights of shape {} (expected 4-D conv or 2-D FC)", onnx_shape_string(w->dims));
+  if (w->dims.size() != 4 && w->dims.size() != 2)
+    node_fail(node, "weights of shape {} (expected 4-D conv or 2-D FC)", onnx_shape_string(w->dims));
   const double s = scalar(node, 1);
   if (!(s > 0)) node_fail(node, "scale {} must be positive", s);
   auto weights = std::make_shared<Weights>();
@@ -318,7 +310,7 @@ void Importer::activation_quant(const NodeProto& node, const QuantParams& q) {
   if (in.kind == Value::Kind::kBatchNorm) {
     if (!binary && !act2) {
       node_fail(node, "after batch norm only the binary (1 bit, scale 1, CEIL) or 2-bit (scale 1/3, ROUND) "
-                "activation is supported");
+                      "activation is supported");
     }
     if (uses_[node.input(0)] != 1) node_fail(node, "its batch norm output feeds other nodes too");
     const TensorKind kind = binary ? TensorKind::kBinary : TensorKind::kAct2;
@@ -332,7 +324,8 @@ void Importer::activation_quant(const NodeProto& node, const QuantParams& q) {
         node_fail(node, "channel {}: {}", ch, e.what());
       }
     }
-    return define(node, map_value(builder_.add_activation(in.layer, kind, std::move(thresholds), binary ? 1.0 : scale)));
+    return define(node,
+                  map_value(builder_.add_activation(in.layer, kind, std::move(thresholds), binary ? 1.0 : scale)));
   }
   if (!binary) node_fail(node, "on {} only the binary CEIL quantizer (an OR gate) is supported", kind_name(in.kind));
   if (in.kind == Value::Kind::kSkipSum) {
@@ -355,20 +348,27 @@ void Importer::conv(const NodeProto& node) {
   const Value& in = value(node, 0, Value::Kind::kMap);
   const Value& wv = value(node, 1, Value::Kind::kWeights);
   const Weights& w = *wv.weights;
-  if (w.dims.size() != 4 || w.dims[2] != w.dims[3]) node_fail(node, "weights of shape {} (expected (O, I, k, k))", onnx_shape_string(w.dims));
+  if (w.dims.size() != 4 || w.dims[2] != w.dims[3])
+    node_fail(node, "weights of shape {} (expected (O, I, k, k))", onnx_shape_string(w.dims));
   const TensorInfo& x = builder_.tensor(in.tensor);
   const int k = static_cast<int>(w.dims[2]);
-  if (int_attribute(node, "group", 1) != 1) node_fail(node, "group {} is not supported (only 1)", int_attribute(node, "group", 1));
-  if (const auto* a = typed_attribute(node, "auto_pad", onnx::AttributeProto::STRING); a && a->s() != "NOTSET") node_fail(node, "auto_pad {} is not supported", a->s());
-  if (ints_attribute(node, "dilations", {1, 1}) != std::vector<int64_t>{1, 1}) node_fail(node, "dilated convolutions are not supported");
-  if (ints_attribute(node, "kernel_shape", {k, k}) != std::vector<int64_t>{k, k}) node_fail(node, "kernel_shape differs from the weight shape");
+  if (int_attribute(node, "group", 1) != 1)
+    node_fail(node, "group {} is not supported (only 1)", int_attribute(node, "group", 1));
+  if (const auto* a = typed_attribute(node, "auto_pad", onnx::AttributeProto::STRING); a && a->s() != "NOTSET")
+    node_fail(node, "auto_pad {} is not supported", a->s());
+  if (ints_attribute(node, "dilations", {1, 1}) != std::vector<int64_t>{1, 1})
+    node_fail(node, "dilated convolutions are not supported");
+  if (ints_attribute(node, "kernel_shape", {k, k}) != std::vector<int64_t>{k, k})
+    node_fail(node, "kernel_shape differs from the weight shape");
   if (k != 1 && k != 3) node_fail(node, "kernel {}x{} is not supported (1x1 or 3x3)", k, k);
-  if (ints_attribute(node, "strides", {1, 1}) != std::vector<int64_t>{1, 1}) node_fail(node, "only stride 1 is supported");
+  if (ints_attribute(node, "strides", {1, 1}) != std::vector<int64_t>{1, 1})
+    node_fail(node, "only stride 1 is supported");
   const int pad = (k - 1) / 2;
   if (ints_attribute(node, "pads", {0, 0, 0, 0}) != std::vector<int64_t>(4, pad)) {
     node_fail(node, "pads must be {} on every side for a {}x{} kernel", pad, k, k);
   }
-  if (w.dims[1] != x.channels) node_fail(node, "weights expect {} input channels, input {} has {}", w.dims[1], node.input(0), x.channels);
+  if (w.dims[1] != x.channels)
+    node_fail(node, "weights expect {} input channels, input {} has {}", w.dims[1], node.input(0), x.channels);
   if (w.dims[0] > 65536) node_fail(node, "{} output channels is too many", w.dims[0]);
   const int out = static_cast<int>(w.dims[0]);
   CodeWeights codes(out, x.channels, k, w.min_code, w.max_code);
@@ -398,7 +398,8 @@ void Importer::batchnorm(const NodeProto& node) {
   for (int i = 1; i <= 4; ++i) {
     params.push_back(&constant(node, i));
     if (params.back()->values.size() != channels) {
-      node_fail(node, "parameter {} has {} values for {} channels", node.input(i), params.back()->values.size(), channels);
+      node_fail(node, "parameter {} has {} values for {} channels", node.input(i), params.back()->values.size(),
+                channels);
     }
   }
   auto bn = std::make_shared<std::vector<BatchNorm>>();
@@ -421,7 +422,8 @@ void Importer::add(const NodeProto& node) {
     const Value& in = value(node, 0, Value::Kind::kLogits);
     const OnnxConstant& b = constant(node, 1);
     const size_t classes = builder_.tensor(in.tensor).channels;
-    if (b.values.size() != classes && b.values.size() != 1) node_fail(node, "bias has {} values for {} classes", b.values.size(), classes);
+    if (b.values.size() != classes && b.values.size() != 1)
+      node_fail(node, "bias has {} values for {} classes", b.values.size(), classes);
     for (size_t k = 0; k < classes; ++k) fc_bias_[k] += b.values[b.values.size() == 1 ? 0 : k];
     return define(node, in);
   }
@@ -439,7 +441,8 @@ void Importer::add(const NodeProto& node) {
   }
   const TensorInfo& x3 = builder_.tensor(v.tensor);
   const TensorInfo& x1 = builder_.tensor(v.other);
-  if (x3.kind != TensorKind::kBinary || x1.kind != TensorKind::kBinary) node_fail(node, "skip Adds take binary maps only");
+  if (x3.kind != TensorKind::kBinary || x1.kind != TensorKind::kBinary)
+    node_fail(node, "skip Adds take binary maps only");
   if (!x3.same_size(x1)) node_fail(node, "operand shapes differ");
   if (uses_[node.output(0)] != 1) node_fail(node, "a skip sum must feed one binary Quant only");
   define(node, v);
@@ -478,7 +481,8 @@ void Importer::mul(const NodeProto& node) {
     v.weights = std::move(w);
     return define(node, v);
   }
-  if (a.kind != Value::Kind::kGate) node_fail(node, "multiplies {}, expected quantized weights, a mean or a MUX gate", kind_name(a.kind));
+  if (a.kind != Value::Kind::kGate)
+    node_fail(node, "multiplies {}, expected quantized weights, a mean or a MUX gate", kind_name(a.kind));
   const Value& x1 = value(node, 1, Value::Kind::kMap);
   if (x1.tensor != a.tensor) node_fail(node, "the gate must multiply the map it was pooled from");
   Value v{Value::Kind::kGated};
@@ -517,13 +521,15 @@ void Importer::max_pool(const NodeProto& node) {
   if (ints_attribute(node, "kernel_shape", {}) != std::vector<int64_t>{2, 2} ||
       ints_attribute(node, "strides", {1, 1}) != std::vector<int64_t>{2, 2} ||
       ints_attribute(node, "pads", {0, 0, 0, 0}) != std::vector<int64_t>{0, 0, 0, 0} ||
-      ints_attribute(node, "dilations", {1, 1}) != std::vector<int64_t>{1, 1} || int_attribute(node, "ceil_mode", 0) != 0 ||
-      int_attribute(node, "storage_order", 0) != 0) {
+      ints_attribute(node, "dilations", {1, 1}) != std::vector<int64_t>{1, 1} ||
+      int_attribute(node, "ceil_mode", 0) != 0 || int_attribute(node, "storage_order", 0) != 0) {
     node_fail(node, "only 2x2 pools with stride 2 and no padding are supported");
   }
-  if (const auto* a = typed_attribute(node, "auto_pad", onnx::AttributeProto::STRING); a && a->s() != "NOTSET") node_fail(node, "auto_pad {} is not supported", a->s());
+  if (const auto* a = typed_attribute(node, "auto_pad", onnx::AttributeProto::STRING); a && a->s() != "NOTSET")
+    node_fail(node, "auto_pad {} is not supported", a->s());
   if (t.kind == TensorKind::kImage) node_fail(node, "pooling the image is not supported");
-  if (t.height % 2 || t.width % 2) node_fail(node, "pools a {}x{} map (odd sizes are not supported)", t.height, t.width);
+  if (t.height % 2 || t.width % 2)
+    node_fail(node, "pools a {}x{} map (odd sizes are not supported)", t.height, t.width);
   define(node, map_value(builder_.add_max_pool(layer_name(node), in.tensor)));
 }
 
@@ -559,7 +565,8 @@ void Importer::flatten(const NodeProto& node) {
   check_attributes(node, {"axis"});
   if (int_attribute(node, "axis", 1) != 1) node_fail(node, "only axis 1 is supported");
   const Value& in = value(node, 0);
-  if (in.kind != Value::Kind::kMap && in.kind != Value::Kind::kSum) node_fail(node, "flattens {}, expected a map or sums", kind_name(in.kind));
+  if (in.kind != Value::Kind::kMap && in.kind != Value::Kind::kSum)
+    node_fail(node, "flattens {}, expected a map or sums", kind_name(in.kind));
   if (builder_.tensor(in.tensor).kind == TensorKind::kImage) node_fail(node, "flattening the image is not supported");
   Value v{Value::Kind::kFlat};
   v.tensor = in.tensor;
@@ -592,13 +599,15 @@ void Importer::fully_connected(const NodeProto& node, bool gemm) {
   CodeWeights codes(static_cast<int>(classes), static_cast<int>(fan_in), 1, w.min_code, w.max_code);
   for (int64_t k = 0; k < classes; ++k) {
     for (int64_t j = 0; j < fan_in; ++j) {
-      codes.set_code(static_cast<int>(k), static_cast<int>(j), 0, 0, w.codes[trans_b ? k * fan_in + j : j * classes + k]);
+      codes.set_code(static_cast<int>(k), static_cast<int>(j), 0, 0,
+                     w.codes[trans_b ? k * fan_in + j : j * classes + k]);
     }
   }
   fc_bias_.assign(classes, 0.0);
   if (node.input_size() == 3) {
     const OnnxConstant& c = constant(node, 2);
-    if (c.values.size() != static_cast<size_t>(classes) && c.values.size() != 1) node_fail(node, "bias has {} values for {} classes", c.values.size(), classes);
+    if (c.values.size() != static_cast<size_t>(classes) && c.values.size() != 1)
+      node_fail(node, "bias has {} values for {} classes", c.values.size(), classes);
     for (int64_t k = 0; k < classes; ++k) fc_bias_[k] = beta * c.values[c.values.size() == 1 ? 0 : k];
   }
   Value v{Value::Kind::kLogits};

@@ -126,8 +126,8 @@ class CalibratingBuilder {
     for (int k = 0; k < kClasses; ++k) {
       for (int j = 0; j < fan_in; ++j) weights.set_code(k, j, 0, 0, weight_code(proxy[size_t(k) * fan_in + j], s, 3));
     }
-    const int out = builder_.add_fc(name, input, weights, std::vector<double>(kClasses, 1.0),
-                                    std::vector<double>(kClasses, 0.0));
+    const int out =
+        builder_.add_fc(name, input, weights, std::vector<double>(kClasses, 1.0), std::vector<double>(kClasses, 0.0));
     return builder_.finish(out);
   }
 

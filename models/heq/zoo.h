@@ -16,12 +16,12 @@ namespace ernsim::heq {
 enum class ZooFamily : uint8_t { kVggSmall, kVgg11, kOrNet11, kMuxOrNet11 };
 
 struct ZooModel {
-  std::string name;        // "VGG-Small-W3", ..., "MUXORNet-11"
+  std::string name;  // "VGG-Small-W3", ..., "MUXORNet-11"
   ZooFamily family;
-  int levels;              // weight codes n
-  int default_size;        // 32 (CIFAR-10) or 96 (STL-10)
+  int levels;        // weight codes n
+  int default_size;  // 32 (CIFAR-10) or 96 (STL-10)
   int64_t paper_conv_params;
-  double paper_top1;       // the paper's accuracy, percent
+  double paper_top1;  // the paper's accuracy, percent
 };
 
 const std::vector<ZooModel>& zoo_models();

@@ -4,8 +4,7 @@
 
 namespace ernsim {
 
-IntTensor binary_conv_reference(const ActTensor& input, const BinaryWeights& weights,
-                                const ConvParams& params) {
+IntTensor binary_conv_reference(const ActTensor& input, const BinaryWeights& weights, const ConvParams& params) {
   const int k = weights.kernel();
   const int out_h = conv_out_size(input.height(), k, params.stride, params.pad);
   const int out_w = conv_out_size(input.width(), k, params.stride, params.pad);

@@ -14,7 +14,6 @@ struct ConvParams {
   int pad = 0;
 };
 
-IntTensor binary_conv_reference(const ActTensor& input, const BinaryWeights& weights,
-                                const ConvParams& params);
+IntTensor binary_conv_reference(const ActTensor& input, const BinaryWeights& weights, const ConvParams& params);
 
 }  // namespace ernsim

@@ -28,14 +28,11 @@ class PackedAct {
 
   // The 2 * blocks() words of pixel (y, x): block j's planes at [2j] (bit 0) and [2j + 1] (bit 1).
   uint64_t* pixel(int y, int x) { return &words_[(static_cast<size_t>(y) * width_ + x) * blocks_ * 2]; }
-  const uint64_t* pixel(int y, int x) const {
-    return &words_[(static_cast<size_t>(y) * width_ + x) * blocks_ * 2];
-  }
+  const uint64_t* pixel(int y, int x) const { return &words_[(static_cast<size_t>(y) * width_ + x) * blocks_ * 2]; }
   const std::vector<uint64_t>& words() const { return words_; }
 
   friend bool operator==(const PackedAct& a, const PackedAct& b) {
-    return a.channels_ == b.channels_ && a.height_ == b.height_ && a.width_ == b.width_ &&
-           a.words_ == b.words_;
+    return a.channels_ == b.channels_ && a.height_ == b.height_ && a.width_ == b.width_ && a.words_ == b.words_;
   }
 
  private:

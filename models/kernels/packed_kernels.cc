@@ -35,8 +35,8 @@ std::vector<int32_t> activation_weights(const PackedAct& input) {
 
 // The taps of output pixel (y, x) that fall inside the input (padding contributes zero), and the
 // sum of their activation weights.
-int gather_taps(const PackedAct& input, const std::vector<int32_t>& ones, int kernel,
-                const ConvParams& params, int y, int x, Tap* taps, int32_t& correction) {
+int gather_taps(const PackedAct& input, const std::vector<int32_t>& ones, int kernel, const ConvParams& params, int y,
+                int x, Tap* taps, int32_t& correction) {
   int n = 0;
   correction = 0;
   for (int ky = 0; ky < kernel; ++ky) {
@@ -106,9 +106,8 @@ std::vector<uint64_t> interleave_weights(const BinaryWeights& w) {
 }
 
 __attribute__((target("avx512f,avx512vpopcntdq"))) void conv_avx512(const PackedAct& input,
-                                                                  const BinaryWeights& weights,
-                                                                  const ConvParams& params,
-                                                                  IntTensor& acc) {
+                                                                    const BinaryWeights& weights,
+                                                                    const ConvParams& params, IntTensor& acc) {
   const int blocks = weights.in_blocks();
   const int taps_total = weights.taps();
   const int out_channels = weights.out_channels();
@@ -123,8 +122,8 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) void conv_avx512(const Packed
       for (int x = 0; x < acc.width(); ++x) {
         int32_t correction;
         const int n_taps = gather_taps(input, ones, weights.kernel(), params, y, x, taps, correction);
-        __m512i s[kVectorsPerPass] = {_mm512_setzero_si512(), _mm512_setzero_si512(),
-                                      _mm512_setzero_si512(), _mm512_setzero_si512()};
+        __m512i s[kVectorsPerPass] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(),
+                                      _mm512_setzero_si512()};
         for (int t = 0; t < n_taps; ++t) {
           const uint64_t* a = taps[t].words;
           const uint64_t* w = &wt[(static_cast<size_t>(g0) * taps_total + taps[t].index) * blocks * kLanesPerVector];
@@ -158,9 +157,8 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) void conv_avx512(const Packed
 
 PackedIsa best_isa() {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq")
-             ? PackedIsa::kAvx512
-             : PackedIsa::kScalar;
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq") ? PackedIsa::kAvx512
+                                                                                        : PackedIsa::kScalar;
 }
 
 PackedIsa& selected_isa() {
@@ -179,8 +177,7 @@ void set_packed_conv_isa(PackedIsa isa) {
   selected_isa() = isa;
 }
 
-IntTensor binary_conv_packed(const PackedAct& input, const BinaryWeights& weights,
-                             const ConvParams& params) {
+IntTensor binary_conv_packed(const PackedAct& input, const BinaryWeights& weights, const ConvParams& params) {
   assert(input.channels() == weights.in_channels());
   const int k = weights.kernel();
   IntTensor acc(weights.out_channels(), conv_out_size(input.height(), k, params.stride, params.pad),

@@ -16,8 +16,7 @@
 
 namespace ernsim {
 
-IntTensor binary_conv_packed(const PackedAct& input, const BinaryWeights& weights,
-                             const ConvParams& params);
+IntTensor binary_conv_packed(const PackedAct& input, const BinaryWeights& weights, const ConvParams& params);
 
 // pack(threshold_activation(v, quantizers)) in one pass.
 PackedAct threshold_activation_packed(const IntTensor& v, const std::vector<Quantizer>& quantizers);

@@ -60,8 +60,8 @@ std::vector<uint64_t> threshold_entry(const HwConfig& cfg, const std::vector<Qua
     const int lsb = o * entry_bits;
     put_bits(words, lsb, 2, static_cast<uint64_t>(q.mode));
     for (int m = 0; m < 3; ++m) {
-      const int64_t t = q.mode == ActMode::kConstant ? (m == 0 ? q.level : 0)
-                                                     : std::clamp<int64_t>(q.threshold[m], -limit, limit);
+      const int64_t t =
+          q.mode == ActMode::kConstant ? (m == 0 ? q.level : 0) : std::clamp<int64_t>(q.threshold[m], -limit, limit);
       put_bits(words, lsb + 2 + m * tw, tw, to_twos(t, tw));
     }
   }

@@ -162,7 +162,8 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
   HalfTracker act_half, wgt_half, img_half;
   int res_half = 1, out_half = 1, sum_half = 1;
   std::vector<RowWriters> writers(net.tensors.size());
-  for (size_t id = 0; id < net.tensors.size(); ++id) writers[id].assign(static_cast<size_t>(net.tensors[id].height), -1);
+  for (size_t id = 0; id < net.tensors.size(); ++id)
+    writers[id].assign(static_cast<size_t>(net.tensors[id].height), -1);
   // The last job whose stores a row range depends on.
   auto last_writer = [&](int tensor, int y0, int rows) {
     int last = -1;
@@ -386,7 +387,8 @@ GoldenResult read_tensors(const Memory& memory, const Program& prog, const Netwo
             for (int lane = 0; lane < HwConfig::kLanes && 64 * b + lane < t.channels; ++lane) {
               const int bit = first_lane + lane;
               if (bit >= HwConfig::kLanes) break;
-              a.at(64 * b + lane, y, x) = static_cast<uint8_t>(((planes[0] >> bit) & 1) | (((planes[1] >> bit) & 1) << 1));
+              a.at(64 * b + lane, y, x) =
+                  static_cast<uint8_t>(((planes[0] >> bit) & 1) | (((planes[1] >> bit) & 1) << 1));
             }
           }
         }

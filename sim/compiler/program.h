@@ -36,19 +36,19 @@ struct LayerJobs {
 
 struct Program {
   std::vector<JobDescriptor> jobs;
-  std::vector<LayerJobs> layers;       // by layer
-  std::vector<TensorPlace> tensors;    // by tensor id
+  std::vector<LayerJobs> layers;     // by layer
+  std::vector<TensorPlace> tensors;  // by tensor id
   uint64_t program_addr = 0;
-  uint64_t descriptor_bytes = 0;       // from one descriptor to the next
+  uint64_t descriptor_bytes = 0;  // from one descriptor to the next
   uint64_t image_addr = 0, image_pitch = 0;
   // Pixel pairs for the stem (docs/accelerator.md): the embedding writes two pixels a word and the
   // first conv reads 3x2 words instead of 3x3 pixels. The image then sits one pixel to the right
   // in its rows, so that pixel pairs (2w - 1, 2w) are aligned 8-byte entries.
   bool paired = false;
   uint64_t weights_addr = 0, weights_bytes = 0;  // the region of weights, thresholds and tables
-  std::vector<uint64_t> layer_weights;     // by layer: its weight entries, group-major
-  std::vector<uint64_t> layer_thresholds;  // by layer: its threshold entries
-  uint64_t tables_addr = 0;                // the pixel-embedding tables
+  std::vector<uint64_t> layer_weights;           // by layer: its weight entries, group-major
+  std::vector<uint64_t> layer_thresholds;        // by layer: its threshold entries
+  uint64_t tables_addr = 0;                      // the pixel-embedding tables
   uint64_t memory_bytes = 0;
 };
 

@@ -34,8 +34,8 @@ std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc, const T
   og_count = std::min(og_count, budget.thr);
   if (s.write_sum) og_count = std::min(og_count, budget.sum);
   if (og_count < 1) {
-    fail("layer {}: one channel group needs {} weight entries, configuration {} holds {}", lc.name,
-         s.taps * s.blocks, cfg.name, budget.wgt);
+    fail("layer {}: one channel group needs {} weight entries, configuration {} holds {}", lc.name, s.taps * s.blocks,
+         cfg.name, budget.wgt);
   }
   // Output rows per job for a channel-group count: what every buffer allows.
   auto rows_for = [&](int ogs) {
@@ -114,13 +114,13 @@ std::vector<JobPlan> plan_embed(const HwConfig& cfg, const LayerCase& lc, const 
   const int h = lc.input->height(), w = lc.input->width();
   const int channels = static_cast<int>(l.table.size());
   if (lc.input->channels() != cfg.embed_colours || channels != cfg.embed_colours * cfg.embed_per_colour) {
-    fail("layer {}: {} colours to {} channels, the engine embeds {} colours to {} x {}", lc.name,
-         lc.input->channels(), channels, cfg.embed_colours, cfg.embed_colours, cfg.embed_per_colour);
+    fail("layer {}: {} colours to {} channels, the engine embeds {} colours to {} x {}", lc.name, lc.input->channels(),
+         channels, cfg.embed_colours, cfg.embed_colours, cfg.embed_per_colour);
   }
   for (int c = 0; c < channels; ++c) {
     if (l.source_channel[c] != c / cfg.embed_per_colour) {
-      fail("layer {}: channel {} reads colour {}, the engine's layout needs colour {}", lc.name, c,
-           l.source_channel[c], c / cfg.embed_per_colour);
+      fail("layer {}: channel {} reads colour {}, the engine's layout needs colour {}", lc.name, c, l.source_channel[c],
+           c / cfg.embed_per_colour);
     }
   }
   const int pgs = ceil_div(w, cfg.pe_pix);

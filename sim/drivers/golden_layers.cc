@@ -22,8 +22,8 @@ int64_t score_layer(Scoreboard& scoreboard, const Network& net, int index, const
   if (layer.out_int >= 0) n += scoreboard.compare(layer.name, "stream", golden.ints.at(layer.out_int), outputs.stream);
   if (layer.out_sum >= 0) n += scoreboard.compare(layer.name, "sums", golden.ints.at(layer.out_sum), outputs.sums);
   if (stats.overflows > 0) {
-    scoreboard.add_error(fmt::format("{}: {} stream values do not fit the configured stream width", layer.name,
-                                     stats.overflows));
+    scoreboard.add_error(
+        fmt::format("{}: {} stream values do not fit the configured stream width", layer.name, stats.overflows));
   }
   if (stats.tile_error) scoreboard.add_error(fmt::format("{}: the engine read outside its input tile", layer.name));
   return n;
@@ -41,7 +41,8 @@ std::vector<LayerReport> run_network_layers(EnginePort& port, const HwConfig& co
     const TensorInfo& in = net.tensor(layer.input);
     const TensorInfo& out = net.tensor(layer.outputs().front());
     const int out_c = layer.is_conv() ? layer.weights.out_channels() : out.channels;
-    const int out_h = layer.out_sum >= 0 ? conv_out_size(in.height, layer.kernel(), layer.stride, layer.pad) : out.height;
+    const int out_h =
+        layer.out_sum >= 0 ? conv_out_size(in.height, layer.kernel(), layer.stride, layer.pad) : out.height;
     const int out_w = layer.out_sum >= 0 ? conv_out_size(in.width, layer.kernel(), layer.stride, layer.pad) : out.width;
     r.shape = fmt::format("{}x{}x{} -> {}x{}x{}", in.channels, in.height, in.width, out_c, out_h, out_w);
     r.kind = layer.is_conv() ? fmt::format("{}x{}/s{}", layer.kernel(), layer.kernel(), layer.stride) : "embed";

@@ -8,10 +8,10 @@
 
 #include "models/golden.h"
 #include "models/network.h"
-#include "sim/testbench/engine_port.h"
-#include "sim/hw_config.h"
 #include "sim/drivers/layer_mode.h"
 #include "sim/drivers/scoreboard.h"
+#include "sim/hw_config.h"
+#include "sim/testbench/engine_port.h"
 
 namespace ernsim {
 

@@ -15,7 +15,8 @@ namespace {
 // The engine latches only its own fields, which lead the descriptor.
 void write_descriptor(EnginePort& port, const JobDescriptor& d) {
   const auto words = d.pack();
-  for (int i = 0; i < JobDescriptor::kEngineWords; ++i) port.write(EngineBuffer::kDesc, 0, static_cast<uint32_t>(i), 0, words[i]);
+  for (int i = 0; i < JobDescriptor::kEngineWords; ++i)
+    port.write(EngineBuffer::kDesc, 0, static_cast<uint32_t>(i), 0, words[i]);
 }
 
 void write_entry(EnginePort& port, EngineBuffer buffer, int bank, uint32_t entry, const std::vector<uint64_t>& words) {
@@ -50,7 +51,8 @@ void load_weights(EnginePort& port, const HwConfig& cfg, const BinaryWeights& w,
   }
 }
 
-void load_thresholds(EnginePort& port, const HwConfig& cfg, const std::vector<Quantizer>& quantizers, const JobPlan& j) {
+void load_thresholds(EnginePort& port, const HwConfig& cfg, const std::vector<Quantizer>& quantizers,
+                     const JobPlan& j) {
   for (int g = 0; g < j.og_count; ++g) {
     write_entry(port, EngineBuffer::kThr, 0, static_cast<uint32_t>(g), threshold_entry(cfg, quantizers, j.og0 + g));
   }
@@ -74,8 +76,8 @@ void load_residual(EnginePort& port, const HwConfig& cfg, const LayerCase& lc, c
             if (c >= res.channels()) continue;
             const int32_t v = res.at(c, j.out_y0 + r, x);
             if (!fits_signed(v, sw)) {
-              fail_check("layer {}: residual value {} at channel {} ({}, {}) does not fit the {}-bit stream", lc.name, v,
-                   c, j.out_y0 + r, x, sw);
+              fail_check("layer {}: residual value {} at channel {} ({}, {}) does not fit the {}-bit stream", lc.name,
+                         v, c, j.out_y0 + r, x, sw);
             }
             put_bits(words, o * sw, sw, to_twos(v, sw));
           }
@@ -137,7 +139,8 @@ void read_conv_outputs(EnginePort& port, const HwConfig& cfg, const ConvShape& s
       for (int o = 0; o < cfg.pe_out; ++o) {
         const int c = (j.og0 + g) * cfg.pe_out + o;
         if (c >= s.out_c) continue;
-        const uint64_t raw = get_bits(&data[static_cast<size_t>(g) * words], o * HwConfig::kSumWidth, HwConfig::kSumWidth);
+        const uint64_t raw =
+            get_bits(&data[static_cast<size_t>(g) * words], o * HwConfig::kSumWidth, HwConfig::kSumWidth);
         out.sums.at(c, 0, 0) = static_cast<int32_t>(sign_extend(raw, HwConfig::kSumWidth));
       }
     }

@@ -17,12 +17,11 @@ struct LayerRunStats {
   uint64_t predicted_cycles = 0;  // the same from the timing model (docs/rtl.md)
   uint64_t port_cycles = 0;       // filling and reading the buffers
   int jobs = 0;
-  uint64_t overflows = 0;         // stream values that did not fit the stream width
+  uint64_t overflows = 0;  // stream values that did not fit the stream width
   bool tile_error = false;
 };
 
-LayerOutputs run_layer(EnginePort& port, const HwConfig& config, const LayerCase& layer_case,
-                       LayerRunStats& stats);
+LayerOutputs run_layer(EnginePort& port, const HwConfig& config, const LayerCase& layer_case, LayerRunStats& stats);
 
 // Reads the engine's capability words and throws Error unless they match the configuration.
 void check_engine_config(EnginePort& port, const HwConfig& config);

@@ -10,8 +10,8 @@ namespace ernsim {
 
 std::string stream_overflow_error(const HwConfig& config, const Network& net, size_t image, uint64_t count, int layer) {
   return fmt::format("image {}: {} residual-stream values do not fit the configured {}-bit stream (first in layer {}, "
-                     "{}); use a wider stream_width (StreamW)", image, count, config.stream_width, layer,
-                     net.layers.at(static_cast<size_t>(layer)).name);
+                     "{}); use a wider stream_width (StreamW)",
+                     image, count, config.stream_width, layer, net.layers.at(static_cast<size_t>(layer)).name);
 }
 
 StreamOverflows golden_stream_overflows(const HwConfig& config, const Network& net, const GoldenResult& golden) {

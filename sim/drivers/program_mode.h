@@ -9,10 +9,10 @@
 
 #include "models/golden.h"
 #include "models/network.h"
-#include "sim/testbench/accel_port.h"
-#include "sim/hw_config.h"
 #include "sim/compiler/program.h"
 #include "sim/drivers/scoreboard.h"
+#include "sim/hw_config.h"
+#include "sim/testbench/accel_port.h"
 
 namespace ernsim {
 

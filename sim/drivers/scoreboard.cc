@@ -5,12 +5,11 @@
 namespace ernsim {
 
 template <typename T>
-int64_t Scoreboard::compare_tensors(const std::string& layer, const std::string& tensor,
-                                    const Tensor<T>& expected, const Tensor<T>& got) {
+int64_t Scoreboard::compare_tensors(const std::string& layer, const std::string& tensor, const Tensor<T>& expected,
+                                    const Tensor<T>& got) {
   if (!got.same_shape(expected.channels(), expected.height(), expected.width())) {
     errors_.push_back(fmt::format("{} {}: shape {}x{}x{}, expected {}x{}x{}", layer, tensor, got.channels(),
-                                  got.height(), got.width(), expected.channels(), expected.height(),
-                                  expected.width()));
+                                  got.height(), got.width(), expected.channels(), expected.height(), expected.width()));
     return 1;
   }
   int64_t n = 0;
@@ -45,11 +44,11 @@ std::string Scoreboard::report() const {
   for (const std::string& e : errors_) out += "error: " + e + "\n";
   if (count_ > 0) {
     out += fmt::format("{} mismatches in {} compared elements; the first {}:\n", count_, compared_, kept_.size());
-    out += fmt::format("  {:<28} {:<10} {:>7} {:>5} {:>5} {:>10} {:>10}\n", "layer", "tensor", "channel", "y",
-                       "x", "expected", "got");
+    out += fmt::format("  {:<28} {:<10} {:>7} {:>5} {:>5} {:>10} {:>10}\n", "layer", "tensor", "channel", "y", "x",
+                       "expected", "got");
     for (const Mismatch& m : kept_) {
-      out += fmt::format("  {:<28} {:<10} {:>7} {:>5} {:>5} {:>10} {:>10}\n", m.layer, m.tensor, m.channel, m.y,
-                         m.x, m.expected, m.got);
+      out += fmt::format("  {:<28} {:<10} {:>7} {:>5} {:>5} {:>10} {:>10}\n", m.layer, m.tensor, m.channel, m.y, m.x,
+                         m.expected, m.got);
     }
   }
   return out;

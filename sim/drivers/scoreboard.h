@@ -25,10 +25,8 @@ class Scoreboard {
   explicit Scoreboard(size_t keep = 20) : keep_(keep) {}
 
   // Returns the number of mismatching elements of this comparison.
-  int64_t compare(const std::string& layer, const std::string& tensor, const ActTensor& expected,
-                  const ActTensor& got);
-  int64_t compare(const std::string& layer, const std::string& tensor, const IntTensor& expected,
-                  const IntTensor& got);
+  int64_t compare(const std::string& layer, const std::string& tensor, const ActTensor& expected, const ActTensor& got);
+  int64_t compare(const std::string& layer, const std::string& tensor, const IntTensor& expected, const IntTensor& got);
   // A problem that is not an element mismatch (e.g. a stream value overflowing its width).
   void add_error(const std::string& message) { errors_.push_back(message); }
 

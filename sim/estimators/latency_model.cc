@@ -40,7 +40,8 @@ Transfers load_transfers(const JobDescriptor& d, const HwConfig& c, int desc_bea
   x[3] = {d.ld_thr != 0, 1, 1, d.og_count, log2_exact(static_cast<uint64_t>(c.threshold_entry_bytes()))};
   x[4] = {d.ld_img != 0, 1, d.out_rows, d.in_width, d.paired ? 3 : 2};
   x[5] = {d.ld_act != 0, d.in_blocks, d.in_rows, d.in_width, 4};
-  x[6] = {d.ld_res != 0, d.og_count, d.out_rows, d.out_width, log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
+  x[6] = {d.ld_res != 0, d.og_count, d.out_rows, d.out_width,
+          log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
   // The RTL's span counters are 16 bits wide.
   for (Transfer& t : x) {
     t.n1 &= 0xffff;
@@ -53,7 +54,8 @@ Transfers load_transfers(const JobDescriptor& d, const HwConfig& c, int desc_bea
 Transfers store_transfers(const JobDescriptor& d, const HwConfig& c) {
   Transfers x{};
   x[1] = {d.st_act != 0, d.oact_blocks, d.out_rows, d.out_width, 4};
-  x[2] = {d.st_str != 0, d.og_count, d.out_rows, d.out_width, log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
+  x[2] = {d.st_str != 0, d.og_count, d.out_rows, d.out_width,
+          log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
   x[3] = {d.st_sum != 0, 1, 1, d.og_count, log2_exact(static_cast<uint64_t>(c.sum_entry_bytes()))};
   for (Transfer& t : x) {
     t.n1 &= 0xffff;
@@ -401,7 +403,6 @@ class WriteDma : public Dma {
   int fifo_rd_ = 0, fifo_wr_ = 0, fifo_count_ = 0;
 };
 
-
 // rtl/ern_controller.sv with the engine as its closed-form timer.
 class AccelModel {
  public:
@@ -683,7 +684,8 @@ LatencyEstimate estimate_latency(const Network& net, const Program& program, con
 
     LayerBounds b;
     const LayerJobs& jobs = program.layers.at(l);
-    for (int j = jobs.first; j < jobs.first + jobs.count; ++j) b.compute_cycles += predicted_job_cycles(program.jobs[j]);
+    for (int j = jobs.first; j < jobs.first + jobs.count; ++j)
+      b.compute_cycles += predicted_job_cycles(program.jobs[j]);
     b.memory_cycles = static_cast<uint64_t>(
         std::ceil(static_cast<double>(r.bytes_read + r.bytes_written) / config.memory.bytes_per_cycle));
     e.bounds.push_back(b);

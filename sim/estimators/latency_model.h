@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "models/network.h"
-#include "sim/hw_config.h"
-#include "sim/drivers/program_mode.h"
 #include "sim/compiler/program.h"
+#include "sim/drivers/program_mode.h"
+#include "sim/hw_config.h"
 
 namespace ernsim {
 
@@ -29,10 +29,10 @@ struct LayerBounds {
 };
 
 struct LatencyEstimate {
-  uint64_t total_cycles = 0;         // from start to done, as the accelerator's cycle register
+  uint64_t total_cycles = 0;           // from start to done, as the accelerator's cycle register
   std::vector<LayerRunReport> layers;  // the performance counters of the RTL, per layer
   std::vector<LayerBounds> bounds;     // by layer
-  uint64_t modelled_cycles = 0;      // cycles stepped one by one (the rest were skipped)
+  uint64_t modelled_cycles = 0;        // cycles stepped one by one (the rest were skipped)
 };
 
 struct LatencyOptions {

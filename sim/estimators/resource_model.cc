@@ -21,10 +21,9 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // A RAMB36 (two RAMB18s) is also twice as deep, which saves the read multiplexer of stacking two.
 constexpr struct {
   int depth, width, data_width, cost;
-} kBramShapes[] = {{512, 36, 32, 1},  {1024, 18, 16, 1}, {2048, 9, 8, 1},   {4096, 4, 4, 1},
-                   {8192, 2, 2, 1},   {16384, 1, 1, 1},  {512, 72, 64, 2},  {1024, 36, 32, 2},
-                   {2048, 18, 16, 2}, {4096, 9, 8, 2},   {8192, 4, 4, 2},   {16384, 2, 2, 2},
-                   {32768, 1, 1, 2}};
+} kBramShapes[] = {{512, 36, 32, 1}, {1024, 18, 16, 1}, {2048, 9, 8, 1},   {4096, 4, 4, 1},   {8192, 2, 2, 1},
+                   {16384, 1, 1, 1}, {512, 72, 64, 2},  {1024, 36, 32, 2}, {2048, 18, 16, 2}, {4096, 9, 8, 2},
+                   {8192, 4, 4, 2},  {16384, 2, 2, 2},  {32768, 1, 1, 2}};
 
 // Primitive columns for `width` bits written in slices of `slice` bits, `primitive` bits wide
 // (`data` without parity). Slices at least as wide as a primitive get columns of their own
@@ -133,8 +132,7 @@ const std::map<std::string, std::string>& module_descriptions() {
   return d;
 }
 
-Resources memory_part(const std::string& module, const HwConfig& config,
-                      DeviceFamily family = DeviceFamily::kSeries7) {
+Resources memory_part(const std::string& module, const HwConfig& config, DeviceFamily family = DeviceFamily::kSeries7) {
   Resources r;
   for (const RamInstance& ram : accelerator_rams(config)) {
     if (ram.module != module) continue;
@@ -306,7 +304,8 @@ std::string thousands(double v) {
 Resources ram_cost(int width, int depth, int slice, DeviceFamily family) {
   Resources r;
   const bool ultrascale = family == DeviceFamily::kUltraScalePlus;
-  const int64_t lutram_luts = ultrascale ? lutram_luts_ultrascale(width, depth, slice) : 4 * lutram_cells(width, depth, slice);
+  const int64_t lutram_luts =
+      ultrascale ? lutram_luts_ultrascale(width, depth, slice) : 4 * lutram_cells(width, depth, slice);
   // Shallow memories go to LUT-RAM (the read register in flip-flops), as do 128-deep ones that need
   // few primitives; the rest to block RAM in the geometry that needs fewest, stacked in depth if
   // need be (with a read multiplexer).
@@ -334,7 +333,8 @@ Resources ram_cost(int width, int depth, int slice, DeviceFamily family) {
     // side (each write slice in whole 8- or 9-bit bytes, whichever wastes less) and cuts them into
     // 72-bit primitives: 20 x 8,192 (two blocks of 24 bits) takes one URAM288, 512 x 6,144 fifteen.
     const int slice_bits = std::min(width, slice);
-    const int64_t slot = ceil_div(width, slice_bits) * std::min(ceil_div(slice_bits, 8) * 8, ceil_div(slice_bits, 9) * 9);
+    const int64_t slot =
+        ceil_div(width, slice_bits) * std::min(ceil_div(slice_bits, 8) * 8, ceil_div(slice_bits, 9) * 9);
     const int depth_blocks = static_cast<int>(ceil_div(depth, kUramDepth));
     const int64_t urams = ceil_div(depth_blocks * slot, kUramWidth);
     if (stacked_libmap_cost(static_cast<double>(urams) * kUramCost, depth_blocks, width, slice) < libmap_cost) {
@@ -377,8 +377,8 @@ std::map<std::string, double> module_features(const std::string& module, const s
 }
 
 const std::vector<std::string>& resource_modules() {
-  static const std::vector<std::string> modules = {"ern_pe_array", "ern_postproc", "ern_layer_engine", "ern_dma_rd",
-                                                   "ern_dma_wr", "ern_controller", "ern_accel", "flattening"};
+  static const std::vector<std::string> modules = {"ern_pe_array", "ern_postproc",   "ern_layer_engine", "ern_dma_rd",
+                                                   "ern_dma_wr",   "ern_controller", "ern_accel",        "flattening"};
   return modules;
 }
 
@@ -440,8 +440,11 @@ std::string ResourceEstimate::summary() const {
 }
 
 nlohmann::json resource_counts_json(const Resources& r) {
-  return {{"lut", std::llround(r.lut)}, {"ff", std::llround(r.ff)}, {"bram18", std::llround(r.bram18)},
-          {"uram", std::llround(r.uram)}, {"dsp", std::llround(r.dsp)}};
+  return {{"lut", std::llround(r.lut)},
+          {"ff", std::llround(r.ff)},
+          {"bram18", std::llround(r.bram18)},
+          {"uram", std::llround(r.uram)},
+          {"dsp", std::llround(r.dsp)}};
 }
 
 nlohmann::json ResourceEstimate::to_json() const {

@@ -43,10 +43,10 @@ enum class DeviceFamily { kSeries7, kUltraScalePlus };
 nlohmann::json resource_counts_json(const Resources& r);
 
 struct ModuleResources {
-  std::string module;       // RTL module, or "flattening"
+  std::string module;  // RTL module, or "flattening"
   std::string description;
-  Resources memory;         // its memories by the mapping rule
-  Resources logic;          // the fitted part
+  Resources memory;  // its memories by the mapping rule
+  Resources logic;   // the fitted part
   Resources total() const {
     Resources r = memory;
     r += logic;
@@ -99,8 +99,8 @@ struct CalibrationEntry {
   std::string name;
   std::string role;  // "calibration" or "validation"
   HwConfig config;
-  Resources whole;                          // the flattened design
-  std::string whole_rtl_digest;             // the RTL it was measured on (tools/synth.py rtl_digest)
+  Resources whole;               // the flattened design
+  std::string whole_rtl_digest;  // the RTL it was measured on (tools/synth.py rtl_digest)
   // Calibration entries: per module (own cells) as measured on its own at the current RTL, and as
   // it was at the RTL of the whole-design run (the flattening term is whole minus their sum).
   std::map<std::string, Resources> modules;

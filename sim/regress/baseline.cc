@@ -40,7 +40,8 @@ std::map<std::string, BaselineItem> baseline_items(const nlohmann::json& baselin
           !l.at("name").is_string()) {
         fail("{}: a layer needs \"index\", \"name\" and \"cycles\"", where);
       }
-      item.layers.push_back({l.at("index").get<int>(), l.at("name").get<std::string>(), cycles_field(l, "cycles", where)});
+      item.layers.push_back(
+          {l.at("index").get<int>(), l.at("name").get<std::string>(), cycles_field(l, "cycles", where)});
     }
     items[id] = std::move(item);
   }
@@ -120,8 +121,8 @@ int check_baseline(const nlohmann::json& baseline, const std::string& path, std:
           const uint64_t b = before.layers[l].cycles, a = item.layer_cycles[l].cycles;
           if (a == b) continue;
           const std::string layer = fmt::format("layer {} ({})", before.layers[l].index, before.layers[l].name);
-          rows.push_back({item.id, layer, fmt::format("{}", b), fmt::format("{}", a), change_text(b, a),
-                          beyond(b, a, tolerance)});
+          rows.push_back(
+              {item.id, layer, fmt::format("{}", b), fmt::format("{}", a), change_text(b, a), beyond(b, a, tolerance)});
           if (rows.back().beyond) reasons.push_back(fmt::format("{} {} -> {} cycles", layer, b, a));
         }
       }
@@ -142,7 +143,8 @@ int check_baseline(const nlohmann::json& baseline, const std::string& path, std:
     item.failures.push_back({FailureKind::kMismatch, what, command_line(item.args), item.args, 0});
   }
   if (rows.empty()) {
-    fmt::print("\ncycles: {} fixture and zoo item(s) match the baseline {} (tolerance {:g}%)\n", compared, path, tolerance);
+    fmt::print("\ncycles: {} fixture and zoo item(s) match the baseline {} (tolerance {:g}%)\n", compared, path,
+               tolerance);
     return 0;
   }
   fmt::print("\ncycles against the baseline {} (tolerance {:g}%): {} change(s), {} item(s) {}\n", path, tolerance,
@@ -165,7 +167,8 @@ std::string updated_baseline(const nlohmann::json& baseline, const std::vector<I
     }
     return text + "]}";
   };
-  for (const auto& [id, entry] : baseline_items(baseline, "baseline")) entries[id] = entry_text(entry.total_cycles, entry.layers);
+  for (const auto& [id, entry] : baseline_items(baseline, "baseline"))
+    entries[id] = entry_text(entry.total_cycles, entry.layers);
   for (const Item& item : items) {
     if (has_baseline_cycles(item) && item.status == Status::kPassed) {
       entries[item.id] = entry_text(item.total_cycles, item.layer_cycles);

@@ -21,9 +21,10 @@ const char* status_name(Status s) {
 }
 
 const char* failure_kind_name(FailureKind k) {
-  return k == FailureKind::kMismatch ? "mismatch" : k == FailureKind::kTimeout ? "timeout"
-                                                  : k == FailureKind::kCrash   ? "crash"
-                                                                               : "error";
+  return k == FailureKind::kMismatch  ? "mismatch"
+         : k == FailureKind::kTimeout ? "timeout"
+         : k == FailureKind::kCrash   ? "crash"
+                                      : "error";
 }
 
 std::string command_line(const std::vector<std::string>& args) {

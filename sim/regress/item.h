@@ -17,9 +17,9 @@ enum class FailureKind { kMismatch, kTimeout, kCrash, kError };
 struct Failure {
   FailureKind kind = FailureKind::kMismatch;
   std::string what;
-  std::string repro;  // one command line
+  std::string repro;                    // one command line
   std::vector<std::string> repro_args;  // the same, as ernsim arguments (for --keep-failing)
-  uint64_t seed = 0;  // random-layers only: the failing layer
+  uint64_t seed = 0;                    // random-layers only: the failing layer
 };
 
 struct LayerCycles {
@@ -33,7 +33,7 @@ struct Item {
   std::string kind;
   std::string config;
   std::vector<std::string> args;  // ernsim arguments
-  std::string skip_reason;  // non-empty: not run
+  std::string skip_reason;        // non-empty: not run
   uint64_t first_seed = 0;
   int count = 0;
   // Results.

@@ -52,9 +52,9 @@ std::string junit_xml(const std::string& suite_name, const std::string& run_name
       std::string body;
       for (const Failure& f : i.failures) body += f.what + "\n  reproduce: " + f.repro + "\n";
       const char* element = is_error(i) ? "error" : "failure";
-      xml += fmt::format("      <{} message=\"{}\" type=\"{}\">{}\n{}</{}>\n", element, xml_escape(i.failures.front().what),
-                         failure_kind_name(i.failures.front().kind), xml_escape(body),
-                         xml_escape(tail_lines(i.output, 40)), element);
+      xml += fmt::format("      <{} message=\"{}\" type=\"{}\">{}\n{}</{}>\n", element,
+                         xml_escape(i.failures.front().what), failure_kind_name(i.failures.front().kind),
+                         xml_escape(body), xml_escape(tail_lines(i.output, 40)), element);
     }
     xml += "    </testcase>\n";
   }

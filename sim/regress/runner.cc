@@ -113,13 +113,15 @@ std::string overflow_difference(const Item& item, int wait_status, bool timed_ou
   const StreamOverflows expected = golden_stream_overflows(config, o.net, golden);
   if (expected.count == 0) {
     return fmt::format("the golden model predicts no overflow of the {}-bit stream of configuration {}: the item "
-                       "cannot test the check there", config.stream_width, config.name);
+                       "cannot test the check there",
+                       config.stream_width, config.name);
   }
   const std::string error = stream_overflow_error(config, o.net, 0, expected.count, expected.first_layer);
   if (timed_out || !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != kExitFailed) {
     return fmt::format("expected exit code 1 with \"{}\"; got {}", error,
-                       timed_out ? "a timeout" : WIFEXITED(wait_status) ? fmt::format("exit code {}", WEXITSTATUS(wait_status))
-                                                                        : "a signal");
+                       timed_out                ? "a timeout"
+                       : WIFEXITED(wait_status) ? fmt::format("exit code {}", WEXITSTATUS(wait_status))
+                                                : "a signal");
   }
   try {
     const nlohmann::json report = nlohmann::json::parse(read_file(report_path));
@@ -162,7 +164,7 @@ void judge(Item& item, int wait_status, bool timed_out, double timeout, const st
     return;
   }
   item.status = Status::kFailed;
-  std::string why = timed_out ? fmt::format("timed out after {:g} s", timeout)
+  std::string why = timed_out                  ? fmt::format("timed out after {:g} s", timeout)
                     : WIFSIGNALED(wait_status) ? fmt::format("killed by signal {} ({})", WTERMSIG(wait_status),
                                                              strsignal(WTERMSIG(wait_status)))
                                                : fmt::format("exit code {}", WEXITSTATUS(wait_status));
@@ -188,8 +190,8 @@ void judge(Item& item, int wait_status, bool timed_out, double timeout, const st
     if (!item.failures.empty()) return;
   }
   Failure f;
-  f.kind = timed_out                                                      ? FailureKind::kTimeout
-           : WIFSIGNALED(wait_status)                                     ? FailureKind::kCrash
+  f.kind = timed_out                                                           ? FailureKind::kTimeout
+           : WIFSIGNALED(wait_status)                                          ? FailureKind::kCrash
            : WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == kExitFailed ? FailureKind::kMismatch
                                                                                : FailureKind::kError;
   const std::string reason = failure_reason(item.output);
@@ -205,11 +207,13 @@ void read_cycles(Item& item, const std::string& report_path) {
     const nlohmann::json report = nlohmann::json::parse(read_file(report_path));
     item.total_cycles = report.at("total_cycles").get<uint64_t>();
     for (const nlohmann::json& l : report.at("layers")) {
-      item.layer_cycles.push_back({l.at("index").get<int>(), l.at("name").get<std::string>(), l.at("cycles").get<uint64_t>()});
+      item.layer_cycles.push_back(
+          {l.at("index").get<int>(), l.at("name").get<std::string>(), l.at("cycles").get<uint64_t>()});
     }
   } catch (const std::exception& e) {
     item.status = Status::kFailed;
-    item.failures.push_back({FailureKind::kError, fmt::format("passed but wrote no usable report of its cycles ({})", e.what()),
+    item.failures.push_back({FailureKind::kError,
+                             fmt::format("passed but wrote no usable report of its cycles ({})", e.what()),
                              command_line(item.args), item.args, 0});
   }
 }
@@ -269,7 +273,8 @@ double run_items(std::vector<Item>& items, int jobs, double timeout) {
       c.pid = spawn(args, c.log);
       running.push_back(c);
     }
-    progress.update(done, fmt::format("  pass {}  fail {}  skip {}  running {}", passed, failed, skipped, running.size()));
+    progress.update(done,
+                    fmt::format("  pass {}  fail {}  skip {}  running {}", passed, failed, skipped, running.size()));
     if (running.empty()) continue;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     for (size_t r = 0; r < running.size();) {
@@ -305,7 +310,6 @@ double run_items(std::vector<Item>& items, int jobs, double timeout) {
   std::filesystem::remove_all(temp);
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
 
 void keep_failure(const std::string& dir, const Item& item, const Failure& f) {
   std::error_code ec;

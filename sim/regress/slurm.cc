@@ -53,7 +53,7 @@ volatile std::sig_atomic_t g_interrupted = 0;
 void on_interrupt(int) { g_interrupted = 1; }
 
 struct ProgramResult {
-  int status = -1;  // exit code; -1 when it could not run or was killed
+  int status = -1;     // exit code; -1 when it could not run or was killed
   std::string output;  // stdout and stderr
 };
 
@@ -84,7 +84,8 @@ ProgramResult run_program(const std::vector<std::string>& args, double timeout) 
   bool killed = false;
   for (;;) {
     pollfd p{fds[0], POLLIN, 0};
-    const int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+    const int left =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
     if (left <= 0) {
       kill(pid, SIGKILL);
       killed = true;
@@ -115,7 +116,8 @@ std::string submit(const std::vector<std::string>& args, const std::string& what
   std::smatch m;
   const std::string out = r.output.substr(0, r.output.find('\n'));
   if (r.status != 0 || !std::regex_match(out, m, std::regex(R"(([0-9]+)(;.*)?)"))) {
-    fail("--slurm: sbatch did not submit the {}: {}", what, r.status == 127 ? "sbatch not found" : first_line(r.output));
+    fail("--slurm: sbatch did not submit the {}: {}", what,
+         r.status == 127 ? "sbatch not found" : first_line(r.output));
   }
   return m[1].str();
 }
@@ -130,9 +132,8 @@ void cancel(const std::vector<std::string>& jobs) {
 // Empty when squeue fails (the jobs have been purged, or the controller does not answer).
 std::map<std::string, std::string> queue_states(const std::string& array_job, const std::string& merge_job,
                                                 bool& answered) {
-  const ProgramResult r =
-      run_program({"squeue", "--noheader", "--array", "--states=all", "--jobs", array_job + "," + merge_job,
-                   "--format=%i|%T"}, 60);
+  const ProgramResult r = run_program(
+      {"squeue", "--noheader", "--array", "--states=all", "--jobs", array_job + "," + merge_job, "--format=%i|%T"}, 60);
   std::map<std::string, std::string> states;
   answered = r.status == 0;
   if (!answered) return states;
@@ -146,8 +147,8 @@ std::map<std::string, std::string> queue_states(const std::string& array_job, co
 
 // The merge job's final state from accounting, once squeue has forgotten it ("" without accounting).
 std::string accounted_state(const std::string& job) {
-  const ProgramResult r = run_program({"sacct", "--noheader", "--parsable2", "--allocations", "--jobs", job,
-                                       "--format=State"}, 60);
+  const ProgramResult r =
+      run_program({"sacct", "--noheader", "--parsable2", "--allocations", "--jobs", job, "--format=State"}, 60);
   return r.status == 0 ? first_line(r.output) : "";
 }
 
@@ -174,14 +175,15 @@ void check_slurm_partition(const std::string& partition) {
 void check_slurm_time_limit(const std::string& limit) {
   // sbatch's forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S; at most a year.
   std::smatch m;
-  if (!std::regex_match(limit, m, std::regex(R"((?:([0-9]{1,3})-)?([0-9]{1,6})(?::([0-9]{1,2}))?(?::([0-9]{1,2}))?)"))) {
+  if (!std::regex_match(limit, m,
+                        std::regex(R"((?:([0-9]{1,3})-)?([0-9]{1,6})(?::([0-9]{1,2}))?(?::([0-9]{1,2}))?)"))) {
     fail("--time {}: expected minutes, M:S, H:M:S, D-H, D-H:M or D-H:M:S", limit);
   }
   const bool with_days = m[1].matched;
   const long days = with_days ? std::stol(m[1]) : 0, first = std::stol(m[2]);
   const long second = m[3].matched ? std::stol(m[3]) : 0, third = m[4].matched ? std::stol(m[4]) : 0;
-  const bool in_range = second < 60 && third < 60 &&
-                        (with_days ? days <= 365 && first < 24 : first <= (m[4].matched ? 8784 : 525600));
+  const bool in_range =
+      second < 60 && third < 60 && (with_days ? days <= 365 && first < 24 : first <= (m[4].matched ? 8784 : 525600));
   if (!in_range) fail("--time {}: out of range (at most a year; minutes and seconds below 60)", limit);
   if (days + first + second + third == 0) fail("--time {}: expected a positive limit", limit);
 }
@@ -198,15 +200,15 @@ int run_on_slurm(const SlurmRun& run) {
   if (!run.time_limit.empty()) common.insert(common.end(), {"--time", run.time_limit});
 
   std::vector<std::string> array = common;
-  array.insert(array.end(), {"--array", fmt::format("1-{}", run.shards), "--cpus-per-task",
-                             std::to_string(run.cpus_per_task), "--output", run.dir + "/shard-%a.log", shard_script,
-                             run.dir, std::to_string(run.shards)});
+  array.insert(array.end(),
+               {"--array", fmt::format("1-{}", run.shards), "--cpus-per-task", std::to_string(run.cpus_per_task),
+                "--output", run.dir + "/shard-%a.log", shard_script, run.dir, std::to_string(run.shards)});
   array.insert(array.end(), run.shard_command.begin(), run.shard_command.end());
   const std::string array_job = submit(array, "job array");
 
   std::vector<std::string> merge = common;
-  merge.insert(merge.end(), {"--dependency", "afterany:" + array_job, "--kill-on-invalid-dep=no", "--cpus-per-task", "1",
-                             "--output", run.dir + "/merge.log", merge_script});
+  merge.insert(merge.end(), {"--dependency", "afterany:" + array_job, "--kill-on-invalid-dep=no", "--cpus-per-task",
+                             "1", "--output", run.dir + "/merge.log", merge_script});
   merge.insert(merge.end(), run.merge_command.begin(), run.merge_command.end());
   std::string merge_job;
   try {
@@ -266,8 +268,8 @@ int run_on_slurm(const SlurmRun& run) {
     fmt::print("\n{}", read_text_file(log_path, "merge log", kMaxSummaryBytes));
   }
   if (!std::filesystem::exists(summary_path)) {
-    fail_check("--slurm: merge job {} ended ({}) without writing {} (its log: {})", merge_job, merge_state, summary_path,
-         log_path);
+    fail_check("--slurm: merge job {} ended ({}) without writing {} (its log: {})", merge_job, merge_state,
+               summary_path, log_path);
   }
   nlohmann::json summary;
   try {
@@ -291,15 +293,18 @@ void load_shard_reports(std::vector<Item>& items, const std::string& dir, int sh
       namespace fs = std::filesystem;
       if (!fs::exists(path)) throw std::runtime_error("it wrote no report");
       report = nlohmann::json::parse(read_text_file(path, "--merge-shards", kMaxReportBytes));
-      if (report.at("shard") != nlohmann::json{shard, shards}) throw std::runtime_error("its report is of another shard");
+      if (report.at("shard") != nlohmann::json{shard, shards})
+        throw std::runtime_error("its report is of another shard");
       for (const nlohmann::json& i : report.at("items")) reported[i.at("id").get<std::string>()] = &i;
     } catch (const std::exception& e) {
       problem = e.what();
     }
     auto fail_item = [&](Item& item, const std::string& why) {
       item.status = Status::kFailed;
-      item.failures.push_back({FailureKind::kError, fmt::format("shard {} of {}: {} (the Slurm task was cancelled, timed out or crashed; "
-                                           "its log: {})", shard, shards, why, shard_log_path(dir, shard)),
+      item.failures.push_back({FailureKind::kError,
+                               fmt::format("shard {} of {}: {} (the Slurm task was cancelled, timed out or crashed; "
+                                           "its log: {})",
+                                           shard, shards, why, shard_log_path(dir, shard)),
                                command_line(item.args), item.args, 0});
     };
     if (!problem.empty()) fmt::print("shard {} of {}: {} ({})\n", shard, shards, problem, shard_log_path(dir, shard));
@@ -321,8 +326,10 @@ void load_shard_reports(std::vector<Item>& items, const std::string& dir, int sh
         item.seconds = r.at("seconds").get<double>();
         for (const nlohmann::json& f : r.at("failures")) {
           const std::string kind = f.value("kind", "mismatch");
-          const FailureKind k = kind == "timeout" ? FailureKind::kTimeout : kind == "crash" ? FailureKind::kCrash
-                                : kind == "error"   ? FailureKind::kError : FailureKind::kMismatch;
+          const FailureKind k = kind == "timeout" ? FailureKind::kTimeout
+                                : kind == "crash" ? FailureKind::kCrash
+                                : kind == "error" ? FailureKind::kError
+                                                  : FailureKind::kMismatch;
           item.failures.push_back({k, f.at("what").get<std::string>(), f.at("reproduce").get<std::string>(), {}, 0});
         }
         if (item.status == Status::kFailed && item.failures.empty()) {
@@ -331,8 +338,8 @@ void load_shard_reports(std::vector<Item>& items, const std::string& dir, int sh
         if (r.contains("total_cycles")) {
           item.total_cycles = r.at("total_cycles").get<uint64_t>();
           for (const nlohmann::json& l : r.at("layers")) {
-            item.layer_cycles.push_back({l.at("index").get<int>(), l.at("name").get<std::string>(),
-                                         l.at("cycles").get<uint64_t>()});
+            item.layer_cycles.push_back(
+                {l.at("index").get<int>(), l.at("name").get<std::string>(), l.at("cycles").get<uint64_t>()});
           }
         }
       } catch (const std::exception& e) {

@@ -14,7 +14,7 @@ struct SlurmRun {
   std::string dir;  // the shards' and the merge's files; on a file system every node shares
   int shards = 4;
   int cpus_per_task = 1;
-  std::string partition;  // empty: the cluster's default
+  std::string partition;   // empty: the cluster's default
   std::string time_limit;  // empty: the partition's default
   double poll_seconds = 5;
   std::string job_name;

@@ -36,16 +36,27 @@ std::vector<std::string> string_list(const nlohmann::json& j, const char* key, c
 }
 
 // A random whole network's run: the network, configuration, tiling and memory all follow from its seed.
-std::vector<std::string> random_network_args(uint64_t seed, const std::vector<std::string>& configs, std::string& config) {
+std::vector<std::string> random_network_args(uint64_t seed, const std::vector<std::string>& configs,
+                                             std::string& config) {
   std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + 17);
   config = configs[rng() % configs.size()];
   const int rows[] = {0, 1, 2, 3, 4, 8};
   const double bandwidths[] = {4, 8, 16, 32, 64, 128};
   const uint32_t latencies[] = {1, 8, 30, 100, 250};
-  return {"run", "--model", fmt::format("random:{}", seed), "--seed", fmt::format("{}", seed),
-          "--config", config, "--max-rows", fmt::format("{}", rows[rng() % 6]),
-          "--mem-bytes-per-cycle", fmt::format("{}", bandwidths[rng() % 6]),
-          "--mem-latency", fmt::format("{}", latencies[rng() % 5]), "--check-estimate"};
+  return {"run",
+          "--model",
+          fmt::format("random:{}", seed),
+          "--seed",
+          fmt::format("{}", seed),
+          "--config",
+          config,
+          "--max-rows",
+          fmt::format("{}", rows[rng() % 6]),
+          "--mem-bytes-per-cycle",
+          fmt::format("{}", bandwidths[rng() % 6]),
+          "--mem-latency",
+          fmt::format("{}", latencies[rng() % 5]),
+          "--check-estimate"};
 }
 
 std::vector<std::string> suite_configs(const nlohmann::json& entry, const std::string& where) {
@@ -78,7 +89,8 @@ std::vector<std::string> fixture_names(const std::string& dir) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     const std::string file = e.path().filename().string();
-    if (file.size() > 5 && file.compare(file.size() - 5, 5, ".onnx") == 0) names.push_back(file.substr(0, file.size() - 5));
+    if (file.size() > 5 && file.compare(file.size() - 5, 5, ".onnx") == 0)
+      names.push_back(file.substr(0, file.size() - 5));
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -93,7 +105,8 @@ int item_count(const nlohmann::json& entry, const SuiteOverrides& o, const std::
 
 // A random item's first seed: its "seed" (default 1) shifted by --seed; its last seed must not wrap.
 uint64_t item_seed(const nlohmann::json& entry, const SuiteOverrides& o, int count, const std::string& where) {
-  const uint64_t seed = entry.contains("seed") ? json_uint(entry["seed"], where + ": \"seed\"", kSeedRange.lo, kSeedRange.hi) : 1;
+  const uint64_t seed =
+      entry.contains("seed") ? json_uint(entry["seed"], where + ": \"seed\"", kSeedRange.lo, kSeedRange.hi) : 1;
   if (seed > UINT64_MAX - o.seed_shift || seed + o.seed_shift > UINT64_MAX - static_cast<uint64_t>(count)) {
     fail("{}: seed {} shifted by --seed {} with {} items passes 2^64 - 1", where, seed, o.seed_shift, count);
   }
@@ -154,8 +167,8 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
         item.id = fmt::format("fixture/{}/{}", config, name);
         item.kind = kind;
         item.config = config;
-        item.args = {"run", "--model", base + ".onnx", "--input", base + ".input.npy", "--config", config,
-                     "--check-estimate"};
+        item.args = {"run",      "--model", base + ".onnx",    "--input", base + ".input.npy",
+                     "--config", config,    "--check-estimate"};
         if (!std::filesystem::exists(base + ".onnx")) {
           item.skip_reason = fmt::format("{} holds no fixtures (../shared absent)", fixture_dir);
         }
@@ -176,15 +189,16 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
         item.id = fmt::format("zoo/{}/{}@{}", config, model, size);
         item.kind = kind;
         item.config = config;
-        item.args = {"run", "--model", "zoo:" + model, "--size", std::to_string(size), "--config", config,
-                     "--check-estimate"};
+        item.args = {"run",      "--model", "zoo:" + model,    "--size", std::to_string(size),
+                     "--config", config,    "--check-estimate"};
         add(std::move(item));
       }
     } else if (kind == "random-layers") {
       const int count = item_count(entry, o, where);
-      const int batch = entry.contains("batch")
-                            ? static_cast<int>(json_uint(entry["batch"], where + ": \"batch\"", kBatchRange.lo, kBatchRange.hi))
-                            : 50;
+      const int batch =
+          entry.contains("batch")
+              ? static_cast<int>(json_uint(entry["batch"], where + ": \"batch\"", kBatchRange.lo, kBatchRange.hi))
+              : 50;
       const uint64_t seed = item_seed(entry, o, count, where);
       for (const std::string& config : suite_configs(entry, where)) {
         if (!config_selected(o, config)) continue;
@@ -195,8 +209,9 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
           item.first_seed = seed + static_cast<uint64_t>(first);
           item.count = std::min(batch, count - first);
           item.id = fmt::format("random-layers/{}/{}-{}", config, item.first_seed, item.first_seed + item.count - 1);
-          item.args = {"regress-layers", "--count", std::to_string(item.count), "--seed",
-                       std::to_string(item.first_seed), "--config", config};
+          item.args = {
+              "regress-layers", "--count", std::to_string(item.count), "--seed", std::to_string(item.first_seed),
+              "--config",       config};
           add(std::move(item));
         }
       }
@@ -229,8 +244,14 @@ std::vector<Item> expand_suite(const nlohmann::json& suite, const std::string& p
           item.first_seed = seed + static_cast<uint64_t>(i);
           item.count = 1;
           item.id = fmt::format("stream-overflow/{}/{}", config, item.first_seed);
-          item.args = {"run", "--model", fmt::format("overflow:{}", item.first_seed), "--seed",
-                       std::to_string(item.first_seed), "--config", config, "--check-estimate"};
+          item.args = {"run",
+                       "--model",
+                       fmt::format("overflow:{}", item.first_seed),
+                       "--seed",
+                       std::to_string(item.first_seed),
+                       "--config",
+                       config,
+                       "--check-estimate"};
           add(std::move(item));
         }
       }

@@ -20,7 +20,10 @@ ItemCounts count_items(const std::vector<Item>& items) {
 
 std::string summary_table(const std::vector<Item>& items) {
   std::string text;
-  struct Row { int items = 0, passed = 0, failed = 0, skipped = 0, cases = 0; double seconds = 0; };
+  struct Row {
+    int items = 0, passed = 0, failed = 0, skipped = 0, cases = 0;
+    double seconds = 0;
+  };
   std::map<std::pair<std::string, std::string>, Row> rows;
   for (const Item& i : items) {
     Row& row = rows[{i.kind, i.config}];
@@ -31,11 +34,11 @@ std::string summary_table(const std::vector<Item>& items) {
     row.cases += i.kind == "random-layers" ? i.count : 1;
     row.seconds += i.seconds;
   }
-  text += fmt::format("\n{:<16} {:<9} {:>6} {:>6} {:>7} {:>6} {:>6} {:>10}\n", "kind", "config", "items", "cases", "passed",
-             "failed", "skip", "cpu time");
+  text += fmt::format("\n{:<16} {:<9} {:>6} {:>6} {:>7} {:>6} {:>6} {:>10}\n", "kind", "config", "items", "cases",
+                      "passed", "failed", "skip", "cpu time");
   for (const auto& [key, row] : rows) {
-    text += fmt::format("{:<16} {:<9} {:>6} {:>6} {:>7} {:>6} {:>6} {:>9.1f}s\n", key.first, key.second, row.items, row.cases,
-               row.passed, row.failed, row.skipped, row.seconds);
+    text += fmt::format("{:<16} {:<9} {:>6} {:>6} {:>7} {:>6} {:>6} {:>9.1f}s\n", key.first, key.second, row.items,
+                        row.cases, row.passed, row.failed, row.skipped, row.seconds);
   }
   return text;
 }
@@ -63,12 +66,19 @@ nlohmann::json items_json(const std::vector<Item>& items) {
     for (const Failure& f : i.failures) {
       fj.push_back({{"kind", failure_kind_name(f.kind)}, {"what", f.what}, {"reproduce", f.repro}});
     }
-    items_list.push_back({{"id", i.id}, {"kind", i.kind}, {"config", i.config}, {"command", command_line(i.args)},
-                          {"status", status_name(i.status)}, {"seconds", i.seconds}, {"cases", i.kind == "random-layers" ? i.count : 1},
-                          {"skip_reason", i.skip_reason}, {"failures", fj}});
+    items_list.push_back({{"id", i.id},
+                          {"kind", i.kind},
+                          {"config", i.config},
+                          {"command", command_line(i.args)},
+                          {"status", status_name(i.status)},
+                          {"seconds", i.seconds},
+                          {"cases", i.kind == "random-layers" ? i.count : 1},
+                          {"skip_reason", i.skip_reason},
+                          {"failures", fj}});
     if (has_baseline_cycles(i) && i.status == Status::kPassed) {
       nlohmann::json layers = nlohmann::json::array();
-      for (const LayerCycles& l : i.layer_cycles) layers.push_back({{"index", l.index}, {"name", l.name}, {"cycles", l.cycles}});
+      for (const LayerCycles& l : i.layer_cycles)
+        layers.push_back({{"index", l.index}, {"name", l.name}, {"cycles", l.cycles}});
       items_list.back()["total_cycles"] = i.total_cycles;
       items_list.back()["layers"] = layers;
     }

@@ -35,7 +35,8 @@ std::string xml_escape(const std::string& text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      case '\n': case '\t': out += static_cast<char>(c); break;
+      case '\n':
+      case '\t': out += static_cast<char>(c); break;
       case '\r': out += "&#xD;"; break;
       default:
         if (c < 0x20) {

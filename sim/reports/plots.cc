@@ -43,8 +43,9 @@ std::string layer_plot_svg(const std::vector<LayerRunReport>& layers, const std:
   const char* const kColours[] = {"#1f77b4", "#ff7f0e", "#d62728"};
   const char* const kParts[] = {"compute", "load stall", "store stall"};
   for (int i = 0; i < 3; ++i) {
-    s += fmt::format("<rect x=\"{}\" y=\"32\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"41\">{}</text>\n",
-                     kLeft + 110 * i, kColours[i], kLeft + 110 * i + 14, kParts[i]);
+    s += fmt::format(
+        "<rect x=\"{}\" y=\"32\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"41\">{}</text>\n",
+        kLeft + 110 * i, kColours[i], kLeft + 110 * i + 14, kParts[i]);
   }
   s += fmt::format("<line x1=\"{0}\" y1=\"37\" x2=\"{1}\" y2=\"37\" stroke=\"black\" stroke-width=\"1.5\"/>"
                    "<text x=\"{2}\" y=\"41\">PE utilization (right axis)</text>\n",
@@ -59,7 +60,8 @@ std::string layer_plot_svg(const std::vector<LayerRunReport>& layers, const std:
                      kTop + kPlot - pct / 100.0 * kPlot + 4, pct);
   }
   s += fmt::format("<text x=\"18\" y=\"{0:.0f}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {0:.0f})\">cycles"
-                   "</text>\n", kTop + kPlot / 2);
+                   "</text>\n",
+                   kTop + kPlot / 2);
   // Every k-th layer is labelled so that labels (11 px high, rotated) never overlap.
   const size_t label_every = static_cast<size_t>(std::ceil(12.0 / bar));
   std::string utilization;
@@ -175,21 +177,24 @@ std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const SweepPlo
   s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">LUTs (estimate)</text>\n", (kLeft + kW - kRight) / 2,
                    kH - 18);
   s += fmt::format("<text x=\"20\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 20 {})\">frames per second"
-                   "</text>\n", (kTop + kH - kBottom) / 2, (kTop + kH - kBottom) / 2);
+                   "</text>\n",
+                   (kTop + kH - kBottom) / 2, (kTop + kH - kBottom) / 2);
   // The device's LUT budget: a vertical line; the configurations over any of its budgets are faded.
   if (o.device) {
-    s += fmt::format("<line class=\"device-budget\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#555\" "
-                     "stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>"
-                     "<text x=\"{3:.1f}\" y=\"{4}\" font-size=\"10\" text-anchor=\"end\">{5} LUT budget</text>\n",
-                     x(o.device->budget.lut), kTop, kH - kBottom, x(o.device->budget.lut) - 3, kTop + 10,
-                     xml_escape(o.device->name));
+    s +=
+        fmt::format("<line class=\"device-budget\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#555\" "
+                    "stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>"
+                    "<text x=\"{3:.1f}\" y=\"{4}\" font-size=\"10\" text-anchor=\"end\">{5} LUT budget</text>\n",
+                    x(o.device->budget.lut), kTop, kH - kBottom, x(o.device->budget.lut) - 3, kTop + 10,
+                    xml_escape(o.device->name));
   }
   // The Pareto front, then every point (coloured by pixels per cycle), labelled on the front.
   std::vector<const SweepPoint*> front;
   for (const SweepPoint& p : points) {
     if (p.fits && p.pareto) front.push_back(&p);
   }
-  std::sort(front.begin(), front.end(), [](const SweepPoint* a, const SweepPoint* b) { return a->resources.lut < b->resources.lut; });
+  std::sort(front.begin(), front.end(),
+            [](const SweepPoint* a, const SweepPoint* b) { return a->resources.lut < b->resources.lut; });
   if (front.size() > 1) {
     s += "<polyline fill=\"none\" stroke=\"#c33\" stroke-width=\"1.5\" points=\"";
     for (const SweepPoint* p : front) s += fmt::format("{:.1f},{:.1f} ", x(p->resources.lut), y(p->fps));
@@ -210,8 +215,10 @@ std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const SweepPlo
                      colour, p.fits_device ? "" : " fill-opacity=\"0.25\" class=\"over-device\"", xml_escape(tip));
     // Extrapolated: a dashed ring, so that the colour still says the pixels.
     if (!p.extrapolated.empty()) {
-      s += fmt::format("<circle class=\"extrapolated\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"7\" fill=\"none\" stroke=\"black\" "
-                       "stroke-dasharray=\"2 2\"/>\n", cx, cy);
+      s += fmt::format(
+          "<circle class=\"extrapolated\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"7\" fill=\"none\" stroke=\"black\" "
+          "stroke-dasharray=\"2 2\"/>\n",
+          cx, cy);
       obstacles.back() = {cx - 8, cy - 8, 16, 16};
       any_extrapolated = true;
     }
@@ -234,12 +241,14 @@ std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const SweepPlo
     s += "<g class=\"label\">";
     if (l.leader) {
       const double lx = std::clamp(l.px, l.box.x, l.box.x + l.box.w), ly = std::clamp(l.py, l.box.y, l.box.y + l.box.h);
-      s += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#999\" stroke-width=\"0.7\"/>",
-                       l.px, l.py, lx, ly);
+      s += fmt::format(
+          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#999\" stroke-width=\"0.7\"/>", l.px,
+          l.py, lx, ly);
     }
-    s += fmt::format("<rect class=\"label-box\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"white\" "
-                     "fill-opacity=\"0.8\"/><text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{:g}\">{}</text></g>\n",
-                     l.box.x, l.box.y, l.box.w, l.box.h, l.box.x + 2, l.box.y + l.box.h - 3, kLabelFont, xml_escape(l.text));
+    s += fmt::format(
+        "<rect class=\"label-box\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"white\" "
+        "fill-opacity=\"0.8\"/><text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"{:g}\">{}</text></g>\n",
+        l.box.x, l.box.y, l.box.w, l.box.h, l.box.x + 2, l.box.y + l.box.h - 3, kLabelFont, xml_escape(l.text));
   }
   // Legend, right of the plot: colours by pixels per cycle, the front, the marks.
   const double lx = kW - kRight + 16;
@@ -248,16 +257,19 @@ std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const SweepPlo
     bool used = false;
     for (const SweepPoint& p : points) used = used || (p.fits && p.pe_pix == pix);
     if (!used) continue;
-    s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">PePix {}</text>\n", lx + 6,
-                     ly, colours[i], lx + 16, ly + 4, pix);
+    s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">PePix {}</text>\n",
+                     lx + 6, ly, colours[i], lx + 16, ly + 4, pix);
     ly += 18;
   }
   s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#c33\" stroke-width=\"1.5\"/>"
-                   "<text x=\"{}\" y=\"{}\">Pareto front</text>\n", lx, ly, lx + 12, ly, lx + 16, ly + 4);
+                   "<text x=\"{}\" y=\"{}\">Pareto front</text>\n",
+                   lx, ly, lx + 12, ly, lx + 16, ly + 4);
   ly += 18;
   if (o.paper_lut > 0) {
-    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"9\" height=\"9\" fill=\"black\"/><text x=\"{}\" y=\"{}\">the paper"
-                     "</text>\n", lx + 1.5, ly - 4.5, lx + 16, ly + 4);
+    s +=
+        fmt::format("<rect x=\"{}\" y=\"{}\" width=\"9\" height=\"9\" fill=\"black\"/><text x=\"{}\" y=\"{}\">the paper"
+                    "</text>\n",
+                    lx + 1.5, ly - 4.5, lx + 16, ly + 4);
     ly += 18;
   }
   if (any_extrapolated) {
@@ -269,12 +281,13 @@ std::string sweep_plot_svg(const std::vector<SweepPoint>& points, const SweepPlo
   }
   if (o.device) {
     s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555\" stroke-dasharray=\"4 2\"/>"
-                     "<text x=\"{3}\" y=\"{4}\">{5} LUTs</text>\n", lx + 6, ly - 7, ly + 7, lx + 16, ly + 4,
-                     xml_escape(o.device->name));
+                     "<text x=\"{3}\" y=\"{4}\">{5} LUTs</text>\n",
+                     lx + 6, ly - 7, ly + 7, lx + 16, ly + 4, xml_escape(o.device->name));
     ly += 18;
     if (any_over) {
       s += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#1f77b4\" fill-opacity=\"0.25\"/>"
-                       "<text x=\"{}\" y=\"{}\">over {}</text>\n", lx + 6, ly, lx + 16, ly + 4, xml_escape(o.device->name));
+                       "<text x=\"{}\" y=\"{}\">over {}</text>\n",
+                       lx + 6, ly, lx + 16, ly + 4, xml_escape(o.device->name));
     }
   }
   s += "</svg>\n";

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/drivers/program_mode.h"
 #include "sim/device.h"
+#include "sim/drivers/program_mode.h"
 #include "sim/estimators/resource_model.h"
 
 namespace ernsim {

@@ -116,8 +116,13 @@ void JsonReport::add_scoreboard(const Scoreboard& scoreboard) {
   json_["errors"] = scoreboard.errors();
   json_["first_mismatches"] = nlohmann::json::array();
   for (const Mismatch& m : scoreboard.first_mismatches()) {
-    json_["first_mismatches"].push_back({{"layer", m.layer}, {"tensor", m.tensor}, {"channel", m.channel}, {"y", m.y},
-                                         {"x", m.x}, {"expected", m.expected}, {"got", m.got}});
+    json_["first_mismatches"].push_back({{"layer", m.layer},
+                                         {"tensor", m.tensor},
+                                         {"channel", m.channel},
+                                         {"y", m.y},
+                                         {"x", m.x},
+                                         {"expected", m.expected},
+                                         {"got", m.got}});
   }
 }
 

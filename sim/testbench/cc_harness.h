@@ -65,7 +65,7 @@ class CcEngine : public EnginePort {
       last_steps = model_.eng_steps_o;
       if (quiet > watchdog_cycles_ && model_.eng_state_o != 3) {
         fail_check("watchdog: the engine made no progress for {} cycles (state {})", watchdog_cycles_,
-             engine_state_name(model_.eng_state_o));
+                   engine_state_name(model_.eng_state_o));
       }
     }
     status.overflows = model_.eng_overflows_o;

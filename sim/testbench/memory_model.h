@@ -99,8 +99,8 @@ class MemoryModel : public sc_core::sc_module {
     }
     ++beats_written_;
     if (edge.write_addr + Bytes > memory_.size()) {
-      note_error(fmt::format("the accelerator wrote {:#x}, outside the {} bytes of memory", edge.write_addr,
-                             memory_.size()));
+      note_error(
+          fmt::format("the accelerator wrote {:#x}, outside the {} bytes of memory", edge.write_addr, memory_.size()));
     } else {
       uint8_t* p = memory_.at(edge.write_addr, Bytes);
       for (int i = 0; i < Bytes; ++i) {

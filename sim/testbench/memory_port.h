@@ -40,8 +40,8 @@ struct MemPortResponse {
 struct MemPortEdge {
   bool read_beat = false;
   bool write_beat = false;
-  uint64_t write_addr = 0;        // of the written beat
-  bool write_last = false;        // it ends its burst (by the burst's length)
+  uint64_t write_addr = 0;  // of the written beat
+  bool write_last = false;  // it ends its burst (by the burst's length)
   bool write_without_address = false;
 };
 

@@ -133,8 +133,10 @@ void run_sc_sim(const HwConfig& config, const SimOptions& options, Memory& memor
   if (vcd && std::filesystem::exists(sim_options.trace_path)) {
     const int status = run_program({"fst2vcd", "-f", sim_options.trace_path, "-o", options.trace_path}, true);
     std::remove(sim_options.trace_path.c_str());
-    if (status == 127 && !error) fail("--trace {}: cannot run fst2vcd to convert FST to VCD (is gtkwave installed?)", options.trace_path);
-    if (status != 0 && !error) fail("--trace {}: fst2vcd failed to convert FST to VCD (exit status {})", options.trace_path, status);
+    if (status == 127 && !error)
+      fail("--trace {}: cannot run fst2vcd to convert FST to VCD (is gtkwave installed?)", options.trace_path);
+    if (status != 0 && !error)
+      fail("--trace {}: fst2vcd failed to convert FST to VCD (exit status {})", options.trace_path, status);
   }
   if (error) std::rethrow_exception(error);
 }

@@ -11,22 +11,22 @@
 #include <map>
 #include <string>
 
+#include "sim/hw_config.h"
 #include "sim/testbench/accel_port.h"
 #include "sim/testbench/engine_port.h"
-#include "sim/hw_config.h"
 #include "sim/testbench/memory.h"
 
 namespace ernsim {
 
 struct SimOptions {
-  std::string trace_path;  // .fst (default format) or .vcd; empty for no trace
-  uint64_t trace_from = 0;  // first cycle traced
+  std::string trace_path;                                    // .fst (default format) or .vcd; empty for no trace
+  uint64_t trace_from = 0;                                   // first cycle traced
   uint64_t trace_to = std::numeric_limits<uint64_t>::max();  // cycle the trace stops at
-  uint64_t watchdog_cycles = 100000;  // a job without progress for this long is an error
+  uint64_t watchdog_cycles = 100000;                         // a job without progress for this long is an error
   // A whole program running longer than this is an error too (0: no limit): a DMA or engine that
   // loops makes progress of a kind (beats, steps) and would never trip the watchdog alone.
   uint64_t program_cycle_limit = 0;
-  int trace_layer = -1;  // trace while the first run of a program computes this layer (not a window)
+  int trace_layer = -1;      // trace while the first run of a program computes this layer (not a window)
   double clock_mhz = 100.0;  // the testbench clock, so that a trace's times are real times
   // Called when the compute stage of a program leaves a layer (progress; costs nothing otherwise).
   std::function<void()> on_layer_done;

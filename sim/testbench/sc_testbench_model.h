@@ -157,7 +157,7 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
       if (done_.read()) break;
       if (steps_.read() == last_steps && state_.read() == last_state) {
         fail_check("watchdog: the engine made no progress for {} cycles (state {}, {} steps issued, cycle {})",
-             options_.watchdog_cycles, engine_state_name(state_.read()), steps_.read(), cycle());
+                   options_.watchdog_cycles, engine_state_name(state_.read()), steps_.read(), cycle());
       }
       last_steps = steps_.read();
       last_state = state_.read();
@@ -209,11 +209,13 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
       if (irq_done_.read()) break;
       const uint32_t now = progress();
       if (now == last) {
-        fail_check("watchdog: the accelerator made no progress for {} cycles ({})", options_.watchdog_cycles, diagnosis());
+        fail_check("watchdog: the accelerator made no progress for {} cycles ({})", options_.watchdog_cycles,
+                   diagnosis());
       }
       if (options_.program_cycle_limit && cycle() - start > options_.program_cycle_limit) {
         fail_check("watchdog: the program has run for more than {} cycles without finishing, a loop that moves "
-                   "but never ends ({})", options_.program_cycle_limit, diagnosis());
+                   "but never ends ({})",
+                   options_.program_cycle_limit, diagnosis());
       }
       last = now;
     }
@@ -233,8 +235,14 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
   // Where each stage of the accelerator is, for the watchdog's errors.
   std::string diagnosis() {
     const uint32_t debug = reg_read(AccelReg::kDebug);
-    static const char* const kLoad[] = {"idle", "fetching a descriptor", "waiting for stores it reads",
-                                        "loading activations", "holding a loaded job", "loading weights", "?", "?"};
+    static const char* const kLoad[] = {"idle",
+                                        "fetching a descriptor",
+                                        "waiting for stores it reads",
+                                        "loading activations",
+                                        "holding a loaded job",
+                                        "loading weights",
+                                        "?",
+                                        "?"};
     static const char* const kCompute[] = {"waiting for a load", "starting the engine", "computing",
                                            "waiting for the store stage"};
     return fmt::format("load stage {}, compute stage {}, store stage {}; {} jobs loaded, {} computed, {} stored; "
@@ -313,11 +321,13 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
   // Traces the cycles in which the compute stage is on the chosen layer, during the first program.
   void trace_layer() {
     const uint32_t layer = static_cast<uint32_t>(options_.trace_layer);
-    while (layer_.read() != layer || !running()) sc_core::wait(layer_.value_changed_event() | irq_done_.negedge_event());
+    while (layer_.read() != layer || !running())
+      sc_core::wait(layer_.value_changed_event() | irq_done_.negedge_event());
     trace_ = std::make_unique<VerilatedFstSc>();
     dut_.trace(trace_.get(), 99);
     trace_->open(options_.trace_path.c_str());
-    while (layer_.read() == layer && !irq_done_.read()) sc_core::wait(layer_.value_changed_event() | irq_done_.posedge_event());
+    while (layer_.read() == layer && !irq_done_.read())
+      sc_core::wait(layer_.value_changed_event() | irq_done_.posedge_event());
     trace_->close();
   }
   // Per layer, the first and the last cycle + 1 in which the compute stage is on it.
@@ -358,7 +368,8 @@ class ScAccelTb : public sc_core::sc_module, public SimPorts {
   sc_core::sc_signal<Data> r_data_{"r_data"}, w_data_{"w_data"};
   sc_core::sc_signal<Strb> w_strb_{"w_strb"};
   sc_core::sc_signal<bool> dbg_we_{"dbg_we"}, dbg_re_{"dbg_re"}, dbg_rgnt_{"dbg_rgnt"}, start_{"start"}, hold_{"hold"};
-  sc_core::sc_signal<uint32_t> dbg_buf_{"dbg_buf"}, dbg_bank_{"dbg_bank"}, dbg_entry_{"dbg_entry"}, dbg_word_{"dbg_word"};
+  sc_core::sc_signal<uint32_t> dbg_buf_{"dbg_buf"}, dbg_bank_{"dbg_bank"}, dbg_entry_{"dbg_entry"},
+      dbg_word_{"dbg_word"};
   sc_core::sc_signal<uint64_t> dbg_wdata_{"dbg_wdata"}, dbg_rdata_{"dbg_rdata"};
   sc_core::sc_signal<bool> busy_{"busy"}, done_{"done"}, tile_error_{"tile_error"};
   sc_core::sc_signal<uint32_t> state_{"state"}, steps_{"steps"}, overflows_{"overflows"};

@@ -28,7 +28,8 @@ std::optional<AssertionFailure> parse_assertion_failure(const std::string& line)
   f.label = dot == std::string::npos ? path : path.substr(dot + 1);
   f.scope = dot == std::string::npos ? std::string() : path.substr(0, dot);
   const std::string checker = ".u_sva";
-  if (f.scope.size() > checker.size() && f.scope.compare(f.scope.size() - checker.size(), checker.size(), checker) == 0) {
+  if (f.scope.size() > checker.size() &&
+      f.scope.compare(f.scope.size() - checker.size(), checker.size(), checker) == 0) {
     f.scope.resize(f.scope.size() - checker.size());
   }
   f.message = m[3];

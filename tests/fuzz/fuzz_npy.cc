@@ -28,10 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const ernsim::NpyArray array = ernsim::read_npy(input_path());
     // What the reader promises: the data is exactly the shape's size.
-    if (static_cast<int64_t>(array.bytes.size()) != array.element_count() * static_cast<int64_t>(ernsim::npy_item_size(array.type))) {
+    if (static_cast<int64_t>(array.bytes.size()) !=
+        array.element_count() * static_cast<int64_t>(ernsim::npy_item_size(array.type))) {
       __builtin_trap();
     }
-    ernsim::read_npy_checked(input_path(), ernsim::NpyType::kUint8, {-1, 3, -1, -1}, "images must be uint8 N x 3 x H x W");
+    ernsim::read_npy_checked(input_path(), ernsim::NpyType::kUint8, {-1, 3, -1, -1},
+                             "images must be uint8 N x 3 x H x W");
   } catch (const ernsim::Error&) {
   }
   return 0;

@@ -24,7 +24,8 @@ ernsim::ActTensor fuzz_image(const Net& net) {
 
 template <typename Net>
 bool small(const Net& net) {
-  return int64_t{net.input_height()} * net.input_width() <= 64 * 64 && net.layers.size() <= 64 && net.macs() <= 50000000;
+  return int64_t{net.input_height()} * net.input_width() <= 64 * 64 && net.layers.size() <= 64 &&
+         net.macs() <= 50000000;
 }
 
 }  // namespace

@@ -20,9 +20,9 @@
 #include "models/npy.h"
 #include "models/onnx_import.h"
 #include "models/zoo.h"
+#include "sim/compiler/program.h"
 #include "sim/drivers/layer_mode.h"
 #include "sim/drivers/program_mode.h"
-#include "sim/compiler/program.h"
 #include "sim/testbench/sc_testbench.h"
 #include "tests/fixtures.h"
 
@@ -118,7 +118,8 @@ TEST(AccelChecks, StreamOverflowIsAnErrorNamingTheLayer) {
   }
   const int embedded = b.add_pixel_embedding("pixel_embedding", image, source, tables);
   // A projection whose stream the big conv adds: small values.
-  const int proj = b.add_conv("projection", embedded, BinaryWeights(64, 30, 1), 1, 0, std::vector<double>(64, 1.0 / 32));
+  const int proj =
+      b.add_conv("projection", embedded, BinaryWeights(64, 30, 1), 1, 0, std::vector<double>(64, 1.0 / 32));
   // 2,048 channels at level 3 everywhere.
   const int wide = b.add_conv("wide", embedded, BinaryWeights(2048, 30, 1), 1, 0, std::vector<double>(2048, 0.01));
   const int wide_act = b.add_activation(wide, std::vector<Quantizer>(2048, Quantizer{ActMode::kConstant, {}, 3}), 1.0);
@@ -130,7 +131,8 @@ TEST(AccelChecks, StreamOverflowIsAnErrorNamingTheLayer) {
   }
   const int big = b.add_conv("big", wide_act, plus, 1, 1, std::vector<double>(64, 1.0 / 32));
   b.add_residual(big, proj);
-  const int act = b.add_activation(big, std::vector<Quantizer>(64, Quantizer{ActMode::kIncreasing, {0, 1, 2}, 0}), 2.0 / 3);
+  const int act =
+      b.add_activation(big, std::vector<Quantizer>(64, Quantizer{ActMode::kIncreasing, {0, 1, 2}, 0}), 2.0 / 3);
   b.add_int_output(big);
   const int cls = b.add_conv("classifier", act, BinaryWeights(10, 64, 1), 1, 0, std::vector<double>(10, 0.01));
   const Network net = b.finish(b.add_class_sum(cls));
@@ -140,7 +142,8 @@ TEST(AccelChecks, StreamOverflowIsAnErrorNamingTheLayer) {
   ASSERT_FALSE(e.scoreboard.passed());
   EXPECT_GT(e.report.overflows, 0u);
   ASSERT_FALSE(e.scoreboard.errors().empty());
-  EXPECT_THAT(e.scoreboard.errors().front(), HasSubstr("do not fit the configured 16-bit stream (first in layer 3, big)"));
+  EXPECT_THAT(e.scoreboard.errors().front(),
+              HasSubstr("do not fit the configured 16-bit stream (first in layer 3, big)"));
 }
 
 // A job that waits for stores that never come: the watchdog names the stage it hangs in.
@@ -246,8 +249,8 @@ nlohmann::json read_json(const std::string& path) {
 TEST(RunCli, ReportKeysAndLogitsEqualInfer) {
   const std::string dir = temp_dir();
   const std::string model = "--model zoo:ERNs18-0.75x --size 32 --images 2 ";
-  const CommandResult r = run("run " + model + "--config small --clock-mhz 250 --output " + dir + "/run.npy --report " +
-                              dir + "/r.json");
+  const CommandResult r =
+      run("run " + model + "--config small --clock-mhz 250 --output " + dir + "/run.npy --report " + dir + "/r.json");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("PASSED: every layer bit-exact"));
   ASSERT_EQ(run("infer " + model + "--output " + dir + "/infer.npy").status, 0);
@@ -255,7 +258,8 @@ TEST(RunCli, ReportKeysAndLogitsEqualInfer) {
   const std::vector<float> b = read_npy(dir + "/infer.npy").values<float>();
   EXPECT_EQ(a, b);
   const nlohmann::json j = read_json(dir + "/r.json");
-  for (const char* key : {"total_cycles", "mismatches", "clock_mhz", "fps", "layers"}) EXPECT_TRUE(j.contains(key)) << key;
+  for (const char* key : {"total_cycles", "mismatches", "clock_mhz", "fps", "layers"})
+    EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["mismatches"], 0);
   EXPECT_EQ(j["clock_mhz"], 250.0);
   EXPECT_NEAR(j["fps"].get<double>(), 250e6 / j["total_cycles"].get<double>(), 1e-6);
@@ -275,7 +279,8 @@ TEST(RunCli, HalvingBandwidthSlowsMemoryBoundLayersOnly) {
   const std::string dir = temp_dir();
   for (int bandwidth : {16, 8}) {
     const CommandResult r = run(fmt::format("run --model zoo:ERNs18 --size 64 --config small --mem-bytes-per-cycle {} "
-                                            "--report {}/bw{}.json", bandwidth, dir, bandwidth));
+                                            "--report {}/bw{}.json",
+                                            bandwidth, dir, bandwidth));
     ASSERT_EQ(r.status, 0) << r.output;
   }
   const nlohmann::json full = read_json(dir + "/bw16.json"), half = read_json(dir + "/bw8.json");
@@ -311,7 +316,8 @@ TEST(RunCli, TraceOfOneLayerIsInRealTimeAtTheClock) {
   for (const int mhz : {250, 400}) {
     const std::string trace = fmt::format("{}/layer5_{}.vcd", dir, mhz), report = fmt::format("{}/r{}.json", dir, mhz);
     const CommandResult r = run(fmt::format("run --model zoo:ERNs18-0.75x --size 32 --config small --clock-mhz {} "
-                                            "--trace {} --trace-layer 5 --report {}", mhz, trace, report));
+                                            "--trace {} --trace-layer 5 --report {}",
+                                            mhz, trace, report));
     ASSERT_EQ(r.status, 0) << r.output;
     std::ifstream file(trace);
     const std::string vcd((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
@@ -348,8 +354,8 @@ TEST(RunCli, VcdTraceNameIsNotAShellCommand) {
   std::string quoted = "'";  // for the test's own shell (popen) only
   for (char c : name) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   quoted += "'";
-  const CommandResult r = run("run --model zoo:ERNs18-0.75x --size 32 --config small --trace " + quoted +
-                              " --trace-window 0:300", dir);
+  const CommandResult r =
+      run("run --model zoo:ERNs18-0.75x --size 32 --config small --trace " + quoted + " --trace-window 0:300", dir);
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_FALSE(std::filesystem::exists(dir + "/ran")) << "a command in the trace's name ran";
   std::ifstream in(trace);

@@ -43,7 +43,8 @@ struct Span {
 };
 
 std::ostream& operator<<(std::ostream& os, const Span& s) {
-  return os << "{addr " << s.addr << ", beats " << s.beats << ", i2 " << s.i2 << ", k " << s.k << (s.last ? ", last}" : "}");
+  return os << "{addr " << s.addr << ", beats " << s.beats << ", i2 " << s.i2 << ", k " << s.k
+            << (s.last ? ", last}" : "}");
 }
 
 struct WalkParams {
@@ -229,7 +230,8 @@ std::vector<uint64_t> beat_addresses(const Transfer& t) {
   for (int i1 = 0; i1 < t.n1; ++i1) {
     for (int i2 = 0; i2 < t.n2; ++i2) {
       const uint64_t span = t.addr0 + i1 * t.stride1 + i2 * t.stride2;
-      for (uint32_t b = 0; b < span_beats(static_cast<uint32_t>(t.n), t.elog2); ++b) out.push_back(span + b * kMemBytes);
+      for (uint32_t b = 0; b < span_beats(static_cast<uint32_t>(t.n), t.elog2); ++b)
+        out.push_back(span + b * kMemBytes);
     }
   }
   return out;
@@ -342,7 +344,8 @@ TEST(RtlDmaRead, FetchesADescriptorInBursts) {
     const ReadRun run = run_read(dma, mem, rng, true, false, addr, static_cast<int>(rng() % 6));
     const int beats = (JobDescriptor::kWords * 4 + kMemBytes - 1) / kMemBytes;
     ASSERT_EQ(run.beats.size(), static_cast<size_t>(beats));
-    for (int b = 0; b < beats; ++b) EXPECT_EQ(run.beats[static_cast<size_t>(b)], addr + static_cast<uint64_t>(b) * kMemBytes);
+    for (int b = 0; b < beats; ++b)
+      EXPECT_EQ(run.beats[static_cast<size_t>(b)], addr + static_cast<uint64_t>(b) * kMemBytes);
     EXPECT_TRUE(run.fills.empty()) << "a descriptor fetch writes no buffer";
     EXPECT_LE(run.max_len, kMaxBurst);
     for (int w = 0; w < JobDescriptor::kWords; ++w) {
@@ -400,7 +403,8 @@ TEST(RtlDmaRead, LoadsEveryTransferOfRandomJobs) {
     const std::vector<Transfer> phase_a = [&] {
       std::vector<Transfer> t;
       if (d.ld_emb) t.push_back({9, d.emb_addr, 0, 1024, 1, 3, 256, 2, 0, true});
-      if (d.ld_wgt) t.push_back({2, d.wgt_addr, 0, 0, 1, 1, static_cast<int>(d.wgt_entries), kELog2Wgt, 0, false, d.wgt_base});
+      if (d.ld_wgt)
+        t.push_back({2, d.wgt_addr, 0, 0, 1, 1, static_cast<int>(d.wgt_entries), kELog2Wgt, 0, false, d.wgt_base});
       if (d.ld_thr) t.push_back({3, d.thr_addr, 0, 0, 1, 1, og, kELog2Thr, 0, false, d.thr_base});
       return t;
     }();
@@ -411,12 +415,13 @@ TEST(RtlDmaRead, LoadsEveryTransferOfRandomJobs) {
                      d.paired ? 3 : 2, 0, false, d.img_base, d.in_width});
       }
       if (d.ld_act) {
-        t.push_back({1, d.act_addr, d.act_plane, d.act_pitch, static_cast<int>(d.in_blocks), static_cast<int>(d.in_rows),
-                     static_cast<int>(d.in_width), 4, 2, false, d.act_base, d.act_row_stride});
+        t.push_back({1, d.act_addr, d.act_plane, d.act_pitch, static_cast<int>(d.in_blocks),
+                     static_cast<int>(d.in_rows), static_cast<int>(d.in_width), 4, 2, false, d.act_base,
+                     d.act_row_stride});
       }
       if (d.ld_res) {
-        t.push_back({4, d.res_addr, d.res_plane, d.res_pitch, og, static_cast<int>(d.out_rows), static_cast<int>(d.out_width),
-                     kELog2Str, 1, false, d.res_base, d.out_pgs});
+        t.push_back({4, d.res_addr, d.res_plane, d.res_pitch, og, static_cast<int>(d.out_rows),
+                     static_cast<int>(d.out_width), kELog2Str, 1, false, d.res_base, d.out_pgs});
       }
       return t;
     }();
@@ -463,8 +468,10 @@ int buffer_entry_bytes(int buf) { return buf == 5 ? 16 : buf == 6 ? 1 << kELog2S
 
 void buffer_beat(int buf, int bank, uint64_t entry, int slice, uint8_t* out) {
   for (int i = 0; i < kMemBytes; ++i) {
-    out[i] = i >= buffer_entry_bytes(buf) ? 0 : pattern_byte(0x5000000 + (static_cast<uint64_t>(buf) << 40) + (static_cast<uint64_t>(bank) << 32) +
-                          entry * 256 + static_cast<uint64_t>(slice) * kMemBytes + static_cast<uint64_t>(i));
+    out[i] = i >= buffer_entry_bytes(buf)
+                 ? 0
+                 : pattern_byte(0x5000000 + (static_cast<uint64_t>(buf) << 40) + (static_cast<uint64_t>(bank) << 32) +
+                                entry * 256 + static_cast<uint64_t>(slice) * kMemBytes + static_cast<uint64_t>(i));
   }
 }
 
@@ -563,7 +570,8 @@ std::vector<bool> owned_bytes(const JobDescriptor& d, int i1) {
   const int lo = i1 == 0 ? lane_first % 64 : 0;
   const int hi = i1 + 1 == static_cast<int>(d.oact_blocks) ? (lane_end - 1) % 64 + 1 : 64;
   std::vector<bool> owned(16);
-  for (int b = 0; b < 8; ++b) owned[static_cast<size_t>(b)] = owned[static_cast<size_t>(b + 8)] = 8 * b >= lo && 8 * b < hi;
+  for (int b = 0; b < 8; ++b)
+    owned[static_cast<size_t>(b)] = owned[static_cast<size_t>(b + 8)] = 8 * b >= lo && 8 * b < hi;
   return owned;
 }
 
@@ -600,18 +608,20 @@ TEST(RtlDmaWrite, StoresEveryTransferOfRandomJobsWithTheirStrobes) {
     set_descriptor(dma.desc_i, d);
     std::vector<std::pair<Transfer, bool>> transfers;  // with: its words carry the job's lanes only
     if (d.st_act) {
-      transfers.push_back({{5, d.oact_addr, d.oact_plane, d.oact_pitch, static_cast<int>(d.oact_blocks),
-                            static_cast<int>(d.out_rows), static_cast<int>(d.out_width), 4, 1, false, d.oact_base, d.out_pgs},
-                           true});
+      transfers.push_back(
+          {{5, d.oact_addr, d.oact_plane, d.oact_pitch, static_cast<int>(d.oact_blocks), static_cast<int>(d.out_rows),
+            static_cast<int>(d.out_width), 4, 1, false, d.oact_base, d.out_pgs},
+           true});
     }
     if (d.st_str) {
-      transfers.push_back({{6, d.ostr_addr, d.ostr_plane, d.ostr_pitch, static_cast<int>(d.og_count),
-                            static_cast<int>(d.out_rows), static_cast<int>(d.out_width), kELog2Str, 1, false, d.ostr_base,
-                            d.out_pgs},
-                           false});
+      transfers.push_back(
+          {{6, d.ostr_addr, d.ostr_plane, d.ostr_pitch, static_cast<int>(d.og_count), static_cast<int>(d.out_rows),
+            static_cast<int>(d.out_width), kELog2Str, 1, false, d.ostr_base, d.out_pgs},
+           false});
     }
     if (d.st_sum) {
-      transfers.push_back({{7, d.sum_addr, 0, 0, 1, 1, static_cast<int>(d.og_count), kELog2Sum, 0, false, d.sum_base}, false});
+      transfers.push_back(
+          {{7, d.sum_addr, 0, 0, 1, 1, static_cast<int>(d.og_count), kELog2Sum, 0, false, d.sum_base}, false});
     }
     Memory want(1 << 20);
     uint64_t want_beats = 0;
@@ -637,7 +647,8 @@ TEST(RtlDmaWrite, StoresEveryTransferOfRandomJobsWithTheirStrobes) {
     EXPECT_EQ(run.beats_counted, want_beats);
     limited_bursts += run.max_len == kMaxBurst;
     for (size_t a = 0; a < want.bytes.size(); ++a) {
-      ASSERT_EQ(mem.bytes[a], want.bytes[a]) << "memory byte " << a << (want.bytes[a] == pattern_byte(a) ? " (not to be written)" : "");
+      ASSERT_EQ(mem.bytes[a], want.bytes[a])
+          << "memory byte " << a << (want.bytes[a] == pattern_byte(a) ? " (not to be written)" : "");
     }
     EXPECT_FALSE(dma.misaligned_o);
   }

@@ -21,11 +21,11 @@
 #include "models/kernels/class_sum.h"
 #include "models/kernels/threshold_activation.h"
 #include "models/onnx_import.h"
+#include "models/random_layer_case.h"
 #include "models/zoo.h"
-#include "sim/hw_config.h"
 #include "sim/compiler/tiling.h"
 #include "sim/drivers/golden_layers.h"
-#include "models/random_layer_case.h"
+#include "sim/hw_config.h"
 #include "sim/testbench/sc_testbench.h"
 #include "tests/fixtures.h"
 
@@ -96,7 +96,8 @@ TEST_P(RandomLayers, BitExactWithPredictedCycles) {
   int passed = 0, tiled = 0, sum_cases = 0;
   run_sc_engine(config, {}, [&](EnginePort& port) {
     for (int i = 0; i < kPerBatch; ++i) {
-      const RandomLayerCase c = make_random_layer(static_cast<uint64_t>(batch * kPerBatch + i), config.random_layer_bounds());
+      const RandomLayerCase c =
+          make_random_layer(static_cast<uint64_t>(batch * kPerBatch + i), config.random_layer_bounds());
       LayerRunStats stats;
       const LayerOutputs got = run_layer(port, config, c.view(), stats);
       Scoreboard sb;
@@ -145,7 +146,8 @@ TEST(EngineTiming, HandComputedEmbeddingCycles) {
   const Network net = build_zoo_network(find_zoo_model("ERNs18"), 32);
   const GoldenResult golden = run_golden(net, zoo_images(1, 32, 1).front());
   LayerRunStats stats;
-  run_sc_engine(config, {}, [&](EnginePort& port) { run_layer(port, config, network_layer_case(net, 0, golden), stats); });
+  run_sc_engine(config, {},
+                [&](EnginePort& port) { run_layer(port, config, network_layer_case(net, 0, golden), stats); });
   // 32 x 32 pixels, one per cycle: ImgDepth 1024 holds all 32 rows.
   EXPECT_EQ(stats.jobs, 1);
   EXPECT_EQ(stats.cycles, 32u * 32 + 4);
@@ -175,7 +177,7 @@ TEST(EngineTiling, LargeLayersAreTiledAndExact) {
     }
     return l;
   };
-  const Layer wide = make(128, 600, false);   // needs row tiles and channel ranges
+  const Layer wide = make(128, 600, false);  // needs row tiles and channel ranges
   const Layer sums = make(64, 40, true);     // class sums over several row tiles
   ActTensor in_wide(128, 28, 28), in_sums(64, 48, 48);
   for (auto& v : in_wide.data()) v = static_cast<uint8_t>(rng() & 3);
@@ -250,10 +252,12 @@ TEST(EngineChecks, StreamOverflowIsReported) {
   l.residual = 0;
   l.out_int = 0;
   const ActTensor input(64, 2, 2, 3);  // acc = 192 everywhere
-  IntTensor residual(8, 2, 2, 32700);   // 32,892 does not fit 16 bits
+  IntTensor residual(8, 2, 2, 32700);  // 32,892 does not fit 16 bits
   residual.at(3, 1, 1) = 0;
   LayerRunStats stats;
-  run_sc_engine(config, {}, [&](EnginePort& port) { run_layer(port, config, {"overflow", &l, &input, &residual}, stats); });
+  run_sc_engine(config, {}, [&](EnginePort& port) {
+    run_layer(port, config, {"overflow", &l, &input, &residual}, stats);
+  });
   EXPECT_EQ(stats.overflows, 8u * 4 - 1);
 }
 
@@ -275,7 +279,8 @@ TEST(EngineChecks, WatchdogNamesTheStuckState) {
     });
     FAIL() << "the watchdog did not fire";
   } catch (const Error& e) {
-    EXPECT_THAT(std::string(e.what()), HasSubstr("watchdog: the engine made no progress for 500 cycles (state conv, 0 steps"));
+    EXPECT_THAT(std::string(e.what()),
+                HasSubstr("watchdog: the engine made no progress for 500 cycles (state conv, 0 steps"));
   }
 }
 
@@ -292,7 +297,8 @@ TEST(EngineChecks, AFailedAssertionIsAOneLineFailedCheck) {
     const std::string what = e.what();
     EXPECT_THAT(what, HasSubstr("RTL assertion EngWriteInRange failed at cycle "));
     EXPECT_THAT(what, HasSubstr("ern_layer_engine_sva.sv:"));
-    EXPECT_THAT(what, HasSubstr("host write to buffer 2 bank 0 entry 1030: outside the buffer (1 banks of 576 entries)"));
+    EXPECT_THAT(what,
+                HasSubstr("host write to buffer 2 bank 0 entry 1030: outside the buffer (1 banks of 576 entries)"));
     EXPECT_EQ(what.find('\n'), std::string::npos) << what;
   }
 }
@@ -346,9 +352,9 @@ std::vector<uint64_t> vcd_times(const std::string& vcd) {
 TEST(Trace, FstWindowReadsBack) {
   const std::string dir = temp_dir();
   const std::string fst = dir + "/window.fst";
-  const CommandResult r = run(std::string(ERNSIM_BINARY) +
-                              " layers --model zoo:ERNs18-0.75x --size 32 --config small --layer 4 --trace " + fst +
-                              " --trace-window 300:420");
+  const CommandResult r =
+      run(std::string(ERNSIM_BINARY) + " layers --model zoo:ERNs18-0.75x --size 32 --config small --layer 4 --trace " +
+          fst + " --trace-window 300:420");
   ASSERT_EQ(r.status, 0) << r.output;
   ASSERT_TRUE(std::filesystem::exists(fst));
   const CommandResult vcd = run("fst2vcd -f " + fst);
@@ -367,9 +373,9 @@ TEST(Trace, FstWindowReadsBack) {
 TEST(Trace, VcdOnRequest) {
   const std::string dir = temp_dir();
   const std::string vcd = dir + "/window.vcd";
-  const CommandResult r = run(std::string(ERNSIM_BINARY) +
-                              " layers --model zoo:ERNs18-0.75x --size 32 --config small --layer 4 --trace " + vcd +
-                              " --trace-window 100:150");
+  const CommandResult r =
+      run(std::string(ERNSIM_BINARY) + " layers --model zoo:ERNs18-0.75x --size 32 --config small --layer 4 --trace " +
+          vcd + " --trace-window 100:150");
   ASSERT_EQ(r.status, 0) << r.output;
   std::ifstream in(vcd);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -383,13 +389,15 @@ TEST(Trace, VcdOnRequest) {
 
 TEST(Cli, LayersReportOnTheDefaultConfiguration) {
   const std::string dir = temp_dir();
-  const CommandResult r = run(std::string(ERNSIM_BINARY) +
-                              " layers --model zoo:ERNs18-0.75x --size 64 --config default --report " + dir + "/r.json");
+  const CommandResult r =
+      run(std::string(ERNSIM_BINARY) + " layers --model zoo:ERNs18-0.75x --size 64 --config default --report " + dir +
+          "/r.json");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("PASSED: every output bit-exact"));
   std::ifstream in(dir + "/r.json");
   const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (const char* key : {"\"total_cycles\"", "\"mismatches\": 0", "\"layers\"", "\"utilization\"", "\"predicted_cycles\""}) {
+  for (const char* key :
+       {"\"total_cycles\"", "\"mismatches\": 0", "\"layers\"", "\"utilization\"", "\"predicted_cycles\""}) {
     EXPECT_THAT(json, HasSubstr(key));
   }
   std::filesystem::remove_all(dir);

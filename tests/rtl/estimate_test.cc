@@ -12,10 +12,10 @@
 #include "models/golden.h"
 #include "models/onnx_import.h"
 #include "models/zoo.h"
-#include "sim/estimators/latency_model.h"
+#include "sim/compiler/program.h"
 #include "sim/drivers/layer_mode.h"
 #include "sim/drivers/program_mode.h"
-#include "sim/compiler/program.h"
+#include "sim/estimators/latency_model.h"
 #include "sim/testbench/sc_testbench.h"
 #include "tests/fixtures.h"
 
@@ -65,18 +65,18 @@ void expect_estimate_matches_rtl(const Network& net, const Case& c) {
     const double error = std::abs(static_cast<double>(e.cycles) - static_cast<double>(r.cycles)) /
                          static_cast<double>(std::max<uint64_t>(r.cycles, 1));
     worst_layer = std::max(worst_layer, error);
-    EXPECT_LE(error, 0.01) << where << ", layer " << r.name << ": RTL " << r.cycles << " cycles, estimate "
-                           << e.cycles;
+    EXPECT_LE(error, 0.01) << where << ", layer " << r.name << ": RTL " << r.cycles << " cycles, estimate " << e.cycles;
     // What moves through memory follows from the program alone.
     EXPECT_EQ(e.bytes_read, r.bytes_read) << where << ", layer " << r.name;
     EXPECT_EQ(e.bytes_written, r.bytes_written) << where << ", layer " << r.name;
   }
-  const double total_error = std::abs(static_cast<double>(estimate.total_cycles) - static_cast<double>(rtl.total_cycles)) /
-                             static_cast<double>(rtl.total_cycles);
+  const double total_error =
+      std::abs(static_cast<double>(estimate.total_cycles) - static_cast<double>(rtl.total_cycles)) /
+      static_cast<double>(rtl.total_cycles);
   EXPECT_LE(total_error, 0.005) << where << ": RTL " << rtl.total_cycles << " cycles, estimate "
                                 << estimate.total_cycles;
-  fmt::print("{}: {} layers, RTL {} cycles, estimate {} ({:+.3f}%), worst layer {:.3f}%\n", where,
-             rtl.layers.size(), rtl.total_cycles, estimate.total_cycles,
+  fmt::print("{}: {} layers, RTL {} cycles, estimate {} ({:+.3f}%), worst layer {:.3f}%\n", where, rtl.layers.size(),
+             rtl.total_cycles, estimate.total_cycles,
              100.0 * (static_cast<double>(estimate.total_cycles) - static_cast<double>(rtl.total_cycles)) /
                  static_cast<double>(rtl.total_cycles),
              100 * worst_layer);

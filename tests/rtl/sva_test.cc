@@ -98,10 +98,10 @@ TEST(RtlAssertions, ReadPortRulesHoldOnLegalTraffic) {
   ReadPort p;
   p.cycle(true, false, 0x100, 3);  // waits for ready with its payload held
   p.cycle(true, true, 0x100, 3);
-  p.cycle(true, true, 0x180, 0);   // MaxReads bursts in flight
-  p.beat(true, false, 7, false);   // offered, not taken, offered again unchanged
+  p.cycle(true, true, 0x180, 0);  // MaxReads bursts in flight
+  p.beat(true, false, 7, false);  // offered, not taken, offered again unchanged
   p.beat(true, true, 7, false);
-  p.beat(false, true, 0, false);   // withdrawn (offered again later)
+  p.beat(false, true, 0, false);  // withdrawn (offered again later)
   p.beat(true, true, 8, false);
   p.beat(true, true, 9, false);
   p.cycle(true, true, 0x200, 1, true, true, 10, true, true, true);  // last beat; a new burst; the buffer drains
@@ -370,7 +370,8 @@ TEST(RtlAssertions, EngWriteInRangeFires) {
     AssertionLog log;
     EnginePorts e;
     e.write(buf, bank, entry);
-    EXPECT_THAT(log.labels(), ElementsAre("EngWriteInRange")) << "buffer " << buf << " bank " << bank << " entry " << entry;
+    EXPECT_THAT(log.labels(), ElementsAre("EngWriteInRange"))
+        << "buffer " << buf << " bank " << bank << " entry " << entry;
   }
 }
 
@@ -379,7 +380,8 @@ TEST(RtlAssertions, EngReadInRangeFires) {
   EnginePorts e;
   e.read(kOact, 2, 0);
   ASSERT_THAT(log.labels(), ElementsAre("EngReadInRange"));
-  EXPECT_EQ(log.failures()[0].message, "host read of buffer 5 bank 2 entry 0: outside the buffer (2 banks of 1024 entries)");
+  EXPECT_EQ(log.failures()[0].message,
+            "host read of buffer 5 bank 2 entry 0: outside the buffer (2 banks of 1024 entries)");
 }
 
 TEST(RtlAssertions, EngStateLegalFires) {

@@ -114,7 +114,9 @@ uint64_t get_bits(const uint32_t* words, int lsb, int width) {
   return v;
 }
 
-int64_t sext(uint64_t v, int width) { return static_cast<int64_t>((v ^ (uint64_t{1} << (width - 1))) - (uint64_t{1} << (width - 1))); }
+int64_t sext(uint64_t v, int width) {
+  return static_cast<int64_t>((v ^ (uint64_t{1} << (width - 1))) - (uint64_t{1} << (width - 1)));
+}
 
 TEST(RtlPostproc, QuantizesEveryModeLikeTheGoldenKernel) {
   Vern_postproc pp;
@@ -171,7 +173,8 @@ TEST(RtlPostproc, QuantizesEveryModeLikeTheGoldenKernel) {
       for (int p = 0; p < kPePix; ++p) {
         const int l = o * kPePix + p;
         ASSERT_EQ((pp.q_o >> (2 * l)) & 3u, expected.at(o, 0, p))
-            << "trial " << trial << " lane " << l << " v " << v.at(o, 0, p) << " mode " << to_string(quantizers[o].mode);
+            << "trial " << trial << " lane " << l << " v " << v.at(o, 0, p) << " mode "
+            << to_string(quantizers[o].mode);
         const int64_t value = v.at(o, 0, p);
         const bool fits = value >= -(1 << (kStreamW - 1)) && value < (1 << (kStreamW - 1));
         ASSERT_EQ(((pp.overflow_o >> l) & 1u) != 0, !fits) << "trial " << trial << " v " << value;
@@ -226,7 +229,8 @@ TEST(RtlPixelEmbed, MatchesTheGoldenThermometerEncoding) {
       ASSERT_TRUE(pe.valid_o);
       for (int c = 0; c < 64; ++c) {
         const uint32_t q = static_cast<uint32_t>(((pe.act0_o >> c) & 1) | (((pe.act1_o >> c) & 1) << 1));
-        ASSERT_EQ(q, c < 30 ? expected.at(c, 0, x) : 0u) << "x " << x << " channel " << c << (learned ? " learned" : "");
+        ASSERT_EQ(q, c < 30 ? expected.at(c, 0, x) : 0u)
+            << "x " << x << " channel " << c << (learned ? " learned" : "");
       }
     }
   }

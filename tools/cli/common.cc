@@ -3,18 +3,18 @@
 #include <fmt/core.h>
 
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "models/checked_number.h"
 #include "models/error.h"
-#include "models/input_file.h"
 #include "models/heq/qonnx_import.h"
 #include "models/heq/zoo.h"
 #include "models/images.h"
+#include "models/input_file.h"
 #include "models/model_spec.h"
 #include "models/npy.h"
 #include "models/onnx_import.h"
@@ -89,7 +89,8 @@ void add_layer_output_options(po::options_description& options) {
 
 HwConfig program_config(const po::variables_map& vm) {
   HwConfig config = load_hw_config(vm["config"].as<std::string>());
-  if (vm.count("mem-bytes-per-cycle")) config.memory.bytes_per_cycle = real_option(vm, "mem-bytes-per-cycle", kBandwidthRange);
+  if (vm.count("mem-bytes-per-cycle"))
+    config.memory.bytes_per_cycle = real_option(vm, "mem-bytes-per-cycle", kBandwidthRange);
   if (vm.count("mem-latency")) {
     config.memory.latency_cycles = static_cast<uint32_t>(uint_option(vm, "mem-latency", kLatencyRange));
   }
@@ -102,9 +103,7 @@ CompileOptions compile_options(const po::variables_map& vm) {
   return options;
 }
 
-double clock_mhz(const po::variables_map& vm) {
-  return real_option(vm, "clock-mhz", kClockMhzRange);
-}
+double clock_mhz(const po::variables_map& vm) { return real_option(vm, "clock-mhz", kClockMhzRange); }
 
 SimOptions sim_options(const po::variables_map& vm) {
   SimOptions options;
@@ -123,9 +122,10 @@ SimOptions sim_options(const po::variables_map& vm) {
 }
 
 Network load_model(const po::variables_map& vm, ModelDetail detail) {
-  return load_model_spec(vm["model"].as<std::string>(),
-                         vm.count("size") ? std::optional<int>(static_cast<int>(uint_option(vm, "size", kSizeRange))) : std::nullopt,
-                         uint_option(vm, "seed", kSeedRange), detail == ModelDetail::kStructure);
+  return load_model_spec(
+      vm["model"].as<std::string>(),
+      vm.count("size") ? std::optional<int>(static_cast<int>(uint_option(vm, "size", kSizeRange))) : std::nullopt,
+      uint_option(vm, "seed", kSeedRange), detail == ModelDetail::kStructure);
 }
 
 std::vector<ActTensor> load_images(const po::variables_map& vm, const Network& net) {
@@ -150,8 +150,8 @@ constexpr const char* kFileOutputs[] = {"report", "output", "junit", "csv", "plo
 
 }  // namespace
 
-bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
-                   po::variables_map& vm, const po::positional_options_description* positional) {
+bool parse_command(int argc, char** argv, const char* usage, po::options_description& options, po::variables_map& vm,
+                   const po::positional_options_description* positional) {
   // clang-format off
   options.add_options()("help,h", "show this help");
   // clang-format on

@@ -16,9 +16,9 @@
 #include "models/output_file.h"
 #include "models/tensor.h"
 #include "models/tensor_dump.h"
+#include "sim/compiler/program.h"
 #include "sim/hw_config.h"
 #include "sim/input_ranges.h"
-#include "sim/compiler/program.h"
 #include "sim/testbench/sc_testbench.h"
 
 namespace ernsim::cli {
@@ -69,8 +69,8 @@ std::vector<ActTensor> load_images(const po::variables_map& vm, const std::strin
 // Parses a command's options; prints help and returns false for --help. Stray positional arguments
 // are usage errors; an output option given "-" (standard output) sends everything else printed to
 // standard error (models/output_file.h).
-bool parse_command(int argc, char** argv, const char* usage, po::options_description& options,
-                   po::variables_map& vm, const po::positional_options_description* positional = nullptr);
+bool parse_command(int argc, char** argv, const char* usage, po::options_description& options, po::variables_map& vm,
+                   const po::positional_options_description* positional = nullptr);
 
 // Fails unless `path` can be created: its directory exists. Checked before long work starts so that
 // a typo does not cost a whole run.

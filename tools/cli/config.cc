@@ -9,8 +9,8 @@
 #include "models/error.h"
 #include "models/input_file.h"
 #include "sim/device.h"
-#include "sim/hw_config.h"
 #include "sim/estimators/resource_model.h"
+#include "sim/hw_config.h"
 #include "sim/testbench/sc_testbench.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
@@ -49,7 +49,8 @@ int run_config(int argc, char** argv) {
   // A device file says so by its "part"; a device name needs --device (configs/ and devices/ may
   // share a name, such as kv260).
   bool is_device = vm.count("device") > 0;
-  if (!is_device && (file.find('/') != std::string::npos || (file.size() > 5 && file.substr(file.size() - 5) == ".json"))) {
+  if (!is_device &&
+      (file.find('/') != std::string::npos || (file.size() > 5 && file.substr(file.size() - 5) == ".json"))) {
     const nlohmann::json j = parse_json_file(file, "configuration or device");
     is_device = j.is_object() && j.contains("part");
   }

@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "models/error.h"
+#include "sim/compiler/program.h"
 #include "sim/device.h"
 #include "sim/estimators/latency_model.h"
-#include "sim/compiler/program.h"
 #include "sim/estimators/resource_model.h"
 #include "sim/reports/plots.h"
 #include "sim/reports/report.h"
@@ -63,8 +63,7 @@ int run_estimate(int argc, char** argv) {
   const Network net = load_model(vm, ModelDetail::kStructure);
   const Program program = compile_program(net, config, compile);
   const LatencyEstimate latency = estimate_latency(net, program, config);
-  const ResourceEstimate resources =
-      estimate_resources(config, device ? device->family : DeviceFamily::kSeries7);
+  const ResourceEstimate resources = estimate_resources(config, device ? device->family : DeviceFamily::kSeries7);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   fmt::print("{} ({}x{}) on configuration {} ({} MACs/cycle, memory {} B/cycle, latency {} cycles): {} jobs\n\n",
@@ -101,10 +100,11 @@ int run_estimate(int argc, char** argv) {
                                            {"memory_bound_cycles", memory_bound}};
   if (vm.count("csv")) write_text_file(vm["csv"].as<std::string>(), layer_csv(latency.layers, bounds), "--csv");
   if (vm.count("plot")) {
-    write_text_file(vm["plot"].as<std::string>(),
-                    layer_plot_svg(latency.layers, fmt::format("{} ({}x{}) on {}: cycles per layer (estimate)", net.name,
-                                                               net.input_height(), net.input_width(), config.name)),
-                    "--plot");
+    write_text_file(
+        vm["plot"].as<std::string>(),
+        layer_plot_svg(latency.layers, fmt::format("{} ({}x{}) on {}: cycles per layer (estimate)", net.name,
+                                                   net.input_height(), net.input_width(), config.name)),
+        "--plot");
   }
   if (vm.count("report")) {
     JsonReport j(&config);

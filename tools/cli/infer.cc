@@ -89,9 +89,9 @@ int run_infer(int argc, char** argv) {
 
   const Network net = load_model(vm);
   const std::vector<ActTensor> images = load_images(vm, net);
-  fmt::print("{}: {}x{} input, {} layers, {:.2f} MiB binary weights, {:.3f} GMAC/image, {} kernels\n",
-             net.name, net.input_height(), net.input_width(), net.layers.size(),
-             net.weight_bits() / 8.0 / (1 << 20), net.macs() / 1e9, to_string(golden.path));
+  fmt::print("{}: {}x{} input, {} layers, {:.2f} MiB binary weights, {:.3f} GMAC/image, {} kernels\n", net.name,
+             net.input_height(), net.input_width(), net.layers.size(), net.weight_bits() / 8.0 / (1 << 20),
+             net.macs() / 1e9, to_string(golden.path));
   return infer_images(vm, net, images, golden, &run_golden, &dump_tensors<Network, GoldenResult>);
 }
 

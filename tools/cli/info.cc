@@ -44,10 +44,10 @@ int info_heq(const po::variables_map& vm) {
     }
   }
   fmt::print("{}: {}x{} input, {} classes, {} layers, {} MACs, {} conv weights, {} FC weights\n\n", net.name,
-             net.input_height(), net.input_width(), net.num_classes(), net.layers.size(), net.macs(),
-             net.conv_params(), net.fc_params());
-  fmt::print("{:>3} {:<18} {:<9} {:<12} {:<12} {:<8} {:>9} {:>4} {:>17} {:<6}\n", "#", "layer", "op", "input",
-             "output", "weights", "|acc|<=", "bits", "observed acc", "out");
+             net.input_height(), net.input_width(), net.num_classes(), net.layers.size(), net.macs(), net.conv_params(),
+             net.fc_params());
+  fmt::print("{:>3} {:<18} {:<9} {:<12} {:<12} {:<8} {:>9} {:>4} {:>17} {:<6}\n", "#", "layer", "op", "input", "output",
+             "weights", "|acc|<=", "bits", "observed acc", "out");
   for (size_t index = 0; index < net.layers.size(); ++index) {
     const heq::Layer& l = net.layers[index];
     const heq::TensorInfo& out = net.tensor(l.output);
@@ -62,8 +62,8 @@ int info_heq(const po::variables_map& vm) {
       bits = std::to_string(signed_bits(b));
       observed = fmt::format("[{}, {}]", lo[index], hi[index]);
     }
-    fmt::print("{:>3} {:<18} {:<9} {:<12} {:<12} {:<8} {:>9} {:>4} {:>17} {:<6}\n", index, l.name,
-               to_string(l.kind), input, shape(out), codes, bound, bits, observed, to_string(out.kind));
+    fmt::print("{:>3} {:<18} {:<9} {:<12} {:<12} {:<8} {:>9} {:>4} {:>17} {:<6}\n", index, l.name, to_string(l.kind),
+               input, shape(out), codes, bound, bits, observed, to_string(out.kind));
   }
   fmt::print("\nBounds are worst cases over every input (|acc| <= max|code| * max input * fan-in);\n"
              "'observed' is the accumulator range on {} image(s). Logits = scale * sum + bias (host).\n",
@@ -108,17 +108,16 @@ int run_info(int argc, char** argv) {
     }
   }
 
-  fmt::print("{}: {}x{} input, {} classes, {} layers, {} MACs, {} binary weights\n\n", net.name,
-             net.input_height(), net.input_width(), net.num_classes(), net.layers.size(), net.macs(),
-             net.weight_bits());
+  fmt::print("{}: {}x{} input, {} classes, {} layers, {} MACs, {} binary weights\n\n", net.name, net.input_height(),
+             net.input_width(), net.num_classes(), net.layers.size(), net.macs(), net.weight_bits());
   fmt::print("{:>3} {:<34} {:<12} {:<12} {:>4} {:<15} {:>9} {:>4} {:>10} {:>4} {:>17}\n", "#", "layer", "input",
              "output", "k/s", "outputs", "|acc|<=", "bits", "|stream|<=", "bits", "observed stream");
   for (size_t index = 0; index < net.layers.size(); ++index) {
     const Layer& l = net.layers[index];
     const TensorInfo& in = net.tensor(l.input);
     if (!l.is_conv()) {
-      fmt::print("{:>3} {:<34} {:<12} {:<12} {:>4} {:<15}\n", index, l.name, shape(in),
-                 shape(net.tensor(l.out_act)), "LUT", "act");
+      fmt::print("{:>3} {:<34} {:<12} {:<12} {:>4} {:<15}\n", index, l.name, shape(in), shape(net.tensor(l.out_act)),
+                 "LUT", "act");
       continue;
     }
     std::string outs;
@@ -127,14 +126,13 @@ int run_info(int argc, char** argv) {
     if (l.out_int >= 0) outs += "int ";
     if (l.out_sum >= 0) outs += "sum ";
     const int64_t acc_bound = net.accumulator_bound(l);
-    const int64_t stream_bound =
-        acc_bound + (l.residual >= 0 ? net.tensor(l.residual).bound : 0);
+    const int64_t stream_bound = acc_bound + (l.residual >= 0 ? net.tensor(l.residual).bound : 0);
     const TensorInfo& out = net.tensor(l.outputs().front());
     const std::string observed = fmt::format("[{}, {}]", lo[index], hi[index]);
-    fmt::print("{:>3} {:<34} {:<12} {:<12} {:>4} {:<15} {:>9} {:>4} {:>10} {:>4} {:>17}\n", index, l.name,
-               shape(in), fmt::format("{}x{}x{}", l.weights.out_channels(), out.height, out.width),
-               fmt::format("{}/{}", l.kernel(), l.stride), outs, acc_bound, signed_bits(acc_bound),
-               stream_bound, signed_bits(stream_bound), observed);
+    fmt::print("{:>3} {:<34} {:<12} {:<12} {:>4} {:<15} {:>9} {:>4} {:>10} {:>4} {:>17}\n", index, l.name, shape(in),
+               fmt::format("{}x{}x{}", l.weights.out_channels(), out.height, out.width),
+               fmt::format("{}/{}", l.kernel(), l.stride), outs, acc_bound, signed_bits(acc_bound), stream_bound,
+               signed_bits(stream_bound), observed);
   }
   fmt::print("\nBounds are worst cases over every input (|acc| <= 3 * k^2 * Cin; a stream adds its\n"
              "residual's bound); 'observed' is the range of acc (+ residual) on {} image(s).\n",

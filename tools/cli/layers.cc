@@ -8,8 +8,8 @@
 
 #include "models/error.h"
 #include "models/golden.h"
-#include "sim/hw_config.h"
 #include "sim/drivers/golden_layers.h"
+#include "sim/hw_config.h"
 #include "sim/reports/report.h"
 #include "sim/testbench/sc_testbench.h"
 #include "tools/cli/commands.h"
@@ -57,14 +57,16 @@ int run_layers(int argc, char** argv) {
   std::vector<int> layers;
   if (vm.count("layer")) {
     const int k = static_cast<int>(uint_option(vm, "layer", kLayerRange));
-    if (k >= static_cast<int>(net.layers.size())) fail("--layer {}: {} has layers 0..{}", k, net.name, net.layers.size() - 1);
+    if (k >= static_cast<int>(net.layers.size()))
+      fail("--layer {}: {} has layers 0..{}", k, net.name, net.layers.size() - 1);
     layers.push_back(k);
   } else {
     for (int k = 0; k < static_cast<int>(net.layers.size()); ++k) layers.push_back(k);
   }
   const GoldenResult golden = run_golden(net, images[image]);
 
-  fmt::print("{} on configuration {} ({} MACs/cycle), image {}\n\n", net.name, config.name, config.macs_per_cycle(), image);
+  fmt::print("{} on configuration {} ({} MACs/cycle), image {}\n\n", net.name, config.name, config.macs_per_cycle(),
+             image);
   fmt::print("{:>3} {:<30} {:<24} {:<7} {:>10} {:>12} {:>6} {:>5} {:>10}\n", "#", "layer", "shape", "kernel", "cycles",
              "MACs", "util", "jobs", "mismatches");
   Scoreboard scoreboard;
@@ -103,10 +105,17 @@ int run_layers(int argc, char** argv) {
     j.add_scoreboard(scoreboard);
     j["layers"] = nlohmann::json::array();
     for (const LayerReport& r : reports) {
-      j["layers"].push_back({{"index", r.index}, {"name", r.name}, {"shape", r.shape}, {"kernel", r.kind},
-                             {"cycles", r.stats.cycles}, {"predicted_cycles", r.stats.predicted_cycles},
-                             {"port_cycles", r.stats.port_cycles}, {"jobs", r.stats.jobs}, {"macs", r.macs},
-                             {"utilization", r.utilization}, {"mismatches", r.mismatches}});
+      j["layers"].push_back({{"index", r.index},
+                             {"name", r.name},
+                             {"shape", r.shape},
+                             {"kernel", r.kind},
+                             {"cycles", r.stats.cycles},
+                             {"predicted_cycles", r.stats.predicted_cycles},
+                             {"port_cycles", r.stats.port_cycles},
+                             {"jobs", r.stats.jobs},
+                             {"macs", r.macs},
+                             {"utilization", r.utilization},
+                             {"mismatches", r.mismatches}});
     }
     j.write(vm["report"].as<std::string>());
   }

@@ -42,7 +42,8 @@ std::string shared_dir() {
 }
 
 std::string suite_path(const std::string& suite) {
-  if (suite.find('/') != std::string::npos || (suite.size() > 5 && suite.substr(suite.size() - 5) == ".json")) return suite;
+  if (suite.find('/') != std::string::npos || (suite.size() > 5 && suite.substr(suite.size() - 5) == ".json"))
+    return suite;
   return std::string(ERNSIM_SOURCE_DIR) + "/tests/suites/" + suite + ".json";
 }
 
@@ -61,7 +62,9 @@ int submit_to_slurm(const po::variables_map& vm, const std::string& suite_file, 
   run.poll_seconds = real_option(vm, "poll", kPollRange);
   if (vm.count("baseline")) read_baseline(vm["baseline"].as<std::string>(), vm["update-baseline"].as<bool>());
   run.job_name = "ernsim-" + suite_name;
-  std::replace_if(run.job_name.begin(), run.job_name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_'; }, '_');
+  std::replace_if(
+      run.job_name.begin(), run.job_name.end(),
+      [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_'; }, '_');
 
   std::string dir;
   if (vm.count("slurm-dir")) {
@@ -86,8 +89,10 @@ int submit_to_slurm(const po::variables_map& vm, const std::string& suite_file, 
 
   const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
   if (ec) fail("--slurm: cannot find this ernsim's path ({})", ec.message());
-  std::vector<std::string> common = {self, "regress", "--suite", fs::absolute(suite_file).string(), "--seed",
-                                     vm["seed"].as<std::string>(), "--timeout", vm["timeout"].as<std::string>()};
+  std::vector<std::string> common = {self,        "regress",
+                                     "--suite",   fs::absolute(suite_file).string(),
+                                     "--seed",    vm["seed"].as<std::string>(),
+                                     "--timeout", vm["timeout"].as<std::string>()};
   if (vm.count("count")) common.insert(common.end(), {"--count", vm["count"].as<std::string>()});
   if (vm.count("configs")) common.insert(common.end(), {"--configs", vm["configs"].as<std::string>()});
   run.shard_command = common;
@@ -155,17 +160,18 @@ int run_regress(int argc, char** argv) {
                                                  "(the merge job of --slurm)");
   // clang-format on
   po::variables_map vm;
-  if (!parse_command(argc, argv,
-                     "usage: ernsim regress [--suite smoke|full|NAME] [--count N] [--seed S] [--jobs J] [--shard I/N]\n"
-                     "                      [--configs C1,C2] [--junit FILE.xml] [--report R.json] [--keep-failing DIR]\n"
-                     "                      [--baseline FILE [--update-baseline]]\n"
-                     "                      [--slurm [--shards N] [--partition P] [--time LIMIT] [--slurm-dir DIR]]\n\n"
-                     "Runs a regression suite on the RTL: fixtures, zoo models, random layers, random whole\n"
-                     "networks on random memory systems and networks that must fail with exactly the residual-stream\n"
-                     "overflow the golden model predicts, each item in its own process. Every failure is printed\n"
-                     "with the command that reproduces it. Exit code 0 when every item that ran passed. With\n"
-                     "--slurm, the shards run as a Slurm job array and a dependent job merges their reports.",
-                     options, vm)) {
+  if (!parse_command(
+          argc, argv,
+          "usage: ernsim regress [--suite smoke|full|NAME] [--count N] [--seed S] [--jobs J] [--shard I/N]\n"
+          "                      [--configs C1,C2] [--junit FILE.xml] [--report R.json] [--keep-failing DIR]\n"
+          "                      [--baseline FILE [--update-baseline]]\n"
+          "                      [--slurm [--shards N] [--partition P] [--time LIMIT] [--slurm-dir DIR]]\n\n"
+          "Runs a regression suite on the RTL: fixtures, zoo models, random layers, random whole\n"
+          "networks on random memory systems and networks that must fail with exactly the residual-stream\n"
+          "overflow the golden model predicts, each item in its own process. Every failure is printed\n"
+          "with the command that reproduces it. Exit code 0 when every item that ran passed. With\n"
+          "--slurm, the shards run as a Slurm job array and a dependent job merges their reports.",
+          options, vm)) {
     return 0;
   }
   SuiteOverrides overrides;
@@ -188,7 +194,8 @@ int run_regress(int argc, char** argv) {
     const std::string s = vm["shard"].as<std::string>();
     const size_t slash = s.find('/');
     if (slash == std::string::npos) fail("--shard {}: expected I/N with 1 <= I <= N", s);
-    shards = static_cast<int>(parse_uint(s.substr(slash + 1), "--shard " + s + ": N", kShardsRange.lo, kShardsRange.hi));
+    shards =
+        static_cast<int>(parse_uint(s.substr(slash + 1), "--shard " + s + ": N", kShardsRange.lo, kShardsRange.hi));
     shard = static_cast<int>(parse_uint(s.substr(0, slash), "--shard " + s + ": I", 1, static_cast<uint64_t>(shards)));
   }
   const double timeout = real_option(vm, "timeout", kTimeoutRange);
@@ -197,13 +204,15 @@ int run_regress(int argc, char** argv) {
   for (const char* option : {"shards", "partition", "time", "slurm-dir", "poll"}) {
     const bool given = vm.count(option) && !vm[option].defaulted();
     const bool allowed = vm["slurm"].as<bool>() || (std::string(option) == "shards" && vm.count("merge-shards"));
-    if (given && !allowed) fail("--{}: only with --slurm{}", option, std::string(option) == "shards" ? " or --merge-shards" : "");
+    if (given && !allowed)
+      fail("--{}: only with --slurm{}", option, std::string(option) == "shards" ? " or --merge-shards" : "");
   }
   if (vm.count("merge-shards") || vm["slurm"].as<bool>()) {
     const char* mode = vm["slurm"].as<bool>() ? "--slurm" : "--merge-shards";
     if (vm.count("merge-shards") && vm["slurm"].as<bool>()) fail("--slurm and --merge-shards exclude each other");
     if (vm.count("shard")) fail("{} runs every shard: it excludes --shard", mode);
-    if (vm.count("keep-failing") && vm.count("merge-shards")) fail("--merge-shards: the shards keep failures, not the merge");
+    if (vm.count("keep-failing") && vm.count("merge-shards"))
+      fail("--merge-shards: the shards keep failures, not the merge");
   }
   for (const char* path : {"junit", "report"}) {
     if (vm.count(path)) check_output_path(vm[path].as<std::string>(), std::string("--") + path);
@@ -233,7 +242,8 @@ int run_regress(int argc, char** argv) {
   const std::string run_name = shards > 1 ? fmt::format("{}.shard{}of{}", suite_name, shard, shards) : suite_name;
   if (vm["list"].as<bool>()) {
     for (const Item& i : items) {
-      fmt::print("{:<44} {}{}\n", i.id, command_line(i.args), i.skip_reason.empty() ? "" : "  [skip: " + i.skip_reason + "]");
+      fmt::print("{:<44} {}{}\n", i.id, command_line(i.args),
+                 i.skip_reason.empty() ? "" : "  [skip: " + i.skip_reason + "]");
     }
     return 0;
   }
@@ -241,14 +251,16 @@ int run_regress(int argc, char** argv) {
   const size_t runnable = static_cast<size_t>(
       std::count_if(items.begin(), items.end(), [](const Item& i) { return i.skip_reason.empty(); }));
   if (runnable == 0) {
-    std::string why = items.empty() ? "no item of the suite matches the selection (--configs, --shard)"
-                                    : fmt::format("all {} items are skipped: {}", items.size(), items.front().skip_reason);
+    std::string why = items.empty()
+                          ? "no item of the suite matches the selection (--configs, --shard)"
+                          : fmt::format("all {} items are skipped: {}", items.size(), items.front().skip_reason);
     fail("suite {} executes nothing: {}", run_name, why);
   }
 
   if (vm["slurm"].as<bool>()) return submit_to_slurm(vm, path, suite_name, all.size());
   nlohmann::json baseline;
-  if (vm.count("baseline")) baseline = read_baseline(vm["baseline"].as<std::string>(), vm["update-baseline"].as<bool>());
+  if (vm.count("baseline"))
+    baseline = read_baseline(vm["baseline"].as<std::string>(), vm["update-baseline"].as<bool>());
 
   double seconds = 0;
   if (vm.count("merge-shards")) {
@@ -268,9 +280,10 @@ int run_regress(int argc, char** argv) {
   }
   const auto [passed, failed, skipped] = count_items(items);
   fmt::print("{}", summary_table(items));
-  fmt::print("\n{}: {} passed, {} failed, {} skipped of {} items in {} ({})\n", run_name, passed, failed, skipped,
-             items.size(), format_duration(seconds),
-             vm.count("merge-shards") ? fmt::format("CPU time of {} shards", merge_shards) : fmt::format("{} jobs", jobs));
+  fmt::print(
+      "\n{}: {} passed, {} failed, {} skipped of {} items in {} ({})\n", run_name, passed, failed, skipped,
+      items.size(), format_duration(seconds),
+      vm.count("merge-shards") ? fmt::format("CPU time of {} shards", merge_shards) : fmt::format("{} jobs", jobs));
   fmt::print("{}", skips_and_failures(items));
 
   if (vm.count("keep-failing") && failed) {
@@ -279,14 +292,16 @@ int run_regress(int argc, char** argv) {
     for (const Item& i : items) {
       for (const Failure& f : i.failures) {
         if (kept == 20) break;  // enough to debug; the rest have their commands
-        const std::string sub = fmt::format("{}/{}{}", dir, file_stem(i.id), f.seed ? fmt::format("_seed{}", f.seed) : "");
+        const std::string sub =
+            fmt::format("{}/{}{}", dir, file_stem(i.id), f.seed ? fmt::format("_seed{}", f.seed) : "");
         keep_failure(sub, i, f);
         ++kept;
       }
     }
     fmt::print("kept {} failure(s) in {} (inputs, report, waveform of the first mismatching layer)\n", kept, dir);
   }
-  if (vm.count("junit")) write_text_file(vm["junit"].as<std::string>(), junit_xml(suite_name, run_name, items, seconds), "--junit");
+  if (vm.count("junit"))
+    write_text_file(vm["junit"].as<std::string>(), junit_xml(suite_name, run_name, items, seconds), "--junit");
   if (vm.count("report")) {
     JsonReport j(nullptr);
     j["suite"] = suite_name;

@@ -10,9 +10,9 @@
 #include "models/npy.h"
 #include "models/random_layer_case.h"
 #include "sim/drivers/layer_mode.h"
+#include "sim/drivers/scoreboard.h"
 #include "sim/reports/report.h"
 #include "sim/testbench/sc_testbench.h"
-#include "sim/drivers/scoreboard.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 
@@ -22,7 +22,8 @@ namespace {
 
 // A case on disk: inputs (C x H x W), weights (O x I x k x k signs), thresholds, and the expected
 // and actual outputs, for a look without ernsim.
-void save_case(const std::string& dir, const RandomLayerCase& c, const LayerOutputs& got, const Scoreboard& scoreboard) {
+void save_case(const std::string& dir, const RandomLayerCase& c, const LayerOutputs& got,
+               const Scoreboard& scoreboard) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) fail("--save-case {}: cannot create the directory ({})", dir, ec.message());
@@ -45,9 +46,10 @@ void save_case(const std::string& dir, const RandomLayerCase& c, const LayerOutp
     write_npy(dir + "/tables.npy", NpyType::kUint8, {static_cast<int>(l.table.size()), 256}, levels.data());
     save_act("expected_act.npy", c.expected.act);
     save_act("got_act.npy", got.act);
-    write_text_file(dir + "/case.txt",
-                    fmt::format("seed {}: {}\n{}", c.seed, c.description, scoreboard.passed() ? "passed\n" : scoreboard.report()),
-                    "--save-case");
+    write_text_file(
+        dir + "/case.txt",
+        fmt::format("seed {}: {}\n{}", c.seed, c.description, scoreboard.passed() ? "passed\n" : scoreboard.report()),
+        "--save-case");
     return;
   }
   const BinaryWeights& w = l.weights;
@@ -64,9 +66,11 @@ void save_case(const std::string& dir, const RandomLayerCase& c, const LayerOutp
   if (l.residual >= 0) save_int("residual.npy", c.residual);
   nlohmann::json thresholds = nlohmann::json::array();
   for (const Quantizer& q : l.quantizers) {
-    thresholds.push_back({{"mode", q.mode == ActMode::kIncreasing ? "increasing"
-                                   : q.mode == ActMode::kDecreasing ? "decreasing" : "constant"},
-                          {"thresholds", q.threshold}, {"level", q.level}});
+    thresholds.push_back({{"mode", q.mode == ActMode::kIncreasing   ? "increasing"
+                                   : q.mode == ActMode::kDecreasing ? "decreasing"
+                                                                    : "constant"},
+                          {"thresholds", q.threshold},
+                          {"level", q.level}});
   }
   write_text_file(dir + "/thresholds.json", thresholds.dump(1) + "\n", "--save-case");
   if (l.out_act >= 0) {
@@ -139,9 +143,14 @@ int run_regress_layers(int argc, char** argv) {
         scoreboard.add_error(fmt::format("{} cycles, the timing model says {}", stats.cycles, stats.predicted_cycles));
       }
       cycles += stats.cycles;
-      cases.push_back({{"seed", c.seed}, {"description", c.description}, {"passed", scoreboard.passed()},
-                       {"mismatches", scoreboard.mismatches()}, {"errors", scoreboard.errors()},
-                       {"cycles", stats.cycles}, {"predicted_cycles", stats.predicted_cycles}, {"jobs", stats.jobs}});
+      cases.push_back({{"seed", c.seed},
+                       {"description", c.description},
+                       {"passed", scoreboard.passed()},
+                       {"mismatches", scoreboard.mismatches()},
+                       {"errors", scoreboard.errors()},
+                       {"cycles", stats.cycles},
+                       {"predicted_cycles", stats.predicted_cycles},
+                       {"jobs", stats.jobs}});
       if (vm.count("save-case")) {
         save_case(fmt::format("{}/seed-{}", vm["save-case"].as<std::string>(), c.seed), c, got, scoreboard);
       }
@@ -159,7 +168,8 @@ int run_regress_layers(int argc, char** argv) {
              count - static_cast<int>(failing.size()), failing.size(), cycles);
   if (vm.count("report")) {
     JsonReport report(&config);
-    report.update({{"config", config.name}, {"count", count}, {"seed", seed}, {"failed", failing.size()}, {"cases", cases}});
+    report.update(
+        {{"config", config.name}, {"count", count}, {"seed", seed}, {"failed", failing.size()}, {"cases", cases}});
     report.write(vm["report"].as<std::string>());
   }
   if (!failing.empty()) {

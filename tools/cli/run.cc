@@ -11,17 +11,17 @@
 #include "models/error.h"
 #include "models/golden.h"
 #include "models/npy.h"
-#include "sim/hw_config.h"
-#include "sim/estimators/latency_model.h"
+#include "sim/compiler/program.h"
 #include "sim/drivers/layer_mode.h"
 #include "sim/drivers/program_mode.h"
-#include "sim/compiler/program.h"
+#include "sim/estimators/latency_model.h"
+#include "sim/hw_config.h"
+#include "sim/progress.h"
 #include "sim/reports/plots.h"
 #include "sim/reports/report.h"
 #include "sim/testbench/sc_testbench.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
-#include "sim/progress.h"
 
 namespace ernsim::cli {
 
@@ -115,9 +115,9 @@ int run_run(int argc, char** argv) {
   write_model(memory, program, net, config);
 
   fmt::print("{} on configuration {} ({} MACs/cycle, memory {} B/cycle, latency {} cycles): {} jobs, "
-             "{:.1f} MiB of memory\n\n", net.name, config.name, config.macs_per_cycle(),
-             config.memory.bytes_per_cycle, config.memory.latency_cycles, program.jobs.size(),
-             program.memory_bytes / 1048576.0);
+             "{:.1f} MiB of memory\n\n",
+             net.name, config.name, config.macs_per_cycle(), config.memory.bytes_per_cycle,
+             config.memory.latency_cycles, program.jobs.size(), program.memory_bytes / 1048576.0);
   const auto estimate_start = std::chrono::steady_clock::now();
   const LatencyEstimate estimate = estimate_latency(net, program, config);
   const double estimate_seconds =
@@ -137,8 +137,8 @@ int run_run(int argc, char** argv) {
     report = run_network(ports, config, net, program, images, golden, scoreboard);
   });
   progress.finish();
-  const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count() -
-                              estimate_seconds;
+  const double wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count() - estimate_seconds;
 
   if (!vm["quiet"].as<bool>()) {
     fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>7} {:>12} {:>6} {:>8} {:>8} {:>10} {:>10} {:>10}\n", "#", "layer",
@@ -146,10 +146,10 @@ int run_run(int argc, char** argv) {
                "mismatch");
     for (const LayerRunReport& l : report.layers) {
       const uint64_t est = estimate.layers.at(static_cast<size_t>(l.index)).cycles;
-      fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>6.2f}% {:>12} {:>5.1f}% {:>8} {:>8} {:>10} {:>10} {:>10}\n", l.index,
-                 l.name, l.jobs, l.cycles, est, relative_error_percent(est, l.cycles), l.macs, 100 * l.utilization,
-                 megabytes(l.bytes_read), megabytes(l.bytes_written), l.load_stall_cycles, l.store_stall_cycles,
-                 l.mismatches);
+      fmt::print("{:>3} {:<30} {:>5} {:>10} {:>10} {:>6.2f}% {:>12} {:>5.1f}% {:>8} {:>8} {:>10} {:>10} {:>10}\n",
+                 l.index, l.name, l.jobs, l.cycles, est, relative_error_percent(est, l.cycles), l.macs,
+                 100 * l.utilization, megabytes(l.bytes_read), megabytes(l.bytes_written), l.load_stall_cycles,
+                 l.store_stall_cycles, l.mismatches);
     }
   }
   const Throughput total = throughput(config, report.layers, report.total_cycles, clock_mhz);
@@ -167,8 +167,8 @@ int run_run(int argc, char** argv) {
     for (const LayerRunReport& l : report.layers) {
       const double error = relative_error_percent(estimate.layers.at(static_cast<size_t>(l.index)).cycles, l.cycles);
       if (std::abs(error) > 1.0) {
-        scoreboard.add_error(fmt::format("latency estimate of layer {} ({}) is off by {:+.2f}% (RTL {} cycles)", l.index,
-                                         l.name, error, l.cycles));
+        scoreboard.add_error(fmt::format("latency estimate of layer {} ({}) is off by {:+.2f}% (RTL {} cycles)",
+                                         l.index, l.name, error, l.cycles));
       }
     }
     const double total_error = relative_error_percent(estimate.total_cycles, report.total_cycles);
@@ -207,10 +207,9 @@ int run_run(int argc, char** argv) {
       j.add_scoreboard(scoreboard);
       j["jobs"] = program.jobs.size();
       j["wall_seconds"] = wall_seconds;
-      j.add_layers(report.layers, {{"estimated_cycles", estimated},
-                                   {"mismatches", mismatches},
-                                   {"start_cycle", start},
-                                   {"end_cycle", end}});
+      j.add_layers(
+          report.layers,
+          {{"estimated_cycles", estimated}, {"mismatches", mismatches}, {"start_cycle", start}, {"end_cycle", end}});
       j.write(vm["report"].as<std::string>());
     }
   }
@@ -219,7 +218,8 @@ int run_run(int argc, char** argv) {
   }
   if (!scoreboard.passed()) {
     fmt::print(stderr, "{}", scoreboard.report());
-    fmt::print(stderr, "ernsim run: FAILED: {} mismatches, {} errors\n", scoreboard.mismatches(), scoreboard.errors().size());
+    fmt::print(stderr, "ernsim run: FAILED: {} mismatches, {} errors\n", scoreboard.mismatches(),
+               scoreboard.errors().size());
     return kExitFailed;
   }
   // Logits only from a run that matched: a failed run's logits are not a result.

@@ -13,14 +13,14 @@
 #include "models/checked_number.h"
 #include "models/error.h"
 #include "models/zoo.h"
+#include "sim/compiler/program.h"
 #include "sim/device.h"
 #include "sim/estimators/latency_model.h"
-#include "sim/compiler/program.h"
 #include "sim/estimators/resource_model.h"
+#include "sim/progress.h"
 #include "sim/reports/plots.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
-#include "sim/progress.h"
 
 namespace ernsim::cli {
 
@@ -99,10 +99,11 @@ int run_sweep(int argc, char** argv) {
   const std::vector<int> pe_pixes = parse_int_list(vm, "pe-pix", kRtlParameterRange);
   const std::vector<int> mem_bytes =
       vm.count("mem-bytes") ? parse_int_list(vm, "mem-bytes", kRtlParameterRange) : std::vector<int>{base.mem_bytes};
-  const std::vector<double> bandwidths =
-      vm.count("bandwidth") ? parse_real_list(vm, "bandwidth", kBandwidthRange) : std::vector<double>{base.memory.bytes_per_cycle};
+  const std::vector<double> bandwidths = vm.count("bandwidth") ? parse_real_list(vm, "bandwidth", kBandwidthRange)
+                                                               : std::vector<double>{base.memory.bytes_per_cycle};
   if (pe_outs.size() * pe_pixes.size() * mem_bytes.size() * bandwidths.size() > 4096) {
-    fail("the sweep has {} points; at most 4096", pe_outs.size() * pe_pixes.size() * mem_bytes.size() * bandwidths.size());
+    fail("the sweep has {} points; at most 4096",
+         pe_outs.size() * pe_pixes.size() * mem_bytes.size() * bandwidths.size());
   }
 
   const auto started = std::chrono::steady_clock::now();
@@ -171,11 +172,11 @@ int run_sweep(int argc, char** argv) {
                     "fps_per_klut,pareto,extrapolated,fits_device,reason\n";
   for (const SweepPoint* p : order) {
     if (p->fits) {
-      fmt::print("{:>5} {:>5} {:>5} {:>7g} {:>10} {:>8.1f} {:>5.1f}% {:>9.0f} {:>9.0f} {:>6.0f} {:>4.0f} {:>8.2f} {}{}{}\n",
-                 p->pe_out, p->pe_pix, p->mem_bytes, p->bandwidth, p->cycles, p->fps, 100 * p->utilization,
-                 p->resources.lut, p->resources.ff, p->resources.bram18, p->resources.uram,
-                 p->fps * 1000 / p->resources.lut, p->pareto ? "*" : "", p->extrapolated.empty() ? "" : " x",
-                 device && !p->fits_device ? " over" : "");
+      fmt::print(
+          "{:>5} {:>5} {:>5} {:>7g} {:>10} {:>8.1f} {:>5.1f}% {:>9.0f} {:>9.0f} {:>6.0f} {:>4.0f} {:>8.2f} {}{}{}\n",
+          p->pe_out, p->pe_pix, p->mem_bytes, p->bandwidth, p->cycles, p->fps, 100 * p->utilization, p->resources.lut,
+          p->resources.ff, p->resources.bram18, p->resources.uram, p->fps * 1000 / p->resources.lut,
+          p->pareto ? "*" : "", p->extrapolated.empty() ? "" : " x", device && !p->fits_device ? " over" : "");
     } else {
       fmt::print("{:>5} {:>5} {:>5} {:>7g}   does not fit: {}\n", p->pe_out, p->pe_pix, p->mem_bytes, p->bandwidth,
                  p->reason);

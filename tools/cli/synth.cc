@@ -14,12 +14,12 @@
 
 #include "models/error.h"
 #include "sim/device.h"
-#include "sim/process.h"
 #include "sim/estimators/resource_model.h"
+#include "sim/process.h"
+#include "sim/progress.h"
 #include "sim/reports/report.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
-#include "sim/progress.h"
 
 namespace ernsim::cli {
 
@@ -43,9 +43,10 @@ std::string error_percent(double estimate, double measured) {
 }
 
 void print_row(const std::string& what, const Resources& est, const Resources& got) {
-  fmt::print("{:<22} {:>9.0f} {:>9.0f} {:>7} {:>8.0f} {:>8.0f} {:>7} {:>7.0f} {:>7.0f} {:>5.0f} {:>5.0f} {:>4.0f} {:>4.0f}\n",
-             what, est.lut, got.lut, error_percent(est.lut, got.lut), est.ff, got.ff, error_percent(est.ff, got.ff),
-             est.bram18, got.bram18, est.uram, got.uram, est.dsp, got.dsp);
+  fmt::print(
+      "{:<22} {:>9.0f} {:>9.0f} {:>7} {:>8.0f} {:>8.0f} {:>7} {:>7.0f} {:>7.0f} {:>5.0f} {:>5.0f} {:>4.0f} {:>4.0f}\n",
+      what, est.lut, got.lut, error_percent(est.lut, got.lut), est.ff, got.ff, error_percent(est.ff, got.ff),
+      est.bram18, got.bram18, est.uram, got.uram, est.dsp, got.dsp);
 }
 
 // Each module's deepest path (tools/logic_depth.py) as a table; returns it for the report.
@@ -103,8 +104,9 @@ int run_synth(int argc, char** argv) {
   const std::string script = std::string(ERNSIM_SOURCE_DIR) + "/tools/synth.py";
   const std::filesystem::path json_path =
       std::filesystem::temp_directory_path() / fmt::format("ernsim_synth_{}.json", getpid());
-  std::vector<std::string> args = {"python3", script, "--config", config.path, "--top", "ern_accel", "--json",
-                                   json_path.string(), "--family", family_name(family), "--depth"};
+  std::vector<std::string> args = {"python3",   script,   "--config",         config.path, "--top",
+                                   "ern_accel", "--json", json_path.string(), "--family",  family_name(family),
+                                   "--depth"};
   if (per_module) args.push_back("--modules");
   if (vm.count("keep-log")) {
     args.push_back("--keep-log");
@@ -131,8 +133,8 @@ int run_synth(int argc, char** argv) {
   }
 
   const Resources got = resources_from_json(measured);
-  fmt::print("\n{:<22} {:>9} {:>9} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>5} {:>5} {:>4} {:>4}\n", "", "LUT est", "LUT Yosys",
-             "error", "FF est", "FF Yosys", "error", "BRAM e", "BRAM Y", "URAMe", "URAMY", "DSPe", "DSPY");
+  fmt::print("\n{:<22} {:>9} {:>9} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>5} {:>5} {:>4} {:>4}\n", "", "LUT est",
+             "LUT Yosys", "error", "FF est", "FF Yosys", "error", "BRAM e", "BRAM Y", "URAMe", "URAMY", "DSPe", "DSPY");
   JsonReport report(&config);
   report["config"] = config.name;
   report["yosys_seconds"] = measured.value("yosys_seconds", 0.0);
@@ -145,8 +147,8 @@ int run_synth(int argc, char** argv) {
       if (it == measured["modules"].end()) continue;
       const Resources g = resources_from_json(*it);
       print_row(m.module, m.total(), g);
-      report["modules"].push_back({{"module", m.module}, {"estimate", resource_counts_json(m.total())},
-                                   {"yosys", resource_counts_json(g)}});
+      report["modules"].push_back(
+          {{"module", m.module}, {"estimate", resource_counts_json(m.total())}, {"yosys", resource_counts_json(g)}});
     }
     Resources kept_estimate;
     for (const ModuleResources& m : estimate.modules) {

@@ -23,15 +23,15 @@ int run_zoo(int argc, char** argv) {
   }
   const int size = static_cast<int>(uint_option(vm, "size", kSizeRange));
   fmt::print("ERN model zoo at {}x{} (1000 classes, k = 10 pixel embedding)\n\n", size, size);
-  fmt::print("{:<13} {:<10} {:<9} {:>6} {:>12} {:>9} {:>11} {:>6} {:>10} {:>10}\n", "model", "block",
-             "blocks", "convs", "weights MiB", "paper MiB", "GMAC", "GOPs", "paper FPS", "paper top1");
+  fmt::print("{:<13} {:<10} {:<9} {:>6} {:>12} {:>9} {:>11} {:>6} {:>10} {:>10}\n", "model", "block", "blocks", "convs",
+             "weights MiB", "paper MiB", "GMAC", "GOPs", "paper FPS", "paper top1");
   for (const ZooModel& m : zoo_models()) {
     const ZooStats s = zoo_stats(m, size);
-    fmt::print("{:<13} {:<10} {:<9} {:>6} {:>12.2f} {:>9.2f} {:>11.3f} {:>6.2f} {:>10.1f} {:>10.1f}\n",
-               m.name, m.bottleneck ? "bottleneck" : "basic",
-               fmt::format("{},{},{},{}", m.blocks[0], m.blocks[1], m.blocks[2], m.blocks[3]),
-               s.conv_layers, s.weight_bits / 8.0 / (1 << 20), m.paper_weight_mib, s.macs / 1e9,
-               2.0 * s.macs / 1e9, m.paper_fps_256, m.paper_top1);
+    fmt::print("{:<13} {:<10} {:<9} {:>6} {:>12.2f} {:>9.2f} {:>11.3f} {:>6.2f} {:>10.1f} {:>10.1f}\n", m.name,
+               m.bottleneck ? "bottleneck" : "basic",
+               fmt::format("{},{},{},{}", m.blocks[0], m.blocks[1], m.blocks[2], m.blocks[3]), s.conv_layers,
+               s.weight_bits / 8.0 / (1 << 20), m.paper_weight_mib, s.macs / 1e9, 2.0 * s.macs / 1e9, m.paper_fps_256,
+               m.paper_top1);
   }
   fmt::print("\nGOPs count a MAC as 2 operations. The paper's FPS are on a Xilinx KV260 at 256x256.\n");
   fmt::print("\nHEQ model zoo (heq-semantics.md; 10 classes; at their datasets' size unless --size is given)\n\n");

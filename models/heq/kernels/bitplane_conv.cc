@@ -1,6 +1,5 @@
 #include "models/heq/kernels/bitplane_conv.h"
 
-
 namespace ernsim::heq {
 
 namespace {
@@ -49,7 +48,8 @@ __attribute__((target("popcnt"))) void conv_planes(const BitPlanes& input, const
           for (int o = 0; o < acc.channels(); ++o) {
             const uint64_t* wo = w.words(o, tap, 0);
             int32_t sum = 0;
-            for (int j = 0; j < blocks; ++j) sum += step<kBits, kPlanes>(a + j * bits, bits, wo + 2 * j * planes, planes);
+            for (int j = 0; j < blocks; ++j)
+              sum += step<kBits, kPlanes>(a + j * bits, bits, wo + 2 * j * planes, planes);
             out[o] += sum;
           }
         }
@@ -73,7 +73,8 @@ BitPlanes pack_planes(const ActTensor& act, int bits) {
 
 BitPlanes pack_planes(const std::vector<int32_t>& values, int bits) {
   BitPlanes p(static_cast<int>(values.size()), 1, 1, bits);
-  for (size_t c = 0; c < values.size(); ++c) set_lanes(p.pixel(0, 0), bits, static_cast<int>(c), static_cast<uint32_t>(values[c]));
+  for (size_t c = 0; c < values.size(); ++c)
+    set_lanes(p.pixel(0, 0), bits, static_cast<int>(c), static_cast<uint32_t>(values[c]));
   return p;
 }
 
@@ -124,7 +125,8 @@ __attribute__((target("popcnt"))) IntTensor fully_connected_packed(const BitPlan
   const uint64_t* a = flat.pixel(0, 0);
   for (int o = 0; o < weights.out_channels(); ++o) {
     int32_t sum = 0;
-    for (int j = 0; j < flat.blocks(); ++j) sum += step<0, 0>(a + j * flat.bits(), flat.bits(), w.words(o, 0, j), w.planes());
+    for (int j = 0; j < flat.blocks(); ++j)
+      sum += step<0, 0>(a + j * flat.bits(), flat.bits(), w.words(o, 0, j), w.planes());
     sums.at(o, 0, 0) = sum;
   }
   return sums;

@@ -22,7 +22,11 @@ class BitPlanes {
  public:
   BitPlanes() = default;
   BitPlanes(int channels, int height, int width, int bits)
-      : channels_(channels), height_(height), width_(width), bits_(bits), blocks_(blocks_for(channels)),
+      : channels_(channels),
+        height_(height),
+        width_(width),
+        bits_(bits),
+        blocks_(blocks_for(channels)),
         words_(static_cast<size_t>(height) * width * blocks_ * bits, 0) {}
 
   int channels() const { return channels_; }
