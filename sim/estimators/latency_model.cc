@@ -141,7 +141,7 @@ class TransferCursor {
   bool loaded_ = false;
 };
 
-// rtl/ern_dma_addr.sv without addresses, the address side of both DMAs: each span of each transfer
+// The address side of both DMAs (ern_dma_rd.sv and ern_dma_wr.sv), without addresses: each span of each transfer
 // as bursts of at most MaxBurst beats.
 class DmaAddressSide {
  public:
