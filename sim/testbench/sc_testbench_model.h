@@ -386,7 +386,9 @@ void run_sc_testbench(const SimOptions& options, Memory& memory, const MemoryTim
   // A failed assertion (rtl/assert/) ends the run as a failed check, with the first failure's line.
   std::string assertion;
   set_assertion_handler([&](const AssertionFailure& f) {
-    if (assertion.empty()) {
+    if (assertion.empty() && f.label.empty()) {
+      assertion = fmt::format("RTL error at cycle {}: {}", tb->cycle(), f.message);
+    } else if (assertion.empty()) {
       assertion = fmt::format("RTL assertion {} failed at cycle {} in {} ({}): {}", f.label, tb->cycle(), f.scope,
                               f.location, f.message);
     }

@@ -16,7 +16,7 @@ bool g_last_was_assertion = false;  // Verilator follows each failure with a "$s
 }  // namespace
 
 std::optional<AssertionFailure> parse_assertion_failure(const std::string& line) {
-  static const std::regex kLine(R"(^(?:\[[^\]]*\] )?%Error: (\S+:\d+): Assertion failed in (\S+): ?(.*?)\n?$)");
+  static const std::regex kLine(R"(^(?:\[[^\]]*\] )?%Error: (.+?:\d+): Assertion failed in (\S+): ?(.*?)\n?$)");
   std::smatch m;
   if (!std::regex_match(line, m, kLine)) return std::nullopt;
   AssertionFailure f;
@@ -61,9 +61,20 @@ int ernsim_verilator_printf(const char* format, ...) {
       g_handler(*failure);
       return size;
     }
-    const bool stop_line = text.rfind("%Error: ", 0) == 0 && text.find("Verilog $stop") != std::string::npos;
-    if (stop_line && g_last_was_assertion) return size;
+    static const std::regex kError(R"(^(?:\[[^\]]*\] )?%Error)");
+    const bool error_line = std::regex_search(text, kError);
+    const bool stop_line = error_line && text.find("Verilog $stop") != std::string::npos;
+    const bool after_assertion = g_last_was_assertion;
     g_last_was_assertion = false;
+    if (stop_line && after_assertion) return size;  // the $stop that follows each failed assertion
+    if (error_line) {
+      // Any other error (one this parser does not know, a $stop of the RTL) must not let the run go on
+      // as if nothing happened: with fatalOnError(false) Verilator would only note it.
+      AssertionFailure unknown;
+      unknown.message = text.substr(0, text.find_last_not_of('\n') + 1);
+      g_handler(unknown);
+      return size;
+    }
   }
   std::fputs(text.c_str(), stdout);
   return size;

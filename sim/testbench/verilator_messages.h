@@ -20,7 +20,8 @@ int ernsim_verilator_printf(const char* format, ...) __attribute__((format(print
 namespace ernsim {
 
 // One failed assertion, from Verilator's line
-//   "[<time>] %Error: <file>:<line>: Assertion failed in TOP.<scope>.<label>: <message>".
+//   "[<time>] %Error: <file>:<line>: Assertion failed in TOP.<scope>.<label>: <message>";
+// any other error line Verilator prints comes with an empty label and the whole line as message.
 struct AssertionFailure {
   std::string label;     // the assertion's label, e.g. RdArStable
   std::string scope;     // the instance it is bound into, e.g. ern_accel.u_dma_rd

@@ -66,6 +66,12 @@ TEST(RtlAssertions, VerilatorsFailureLineIsParsed) {
   EXPECT_EQ(f->location, "ern_dma_rd_sva.sv:63");
   EXPECT_EQ(f->message, "the read address changed");
   EXPECT_FALSE(parse_assertion_failure("%Error: ern_dma_rd_sva.sv:63: Verilog $stop\n").has_value());
+  // A source path with a space (a checkout in such a folder) is still one location.
+  const auto spaced = parse_assertion_failure(
+      "%Error: /home/a b/rtl/assert/ern_dma_rd_sva.sv:63: Assertion failed in TOP.x.u_sva.RdArStable: moved\n");
+  ASSERT_TRUE(spaced.has_value());
+  EXPECT_EQ(spaced->location, "/home/a b/rtl/assert/ern_dma_rd_sva.sv:63");
+  EXPECT_EQ(spaced->label, "RdArStable");
   EXPECT_FALSE(parse_assertion_failure("Assertion failed in the text of a $display\n").has_value());
 }
 
