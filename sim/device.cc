@@ -121,7 +121,7 @@ std::string device_use_table(const std::vector<ResourceUse>& use, const Device& 
   s += over.empty() ? fmt::format("fits {}\n", device.name)
                     : fmt::format("does NOT fit {}: {} over the device\n", device.name, over);
   if (estimated && device.family == DeviceFamily::kUltraScalePlus) {
-    s += "(the LUTs are of the 7-series calibration; Yosys maps UltraScale+ to about a fifth more: "
+    s += "(the LUTs are of the 7-series calibration; the estimate is about a fifth low on UltraScale+: "
          "docs/estimators.md, \"Devices\")\n";
   }
   return s;

@@ -100,7 +100,7 @@ class TempDir {
   std::string path_;
 };
 
-// A temporary directory that nobody may use, for tests of commands run as nobody; they skip
+// A temporary directory open to the user nobody, for tests of commands run as nobody; they skip
 // (visibly, with the reason) where that is not possible.
 class AsNobodyTest : public ::testing::Test {
  protected:

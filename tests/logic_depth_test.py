@@ -70,6 +70,29 @@ class LogicDepthTest(unittest.TestCase):
         self.assertEqual(d["to"], "output y")
         self.assertEqual(d["from"], "input a")
 
+    def test_lut_ram_write_inputs_end_a_path(self):
+        # ff_a -> l1 -> l2 -> RAM64M.DIA (a clocked write: 2 levels end there); ff_b -> RAM64M.ADDRA,
+        # DOA -> ff_c (the read: 1 level). Through the write data the path would wrongly be 3 levels.
+        ram = {"ADDRA": "input", "DIA": "input", "WE": "input", "WCLK": "input", "DOA": "output"}
+        cells = {
+            "ff_a": cell("FDRE", FF, C=[1], D=[2], Q=[10]),
+            "l1": cell("LUT2", LUT, I0=[10], I1=[10], O=[11]),
+            "l2": cell("LUT2", LUT, I0=[11], I1=[10], O=[12]),
+            "ram": cell("RAM64M", ram, ADDRA=[20], DIA=[12], WE=[10], WCLK=[1], DOA=[13]),
+            "ff_b": cell("FDRE", FF, C=[1], D=[2], Q=[20]),
+            "ff_c": cell("FDRE", FF, C=[1], D=[13], Q=[3]),
+        }
+        d = logic_depth.netlist_depth(netlist(cells))["top"]
+        self.assertEqual(d["lut_levels"], 2)
+        self.assertEqual(d["from"], "ff_a")
+        self.assertEqual(d["to"], "ram")
+
+    def test_a_lut_feeding_itself_is_a_loop(self):
+        cells = {"l1": cell("LUT2", LUT, I0=[6], I1=[5], O=[6])}
+        with self.assertRaises(SystemExit) as raised:
+            logic_depth.netlist_depth(netlist(cells))
+        self.assertIn("combinational loop", str(raised.exception.code))
+
     def test_a_combinational_loop_is_an_error(self):
         cells = {
             "l1": cell("LUT2", LUT, I0=[7], I1=[7], O=[6]),

@@ -54,6 +54,12 @@ class RegenDocs(unittest.TestCase):
             self.assertEqual(f.read(), current)
         self.assertEqual(self.regen("--check", "--fast", "--only", "resources").returncode, 0)
 
+    def test_a_job_without_a_fast_form_is_refused_under_fast(self):
+        # Checking nothing and reporting "0 jobs checked" would be a success for nothing.
+        r = self.regen("--check", "--fast", "--only", "layers")
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("job 'layers' has no fast form", r.stderr)
+
     def test_timed_values_are_reported_not_compared(self):
         # zoo-fps under --fast: the cycles are compared, the wall times and mismatches are not.
         self.edit(r"(\| ERNs18 \| [^\n]*\| )[\d.]+( \|\n)", r"\g<1>999.9\2")

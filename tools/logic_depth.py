@@ -4,13 +4,13 @@ register-to-register path in LUT levels, the longest carry chain, and the clock 
 
 usage: tools/logic_depth.py NETLIST.json [--json OUT.json]
 
-NETLIST.json is Yosys's `write_json` of the mapped design (tools/synth.py writes it with
---netlist). Method (docs/estimators.md, "Logic depth"):
+NETLIST.json is Yosys's `write_json` of the mapped design (tools/synth.py --depth writes it,
+for the time of the analysis). Method (docs/estimators.md, "Logic depth"):
   - Path ends: flip-flops (FD*), block RAM, UltraRAM, shift registers (SRL*), DSPs, instances of
     other modules (kept apart by --modules) and the module's ports cut the netlist; a path runs
     from an output of one to an input of another through combinational cells only.
   - A LUT (LUT1..LUT6) or a LUT-RAM read (RAM32M, RAM64M, ...: its read is combinational) is one
-    level; MUXF7/F8/F9 join LUTs inside a slice and add no level; CARRY4/CARRY8 add no LUT level
+    level; a LUT-RAM's write data, write enable and clock end a path (the write is clocked); MUXF7/F8/F9 join LUTs inside a slice and add no level; CARRY4/CARRY8 add no LUT level
     but count towards the carry chain (cells chained through CO -> CI, on the same path).
   - Delay of a path: LUT levels x LEVEL_NS + carry cells x CARRY_NS. The deepest path is the one
     of largest delay; its levels and carry cells are reported with its start and end.
@@ -21,6 +21,7 @@ Exit status: 0 done, 1 the netlist is unreadable or has a combinational loop.
 """
 import argparse
 import json
+import re
 import sys
 
 # UltraScale+ -1 per-level delay: a LUT with the routing to the next one, as measured in Vivado
@@ -39,6 +40,9 @@ METHOD = (f"write_json of the synth_xilinx netlist; paths cut at flip-flops, blo
 
 SEQUENTIAL_PREFIXES = ("FD", "RAMB", "URAM", "SRL", "DSP", "FIFO")
 LUTRAM_PREFIXES = ("RAM32", "RAM64", "RAM128", "RAM256", "RAM512")
+# A LUT-RAM's read addresses reach its outputs combinationally; its write data, write enable and
+# clock are clocked in, so a path into them ends there.
+LUTRAM_READ_PORT = re.compile(r"^(ADDR[A-H]?|A\d*|DPRA\d*)$")
 
 
 def cell_kind(cell_type, modules):
@@ -64,6 +68,7 @@ def module_depth(name, module, modules):
     fanin = {}     # cell name -> list of input bits
     kinds = {}
     carry_in = {}  # carry cell -> the bits of its CI / CIN
+    write_ends = []  # (bit, LUT-RAM) for the clocked write inputs of LUT-RAMs
     for cname, cell in module.get("cells", {}).items():
         kind = cell_kind(cell["type"], modules)
         kinds[cname] = kind
@@ -80,6 +85,9 @@ def module_depth(name, module, modules):
                     continue  # a constant
                 if direction == "output":
                     drivers[b] = cname
+                elif kind == "lut" and cell["type"].lstrip("\\").startswith(LUTRAM_PREFIXES) \
+                        and not LUTRAM_READ_PORT.match(port):
+                    write_ends.append((b, cname))
                 else:
                     ins.append(b)
                     if kind == "carry" and port in ("CI", "CIN"):
@@ -127,8 +135,7 @@ def module_depth(name, module, modules):
             best[c] = ON_STACK
             pending = [drivers[b] for b in fanin[c] if b in drivers and kinds[drivers[b]] != "cut"
                        and drivers[b] not in best]
-            loops = [drivers[b] for b in fanin[c] if b in drivers and best.get(drivers[b]) is ON_STACK
-                     and drivers[b] != c]
+            loops = [drivers[b] for b in fanin[c] if b in drivers and best.get(drivers[b]) is ON_STACK]
             if loops:
                 sys.exit(f"logic_depth: combinational loop in {name} through {c} and {loops[0]}")
             if pending:
@@ -153,8 +160,8 @@ def module_depth(name, module, modules):
             best[c] = result
             stack.pop()
 
-    # Path ends: inputs of cut cells and the module's output ports.
-    ends = []
+    # Path ends: inputs of cut cells, LUT-RAMs' write inputs and the module's output ports.
+    ends = [(b, label(cname)) for b, cname in write_ends]
     for cname, kind in kinds.items():
         if kind == "cut":
             ends += [(b, label(cname)) for b in fanin[cname]]

@@ -13,7 +13,8 @@ kept failures (inputs, reports, waveforms: --keep-failing) are in WORKDIR/NAME/.
 set-up error (a mutation whose text is not found in the RTL is an error, not a pass).
 
 About 3 minutes per mutant on 2 cores (a Verilator build of the `small` configuration and the smoke suite);
-with --first-catch 29 minutes for all 17 (2026-12-01, docs/PERFORMANCE.md). A mutant that fails an
+with --first-catch 29 minutes for the first 17 (2026-12-01, docs/PERFORMANCE.md); the four assertion
+mutants were run on their own (docs/verification.md). A mutant that fails an
 assertion (rtl/assert/) is listed with the assertion's label.
 """
 import argparse

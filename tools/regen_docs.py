@@ -393,8 +393,9 @@ def depth_table(result):
     rows = ["| module | LUT levels | carry cells | estimated delay | implied clock | longest carry chain | deepest path |",
             "|---|---|---|---|---|---|---|"]
     for module, d in sorted(result["depth"]["modules"].items(), key=lambda m: -m[1]["delay_ns"]):
-        rows.append(f"| `{module}` | {d['lut_levels']} | {d['carry_cells']} | {d['delay_ns']:.1f} ns | "
-                    f"{d['implied_mhz']:.0f} MHz | {d['max_carry_chain']} | `{d['from']}` -> `{d['to']}` |")
+        clock = "-" if d["implied_mhz"] is None else f"{d['implied_mhz']:.0f} MHz"  # no logic between registers
+        rows.append(f"| `{module}` | {d['lut_levels']} | {d['carry_cells']} | {d['delay_ns']:.1f} ns | {clock} | "
+                    f"{d['max_carry_chain']} | `{d['from']}` -> `{d['to']}` |")
     return "\n".join(rows)
 
 
@@ -523,6 +524,9 @@ def main():
 
     names = args.only or list(JOBS)
     if args.fast:
+        slow = [n for n in args.only or [] if JOBS[n][0] != "estimate" and n not in FAST_RTL]
+        if slow:
+            parser.error(f"job '{slow[0]}' has no fast form (--list shows which have)")
         names = [n for n in names if JOBS[n][0] == "estimate" or n in FAST_RTL]
     ctx = Context(os.path.abspath(args.build), args.fast, args.quiet)
     differ = 0
