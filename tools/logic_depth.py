@@ -35,7 +35,8 @@ LEVEL_NS = 0.7
 CARRY_NS = 0.1
 # What a report says of how its depths were found.
 METHOD = (f"write_json of the synth_xilinx netlist; paths cut at flip-flops, block/Ultra RAM, SRLs, DSPs, "
-          f"kept modules and ports; LUT or LUT-RAM read = 1 level ({LEVEL_NS} ns, UltraScale+ -1 estimate), "
+          f"kept modules, ports and LUT-RAM writes; LUT or LUT-RAM read = 1 level "
+          f"({LEVEL_NS} ns, UltraScale+ -1 estimate), "
           f"MUXF = 0, carry cell = {CARRY_NS} ns (tools/logic_depth.py)")
 
 SEQUENTIAL_PREFIXES = ("FD", "RAMB", "URAM", "SRL", "DSP", "FIFO")
