@@ -17,7 +17,9 @@
 #include "sim/drivers/layer_mode.h"
 #include "sim/estimators/latency_model.h"
 #include "sim/estimators/resource_model.h"
+#include "sim/estimators/sweep.h"
 #include "sim/hw_config.h"
+#include "sim/reports/sweep_csv.h"
 #include "tests/cli_helpers.h"
 
 namespace ernsim {
@@ -270,6 +272,76 @@ TEST(ResourceModel, GrowsWithThePeArray) {
     EXPECT_GT(e.total.lut, previous) << pe_out;
     previous = e.total.lut;
   }
+}
+
+}  // namespace
+}  // namespace ernsim
+
+namespace ernsim {
+namespace {
+
+SweepPoint sweep_point_at(double lut, double fps, bool fits = true) {
+  SweepPoint p;
+  p.fits = fits;
+  p.resources.lut = lut;
+  p.fps = fps;
+  return p;
+}
+
+TEST(Sweep, ParetoFrontKeepsOnlyUndominatedPoints) {
+  std::vector<SweepPoint> points = {
+      sweep_point_at(100, 10),        // cheapest
+      sweep_point_at(150, 9),         // more LUTs, less FPS than the first
+      sweep_point_at(200, 20),        // fastest
+      sweep_point_at(200, 20),        // the same as the fastest: neither dominates the other
+      sweep_point_at(300, 20),        // as fast, more LUTs
+      sweep_point_at(50, 100, false)  // does not fit: never on the front, dominates nothing
+  };
+  mark_pareto(points);
+  const std::vector<bool> expected = {true, false, true, true, false, false};
+  for (size_t i = 0; i < points.size(); ++i) EXPECT_EQ(points[i].pareto, expected[i]) << i;
+}
+
+TEST(Sweep, PointIsTheEstimatorsOnTheDerivedConfiguration) {
+  const Network net = build_zoo_network(find_zoo_model("ERNs18"), 64, 1, 1000, ZooDetail::kStructure);
+  const HwConfig base = load_hw_config("small");
+  const SweepPoint p = estimate_sweep_point(net, base, 16, 2, 32, 16, CompileOptions{}, nullptr, 250);
+  ASSERT_TRUE(p.fits) << p.reason;
+  HwConfig config = base;
+  config.pe_out = 16;
+  config.mem_bytes = 32;
+  config.memory.bytes_per_cycle = 16;
+  const LatencyEstimate latency = estimate_latency(net, compile_program(net, config, CompileOptions{}), config);
+  EXPECT_EQ(p.cycles, latency.total_cycles);
+  EXPECT_DOUBLE_EQ(p.fps, 250e6 / static_cast<double>(latency.total_cycles));
+  EXPECT_EQ(p.resources.lut, estimate_resources(config).total.lut);
+  EXPECT_EQ(p.config_name, "small-o16-p2-m32-b16");
+
+  // PeOut 48 does not divide 64: no estimate, and the reason says which parameter.
+  const SweepPoint bad = estimate_sweep_point(net, base, 48, 2, 32, 16, CompileOptions{}, nullptr, 250);
+  EXPECT_FALSE(bad.fits);
+  EXPECT_NE(bad.reason.find("PeOut"), std::string::npos) << bad.reason;
+}
+
+TEST(Sweep, CsvHasARowPerPointWithItsReason) {
+  SweepPoint fits = sweep_point_at(1000, 50);
+  fits.pareto = true;
+  SweepPoint over = sweep_point_at(2000, 60);
+  over.fits_device = false;
+  SweepPoint no = sweep_point_at(0, 0, false);
+  no.reason = "the \"act\" buffer is too small";
+  const std::string csv = sweep_csv({&fits, &over, &no}, true);
+  std::vector<std::string> rows;
+  std::istringstream in(csv);
+  for (std::string line; std::getline(in, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].substr(0, 7), "pe_out,");
+  EXPECT_NE(rows[1].find(",1000,"), std::string::npos) << rows[1];
+  EXPECT_EQ(rows[1].substr(rows[1].size() - 9), ",1,0,1,\"\"") << rows[1];  // pareto, extrapolated, fits_device
+  EXPECT_NE(rows[2].find(",0,0,0,\"\""), std::string::npos) << rows[2];     // not pareto, over the device
+  EXPECT_NE(rows[3].find(",\"the 'act' buffer is too small\""), std::string::npos) << rows[3];
+  // Without a device the fits_device column is empty.
+  EXPECT_NE(sweep_csv({&fits}, false).find(",1,0,,\"\""), std::string::npos);
 }
 
 }  // namespace

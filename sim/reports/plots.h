@@ -8,6 +8,7 @@
 #include "sim/device.h"
 #include "sim/drivers/program_mode.h"
 #include "sim/estimators/resource_model.h"
+#include "sim/estimators/sweep.h"
 
 namespace ernsim {
 
@@ -15,21 +16,6 @@ namespace ernsim {
 // utilization as a line on the right-hand axis; the bars get narrower and the labels sparser as
 // layers grow, so a 109-layer network stays readable.
 std::string layer_plot_svg(const std::vector<LayerRunReport>& layers, const std::string& title);
-
-// One configuration of a sweep: its array and memory, and what the estimators say of the model on it.
-struct SweepPoint {
-  int pe_out = 0, pe_pix = 0, mem_bytes = 0;
-  double bandwidth = 0;
-  std::string config_name;
-  bool fits = false;
-  std::string reason;
-  uint64_t cycles = 0;
-  double fps = 0, utilization = 0;
-  Resources resources;
-  bool pareto = false;
-  std::string extrapolated;  // why the resource estimate extrapolates its calibration, or ""
-  bool fits_device = true;   // within the device's budget (every resource), when there is one
-};
 
 struct SweepPlotOptions {
   std::string title;

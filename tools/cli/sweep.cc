@@ -4,21 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <optional>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "models/checked_number.h"
-#include "models/error.h"
 #include "models/zoo.h"
-#include "sim/compiler/program.h"
 #include "sim/device.h"
-#include "sim/estimators/latency_model.h"
-#include "sim/estimators/resource_model.h"
+#include "sim/estimators/sweep.h"
 #include "sim/progress.h"
 #include "sim/reports/plots.h"
+#include "sim/reports/sweep_csv.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 
@@ -114,48 +108,15 @@ int run_sweep(int argc, char** argv) {
     for (int pe_pix : pe_pixes) {
       for (int mb : mem_bytes) {
         for (double bw : bandwidths) {
-          SweepPoint p;
-          p.pe_out = static_cast<int>(pe_out);
-          p.pe_pix = static_cast<int>(pe_pix);
-          p.mem_bytes = static_cast<int>(mb);
-          p.bandwidth = bw;
-          p.config_name = fmt::format("{}-o{}-p{}-m{}-b{:g}", base.name, p.pe_out, p.pe_pix, p.mem_bytes, bw);
-          nlohmann::json j;
-          j["name"] = p.config_name;
-          j["rtl"] = base.rtl;
-          j["rtl"]["PeOut"] = p.pe_out;
-          j["rtl"]["PePix"] = p.pe_pix;
-          j["rtl"]["MemBytes"] = p.mem_bytes;
-          j["memory"] = {{"bytes_per_cycle", bw}, {"latency_cycles", base.memory.latency_cycles}};
-          try {
-            const HwConfig config = hw_config_from_json(j, p.config_name);
-            const Program program = compile_program(net, config, compile);
-            const LatencyEstimate latency = estimate_latency(net, program, config);
-            p.resources = estimate_resources(config, device ? device->family : DeviceFamily::kSeries7).total;
-            p.extrapolated = resource_extrapolation(config);
-            if (device) p.fits_device = fits(device_use(p.resources, *device));
-            p.cycles = latency.total_cycles;
-            p.fps = mhz * 1e6 / static_cast<double>(p.cycles);
-            p.utilization = config.utilization(net.macs(), p.cycles);
-            p.fits = true;
-          } catch (const Error& e) {
-            p.reason = e.what();
-          }
-          points.push_back(p);
+          points.push_back(
+              estimate_sweep_point(net, base, pe_out, pe_pix, mb, bw, compile, device ? &*device : nullptr, mhz));
           progress.update(points.size(), " configurations");
         }
       }
     }
   }
   progress.finish();
-  // Pareto: no other point has at most the LUTs and more FPS.
-  for (SweepPoint& p : points) {
-    if (!p.fits) continue;
-    p.pareto = std::none_of(points.begin(), points.end(), [&](const SweepPoint& q) {
-      return q.fits && &q != &p && q.resources.lut <= p.resources.lut && q.fps >= p.fps &&
-             (q.resources.lut < p.resources.lut || q.fps > p.fps);
-    });
-  }
+  mark_pareto(points);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   std::vector<const SweepPoint*> order;
@@ -168,8 +129,6 @@ int run_sweep(int argc, char** argv) {
              net.input_width(), points.size(), base.name, mhz);
   fmt::print("{:>5} {:>5} {:>5} {:>7} {:>10} {:>8} {:>6} {:>9} {:>9} {:>6} {:>4} {:>8} {}\n", "PeOut", "PePix", "MemB",
              "B/cycle", "cycles", "FPS", "util", "LUT", "FF", "BRAM18", "URAM", "FPS/kLUT", "");
-  std::string csv = "pe_out,pe_pix,mem_bytes,bytes_per_cycle,fits,cycles,fps,utilization,lut,ff,bram18,uram,dsp,"
-                    "fps_per_klut,pareto,extrapolated,fits_device,reason\n";
   for (const SweepPoint* p : order) {
     if (p->fits) {
       fmt::print(
@@ -181,15 +140,6 @@ int run_sweep(int argc, char** argv) {
       fmt::print("{:>5} {:>5} {:>5} {:>7g}   does not fit: {}\n", p->pe_out, p->pe_pix, p->mem_bytes, p->bandwidth,
                  p->reason);
     }
-    std::string reason = p->reason;
-    std::replace(reason.begin(), reason.end(), '"', '\'');
-    // fits_device: 1 or 0 with --device, empty without.
-    const std::string fits_device = !device || !p->fits ? "" : p->fits_device ? "1" : "0";
-    csv += fmt::format("{},{},{},{:g},{},{},{:.3f},{:.4f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.4f},{},{},{},\"{}\"\n",
-                       p->pe_out, p->pe_pix, p->mem_bytes, p->bandwidth, p->fits ? 1 : 0, p->cycles, p->fps,
-                       p->utilization, p->resources.lut, p->resources.ff, p->resources.bram18, p->resources.uram,
-                       p->resources.dsp, p->fits ? p->fps * 1000 / p->resources.lut : 0.0, p->pareto ? 1 : 0,
-                       p->extrapolated.empty() ? 0 : 1, fits_device, reason);
   }
   // The paper's KV260 implementation: 77,572 LUTs (Efficiera B64M3C1), FPS of zoo models at 256.
   SweepPlotOptions plot;
@@ -203,7 +153,7 @@ int run_sweep(int argc, char** argv) {
   plot.title = fmt::format("{} ({}x{}) at {:.0f} MHz: FPS against LUTs, {} configurations", net.name,
                            net.input_height(), net.input_width(), mhz, points.size());
   if (device) plot.device = &*device;
-  write_text_file(vm["csv"].as<std::string>(), csv, "--csv");
+  write_text_file(vm["csv"].as<std::string>(), sweep_csv(order, device.has_value()), "--csv");
   write_text_file(vm["svg"].as<std::string>(), sweep_plot_svg(points, plot), "--svg");
   fmt::print("\n* on the Pareto front; x: the LUT estimate extrapolates the resource model's calibration{}. "
              "Wrote {} and {}; {} points estimated in {:.2f} s\n",
