@@ -1,7 +1,8 @@
 // The load transfers of a job, by id, decoded from its descriptor: where the spans are in memory
 // and where their entries go in the engine's buffers. Ids run in the order the read DMA performs
 // them: first what depends on no earlier job (tables, weights, thresholds), then what may (image,
-// activations, residual); XferDesc fetches a descriptor instead.
+// activations, residual); ern_pkg::LoadDesc fetches a descriptor instead.
+`include "ern_assert.svh"
 `include "ern_job_desc.svh"
 
 module ern_load_xfer #(
@@ -31,15 +32,10 @@ module ern_load_xfer #(
   output logic [31:0]          base_o,       // buffer entry of the first span
   output logic [31:0]          kstride_o     // buffer entries from one span to the next
 );
-  localparam logic [2:0] XferDesc = 3'd0;
-  localparam logic [2:0] XferEmb  = 3'd1;
-  localparam logic [2:0] XferWgt  = 3'd2;
-  localparam logic [2:0] XferThr  = 3'd3;
-  localparam logic [2:0] XferImg  = 3'd4;
-  localparam logic [2:0] XferAct  = 3'd5;
-  localparam logic [2:0] XferRes  = 3'd6;
-
   localparam int DescBeats = (DescWords * 4 + MemBytes - 1) / MemBytes;
+  `ERN_ELAB_CHECK(g_bad_banks, Banks >= 1 && (Banks & (Banks - 1)) == 0, "ern_load_xfer: Banks must be a power of two")
+  `ERN_ELAB_CHECK(g_bad_pe_pix, PePix >= 1 && (PePix & (PePix - 1)) == 0, "ern_load_xfer: PePix must be a power of two")
+  `ERN_ELAB_CHECK(g_bad_desc_beats, DescBeats <= 256, "ern_load_xfer: the descriptor must fit 256 beats")
 
   always_comb begin
     enabled_o      = 1'b0;
@@ -50,39 +46,39 @@ module ern_load_xfer #(
     n2_o           = 16'd1;
     n_o            = '0;
     elog2_o        = 4'($clog2(MemBytes));
-    buf_o          = 4'd0;
+    buf_o          = ern_pkg::BufDesc;
     banks_log2_o   = '0;
     bank_by_span_o = 1'b0;
     base_o         = '0;
     kstride_o      = '0;
     case (xfer_i)
-      XferDesc: begin
+      ern_pkg::LoadDesc: begin
         enabled_o = 1'b1;
         addr0_o   = fetch_addr_i;
         n_o       = 32'(DescBeats);
       end
-      XferEmb: begin
+      ern_pkg::LoadEmb: begin
         enabled_o      = `ERN_JOB_LD_EMB_FLAT(desc_i);
         addr0_o        = `ERN_JOB_EMB_ADDR_FLAT(desc_i);
         n2_o           = 16'(EmbColours);
         stride2_o      = 32'd1024;  // 256 entries of 4 bytes per colour
         n_o            = 32'd256;
         elog2_o        = 4'd2;
-        buf_o          = 4'd9;
+        buf_o          = ern_pkg::BufEmb;
         bank_by_span_o = 1'b1;
       end
-      XferImg: begin
+      ern_pkg::LoadImg: begin
         enabled_o = `ERN_JOB_LD_IMG_FLAT(desc_i);
         addr0_o   = `ERN_JOB_IMG_ADDR_FLAT(desc_i);
         n2_o      = `ERN_JOB_OUT_ROWS_FLAT(desc_i);
         stride2_o = `ERN_JOB_IMG_PITCH_FLAT(desc_i);
         n_o       = 32'(`ERN_JOB_IN_WIDTH_FLAT(desc_i));
         elog2_o   = `ERN_JOB_PAIRED_FLAT(desc_i) ? 4'd3 : 4'd2;  // a pixel pair, or one pixel
-        buf_o     = 4'd8;
+        buf_o     = ern_pkg::BufImg;
         base_o    = `ERN_JOB_IMG_BASE_FLAT(desc_i);
         kstride_o = 32'(`ERN_JOB_IN_WIDTH_FLAT(desc_i));
       end
-      XferAct: begin
+      ern_pkg::LoadAct: begin
         enabled_o    = `ERN_JOB_LD_ACT_FLAT(desc_i);
         addr0_o      = `ERN_JOB_ACT_ADDR_FLAT(desc_i);
         n1_o         = 16'(`ERN_JOB_IN_BLOCKS_FLAT(desc_i));
@@ -91,28 +87,28 @@ module ern_load_xfer #(
         stride2_o    = `ERN_JOB_ACT_PITCH_FLAT(desc_i);
         n_o          = 32'(`ERN_JOB_IN_WIDTH_FLAT(desc_i));
         elog2_o      = 4'd4;
-        buf_o        = 4'd1;
+        buf_o        = ern_pkg::BufAct;
         banks_log2_o = 4'($clog2(Banks));
         base_o       = `ERN_JOB_ACT_BASE_FLAT(desc_i);
         kstride_o    = 32'(`ERN_JOB_ACT_ROW_STRIDE_FLAT(desc_i));
       end
-      XferWgt: begin
+      ern_pkg::LoadWgt: begin
         enabled_o = `ERN_JOB_LD_WGT_FLAT(desc_i);
         addr0_o   = `ERN_JOB_WGT_ADDR_FLAT(desc_i);
         n_o       = `ERN_JOB_WGT_ENTRIES_FLAT(desc_i);
         elog2_o   = 4'(ELog2Wgt);
-        buf_o     = 4'd2;
+        buf_o     = ern_pkg::BufWgt;
         base_o    = `ERN_JOB_WGT_BASE_FLAT(desc_i);
       end
-      XferThr: begin
+      ern_pkg::LoadThr: begin
         enabled_o = `ERN_JOB_LD_THR_FLAT(desc_i);
         addr0_o   = `ERN_JOB_THR_ADDR_FLAT(desc_i);
         n_o       = 32'(`ERN_JOB_OG_COUNT_FLAT(desc_i));
         elog2_o   = 4'(ELog2Thr);
-        buf_o     = 4'd3;
+        buf_o     = ern_pkg::BufThr;
         base_o    = `ERN_JOB_THR_BASE_FLAT(desc_i);
       end
-      XferRes: begin
+      ern_pkg::LoadRes: begin
         enabled_o    = `ERN_JOB_LD_RES_FLAT(desc_i);
         addr0_o      = `ERN_JOB_RES_ADDR_FLAT(desc_i);
         n1_o         = `ERN_JOB_OG_COUNT_FLAT(desc_i);
@@ -121,7 +117,7 @@ module ern_load_xfer #(
         stride2_o    = `ERN_JOB_RES_PITCH_FLAT(desc_i);
         n_o          = 32'(`ERN_JOB_OUT_WIDTH_FLAT(desc_i));
         elog2_o      = 4'(ELog2Str);
-        buf_o        = 4'd4;
+        buf_o        = ern_pkg::BufRes;
         banks_log2_o = 4'($clog2(PePix));
         base_o       = `ERN_JOB_RES_BASE_FLAT(desc_i);
         kstride_o    = 32'(`ERN_JOB_OUT_PGS_FLAT(desc_i));

@@ -2,6 +2,8 @@
 // (i1 < n1 outer, i2 < n2 inner) and holds n entries of 2^ELog2 bytes, contiguous in memory.
 // Addresses are kept with adders; beats come from shifts, since entry and beat sizes are powers
 // of two. A span starts at a beat boundary (the program's pitches are multiples of the beat).
+`include "ern_assert.svh"
+
 module ern_span_walker #(
   parameter int MemBytes = 64
 ) (
@@ -24,6 +26,7 @@ module ern_span_walker #(
   output logic [31:0] k_o          // spans before this one: i1 * n2 + i2
 );
   localparam int MbLog2 = $clog2(MemBytes);
+  `ERN_ELAB_CHECK(g_bad_mem_bytes, MemBytes >= 1 && (MemBytes & (MemBytes - 1)) == 0, "ern_span_walker: MemBytes must be a power of two")
 
   logic        valid_q;
   logic [15:0] i1_q, i2_q, n1_q, n2_q;

@@ -1,6 +1,7 @@
 // The store transfers of a job, by id, decoded from its descriptor: which output buffer entries go
 // where in memory. 2-bit outputs are 64-lane words of which the job owns the lanes of its channel
 // groups only: the byte strobes keep the others.
+`include "ern_assert.svh"
 `include "ern_job_desc.svh"
 
 module ern_store_xfer #(
@@ -27,10 +28,9 @@ module ern_store_xfer #(
   output logic [31:0]                kstride_o,
   output logic [15:0]                entry_strb_o   // bytes of a 16-byte output word to write
 );
-  localparam logic [2:0] XferOact = 3'd1;
-  localparam logic [2:0] XferOstr = 3'd2;
-  localparam logic [2:0] XferSum  = 3'd3;
   localparam int PeOutLog2 = $clog2(PeOut);
+  `ERN_ELAB_CHECK(g_bad_pe_out, PeOut >= 8 && PeOut <= 64 && (PeOut & (PeOut - 1)) == 0, "ern_store_xfer: PeOut must be a power of two, 8..64")
+  `ERN_ELAB_CHECK(g_bad_pe_pix, PePix >= 1 && (PePix & (PePix - 1)) == 0, "ern_store_xfer: PePix must be a power of two")
 
   // The job's lanes: from the first lane of group og0 to the last of its last group.
   logic [31:0] lane_first, lane_end;
@@ -53,13 +53,13 @@ module ern_store_xfer #(
     n2_o         = 16'd1;
     n_o          = '0;
     elog2_o      = 4'd4;
-    buf_o        = 4'd0;
+    buf_o        = ern_pkg::BufDesc;
     banks_log2_o = '0;
     base_o       = '0;
     kstride_o    = '0;
     entry_strb_o = '1;
     case (xfer_i)
-      XferOact: begin
+      ern_pkg::StoreOact: begin
         enabled_o    = `ERN_JOB_ST_ACT_FLAT(desc_i);
         addr0_o      = `ERN_JOB_OACT_ADDR_FLAT(desc_i);
         n1_o         = `ERN_JOB_OACT_BLOCKS_FLAT(desc_i);
@@ -68,13 +68,13 @@ module ern_store_xfer #(
         stride2_o    = `ERN_JOB_OACT_PITCH_FLAT(desc_i);
         n_o          = 32'(`ERN_JOB_OUT_WIDTH_FLAT(desc_i));
         elog2_o      = 4'd4;
-        buf_o        = 4'd5;
+        buf_o        = ern_pkg::BufOact;
         banks_log2_o = 4'($clog2(PePix));
         base_o       = `ERN_JOB_OACT_BASE_FLAT(desc_i);
         kstride_o    = 32'(`ERN_JOB_OUT_PGS_FLAT(desc_i));
         entry_strb_o = {plane_bytes, plane_bytes};
       end
-      XferOstr: begin
+      ern_pkg::StoreOstr: begin
         enabled_o    = `ERN_JOB_ST_STR_FLAT(desc_i);
         addr0_o      = `ERN_JOB_OSTR_ADDR_FLAT(desc_i);
         n1_o         = `ERN_JOB_OG_COUNT_FLAT(desc_i);
@@ -83,17 +83,17 @@ module ern_store_xfer #(
         stride2_o    = `ERN_JOB_OSTR_PITCH_FLAT(desc_i);
         n_o          = 32'(`ERN_JOB_OUT_WIDTH_FLAT(desc_i));
         elog2_o      = 4'(ELog2Str);
-        buf_o        = 4'd6;
+        buf_o        = ern_pkg::BufOstr;
         banks_log2_o = 4'($clog2(PePix));
         base_o       = `ERN_JOB_OSTR_BASE_FLAT(desc_i);
         kstride_o    = 32'(`ERN_JOB_OUT_PGS_FLAT(desc_i));
       end
-      XferSum: begin
+      ern_pkg::StoreSum: begin
         enabled_o = `ERN_JOB_ST_SUM_FLAT(desc_i);
         addr0_o   = `ERN_JOB_SUM_ADDR_FLAT(desc_i);
         n_o       = 32'(`ERN_JOB_OG_COUNT_FLAT(desc_i));
         elog2_o   = 4'(ELog2Sum);
-        buf_o     = 4'd7;
+        buf_o     = ern_pkg::BufSum;
         base_o    = `ERN_JOB_SUM_BASE_FLAT(desc_i);
       end
       default: ;

@@ -8,6 +8,9 @@ ern_postproc.sv
 ern_pixel_embed.sv
 ern_layer_engine.sv
 ern_span_walker.sv
+ern_xfer_seq.sv
+ern_dma_addr.sv
+ern_dma_entries.sv
 ern_load_xfer.sv
 ern_store_xfer.sv
 ern_dma_rd.sv
