@@ -3,7 +3,9 @@
 //
 // While no program runs, a debug port reaches the engine directly (narrow host accesses, start and
 // hold), which is how layers are run one at a time with their golden inputs.
+`include "ern_assert.svh"
 `include "ern_job_desc.svh"
+`include "ern_widths.svh"
 
 module ern_accel #(
   parameter int PeOut        = 8,
@@ -76,14 +78,16 @@ module ern_accel #(
 );
   localparam int DescWords = `ERN_JOB_DESC_WORDS;
   localparam int EngWords  = `ERN_JOB_ENGINE_WORDS;
-  localparam int AccW      = $clog2(3 * 9 * 64 * MaxInBlocks + 1) + 1;
-  localparam int ValueW    = ((AccW > StreamW) ? AccW : StreamW) + 1;
-  localparam int ThrEntryW = 2 + 3 * (ValueW + 1);
+  localparam int AccW      = `ERN_ACC_W(MaxInBlocks);
+  localparam int ValueW    = `ERN_VALUE_W(AccW, StreamW);
+  localparam int ThrEntryW = `ERN_THR_ENTRY_W(`ERN_THR_W(ValueW));
   // Entries in memory take a power of two of bytes (so that beats are shifts away).
   localparam int ELog2Wgt  = $clog2(PeOut * 8);
   localparam int ELog2Thr  = $clog2((PeOut * ThrEntryW + 7) / 8);
   localparam int ELog2Str  = $clog2((PeOut * StreamW + 7) / 8);
   localparam int ELog2Sum  = $clog2(PeOut * 4);
+  // Beats are a power of two of bytes, at least the debug port's 64-bit word.
+  `ERN_ELAB_CHECK(g_bad_mem_bytes, MemBytes >= 8 && (MemBytes & (MemBytes - 1)) == 0, "ern_accel: MemBytes must be a power of two, at least 8")
 
   logic running;
 

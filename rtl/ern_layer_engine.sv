@@ -73,9 +73,9 @@ module ern_layer_engine #(
   localparam int Banks      = 2 * PePix;
   localparam int BankW      = $clog2(Banks);
   localparam int AccW       = `ERN_ACC_W(MaxInBlocks);
-  localparam int ValueW     = ((AccW > StreamW) ? AccW : StreamW) + 1;
-  localparam int ThrW       = ValueW + 1;
-  localparam int ThrEntryW  = 2 + 3 * ThrW;
+  localparam int ValueW     = `ERN_VALUE_W(AccW, StreamW);
+  localparam int ThrW       = `ERN_THR_W(ValueW);
+  localparam int ThrEntryW  = `ERN_THR_ENTRY_W(ThrW);
   localparam int SumW       = 32;
   localparam int DescWords  = `ERN_JOB_DESC_WORDS;
   localparam int EngWords   = `ERN_JOB_ENGINE_WORDS;  // the engine's fields lead the descriptor
@@ -103,33 +103,19 @@ module ern_layer_engine #(
   `ERN_ELAB_CHECK(g_bad_pe_pix, PePix >= 1 && (PePix & (PePix - 1)) == 0, "ern_layer_engine: PePix must be a power of two")
   `ERN_ELAB_CHECK(g_bad_pe_out, PeOut >= 8 && PeOut <= Lanes && (Lanes % PeOut) == 0, "ern_layer_engine: PeOut must be 8..64 and divide 64")
   `ERN_ELAB_CHECK(g_bad_stream_w, StreamW >= 2 && StreamW <= 31, "ern_layer_engine: StreamW must be 2..31")
+  // A wide host access is a power of two of 64-bit words (the debug port moves one).
+  `ERN_ELAB_CHECK(g_bad_mem_bytes, MemBytes >= 8 && (MemBytes & (MemBytes - 1)) == 0, "ern_layer_engine: MemBytes must be a power of two, at least 8")
+  // The descriptor's in_blocks field has 8 bits.
+  `ERN_ELAB_CHECK(g_bad_in_blocks, MaxInBlocks >= 1 && MaxInBlocks <= 255, "ern_layer_engine: MaxInBlocks must be 1..255")
+  `ERN_ELAB_CHECK(g_bad_depths, ActDepth >= 2 && WgtDepth >= 2 && ThrDepth >= 2 && StrDepth >= 2 && OutDepth >= 2 &&
+                  SumDepth >= 2 && ImgDepth >= 2, "ern_layer_engine: every buffer depth must be at least 2")
+  `ERN_ELAB_CHECK(g_bad_colours, EmbColours >= 1 && EmbPerColour >= 1, "ern_layer_engine: EmbColours and EmbPerColour must be at least 1")
 
-  // Host buffer ids.
-  localparam logic [3:0] BufDesc = 4'd0;
-  localparam logic [3:0] BufAct  = 4'd1;
-  localparam logic [3:0] BufWgt  = 4'd2;
-  localparam logic [3:0] BufThr  = 4'd3;
-  localparam logic [3:0] BufRes  = 4'd4;
-  localparam logic [3:0] BufOact = 4'd5;
-  localparam logic [3:0] BufOstr = 4'd6;
-  localparam logic [3:0] BufSum  = 4'd7;
-  localparam logic [3:0] BufImg  = 4'd8;
-  localparam logic [3:0] BufEmb  = 4'd9;
-  localparam logic [3:0] BufInfo = 4'd15;
-
-  typedef enum logic [2:0] {
-    StIdle  = 3'd0,
-    StConv  = 3'd1,
-    StEmbed = 3'd2,
-    StDrain = 3'd3,
-    StDone  = 3'd4,
-    StInit  = 3'd5   // the latched descriptor sets up the counters
-  } state_e;
-
-  state_e state_q, state_d;
+  // Host buffer ids (ern_pkg::Buf*) and sequencer states (ern_pkg::St*): rtl/ern_hw_spec.json.
+  logic [2:0] state_q, state_d;
   logic   busy;
   // Nothing is in flight once the job is done.
-  assign busy = (state_q != StIdle) && (state_q != StDone);
+  assign busy = (state_q != ern_pkg::StIdle) && (state_q != ern_pkg::StDone);
 
   // ---------------------------------------------------------------------------------------------
   // The job descriptor: the host writes the next one into a staging copy, which the start pulse
@@ -140,10 +126,10 @@ module ern_layer_engine #(
   always_ff @(posedge clk_i) begin
     if (stage_we_i) begin
       for (int i = 0; i < EngWords; i++) desc_stage_q[i] <= stage_desc_i[i*32 +: 32];
-    end else if (wr_en_i && wr_buf_i == BufDesc && 32'(wr_entry_i) < 32'(EngWords)) begin
+    end else if (wr_en_i && wr_buf_i == ern_pkg::BufDesc && 32'(wr_entry_i) < 32'(EngWords)) begin
       desc_stage_q[wr_entry_i[$clog2(EngWords)-1:0]] <= wr_data_i[31:0];
     end
-    if (state_q == StIdle && start_i) begin
+    if (state_q == ern_pkg::StIdle && start_i) begin
       for (int i = 0; i < EngWords; i++) desc_q[i] <= desc_stage_q[i];
     end
   end
@@ -223,7 +209,7 @@ module ern_layer_engine #(
   assign og_last  = (og_q == d_og_count - 16'd1);
 
   logic issue, step_first, step_last, job_last_step;
-  assign issue         = (state_q == StConv) && !hold_i;
+  assign issue         = (state_q == ern_pkg::StConv) && !hold_i;
   assign step_first    = (ky_q == 2'd0) && (kx_q == 2'd0) && (b_q == 8'd0);
   assign step_last     = b_last && kx_last && ky_last;
   assign job_last_step = step_last && pgx_last && oy_last && og_last;
@@ -272,7 +258,7 @@ module ern_layer_engine #(
   logic [31:0] epix_q;
   logic [33:0] erow_off_q;
   logic        emb_issue, emb_x_last, emb_y_last;
-  assign emb_issue  = (state_q == StEmbed) && !hold_i;
+  assign emb_issue  = (state_q == ern_pkg::StEmbed) && !hold_i;
   assign emb_x_last = (ex_q == d_in_width - 16'd1);
   assign emb_y_last = (ey_q == d_out_rows - 16'd1);
 
@@ -319,29 +305,29 @@ module ern_layer_engine #(
   always_comb begin
     state_d = state_q;
     case (state_q)
-      StIdle:  if (start_i) state_d = StInit;
-      StInit: begin
-        if (d_embed) state_d = StEmbed;
-        else         state_d = StConv;
+      ern_pkg::StIdle:  if (start_i) state_d = ern_pkg::StInit;
+      ern_pkg::StInit: begin
+        if (d_embed) state_d = ern_pkg::StEmbed;
+        else         state_d = ern_pkg::StConv;
       end
-      StConv:  if (issue && job_last_step) state_d = StDrain;
-      StEmbed: if (emb_issue && emb_x_last && emb_y_last) state_d = StDrain;
-      StDrain: if (!pipeline_busy) state_d = StDone;
-      StDone:  state_d = StIdle;
-      default: state_d = StIdle;
+      ern_pkg::StConv:  if (issue && job_last_step) state_d = ern_pkg::StDrain;
+      ern_pkg::StEmbed: if (emb_issue && emb_x_last && emb_y_last) state_d = ern_pkg::StDrain;
+      ern_pkg::StDrain: if (!pipeline_busy) state_d = ern_pkg::StDone;
+      ern_pkg::StDone:  state_d = ern_pkg::StIdle;
+      default: state_d = ern_pkg::StIdle;
     endcase
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q <= StIdle;
+      state_q <= ern_pkg::StIdle;
     end else begin
       state_q <= state_d;
     end
   end
 
   always_ff @(posedge clk_i) begin
-    if (state_q == StInit) begin
+    if (state_q == ern_pkg::StInit) begin
       og_q        <= '0;
       oy_q        <= '0;
       pgx_q       <= '0;
@@ -447,7 +433,7 @@ module ern_layer_engine #(
       s4_valid <= s3_valid;
       e1_valid <= emb_issue;
       e2_valid <= e1_valid;
-      if (state_q == StInit) tile_error_q <= 1'b0;
+      if (state_q == ern_pkg::StInit) tile_error_q <= 1'b0;
       else if (issue && row_valid && !row_in_tile) tile_error_q <= 1'b1;
     end
   end
@@ -514,8 +500,8 @@ module ern_layer_engine #(
   logic host_we, host_re, engine_sum_read;
   assign engine_sum_read = s3_valid && s3_og_first && d_sum_accumulate;
   assign host_we  = wr_en_i;
-  assign host_re  = rd_en_i && !(rd_buf_i == BufSum && engine_sum_read);
-  assign rd_gnt_o = !(rd_en_i && rd_buf_i == BufSum && engine_sum_read);
+  assign host_re  = rd_en_i && !(rd_buf_i == ern_pkg::BufSum && engine_sum_read);
+  assign rd_gnt_o = !(rd_en_i && rd_buf_i == ern_pkg::BufSum && engine_sum_read);
 
   // Activation input buffer: Banks banks of 128-bit entries {plane 1, plane 0}.
   logic [ActW-1:0] act_rdata [Banks];
@@ -525,7 +511,7 @@ module ern_layer_engine #(
       .Depth(ActDepth)
     ) u_ram (
       .clk_i,
-      .we_i   (host_we && wr_buf_i == BufAct && wr_bank_i == 8'(j)),
+      .we_i   (host_we && wr_buf_i == ern_pkg::BufAct && wr_bank_i == 8'(j)),
       .waddr_i(ActAW'(wr_entry_i)),
       .wmask_i(host_word_mask[1:0]),
       .wdata_i(host_wdata_wide[ActW-1:0]),
@@ -542,7 +528,7 @@ module ern_layer_engine #(
     .Depth(WgtDepth)
   ) u_wgt (
     .clk_i,
-    .we_i   (host_we && wr_buf_i == BufWgt),
+    .we_i   (host_we && wr_buf_i == ern_pkg::BufWgt),
     .waddr_i(WgtAW'(wr_entry_i)),
     .wmask_i(host_word_mask[WgtW/64-1:0]),
     .wdata_i(host_wdata_wide[WgtW-1:0]),
@@ -558,7 +544,7 @@ module ern_layer_engine #(
     .Depth(ThrDepth)
   ) u_thr (
     .clk_i,
-    .we_i   (host_we && wr_buf_i == BufThr),
+    .we_i   (host_we && wr_buf_i == ern_pkg::BufThr),
     .waddr_i(ThrAW'(wr_entry_i)),
     .wmask_i(host_word_mask[(ThrRamW+63)/64-1:0]),
     .wdata_i(host_wdata_wide[ThrRamW-1:0]),
@@ -580,7 +566,7 @@ module ern_layer_engine #(
       .Depth(StrDepth)
     ) u_res (
       .clk_i,
-      .we_i   (host_we && wr_buf_i == BufRes && wr_bank_i == 8'(p)),
+      .we_i   (host_we && wr_buf_i == ern_pkg::BufRes && wr_bank_i == 8'(p)),
       .waddr_i(StrAW'(wr_entry_i)),
       .wmask_i(host_word_mask[(StrRamW+63)/64-1:0]),
       .wdata_i(host_wdata_wide[StrRamW-1:0]),
@@ -597,7 +583,7 @@ module ern_layer_engine #(
       .waddr_i(StrAW'(d_ostr_base + s5_grp)),
       .wmask_i({((StrRamW+63)/64){1'b1}}),
       .wdata_i(StrRamW'(pp_stream_bank[p])),
-      .re_i   (host_re && rd_buf_i == BufOstr && rd_bank_i == 8'(p)),
+      .re_i   (host_re && rd_buf_i == ern_pkg::BufOstr && rd_bank_i == 8'(p)),
       .raddr_i(StrAW'(rd_entry_i)),
       .rdata_o(ostr_rdata[p])
     );
@@ -631,7 +617,7 @@ module ern_layer_engine #(
       .waddr_i(oact_waddr),
       .wmask_i(oact_wmask),
       .wdata_i(oact_wdata),
-      .re_i   (host_re && rd_buf_i == BufOact && rd_bank_i == 8'(p)),
+      .re_i   (host_re && rd_buf_i == ern_pkg::BufOact && rd_bank_i == 8'(p)),
       .raddr_i(OutAW'(rd_entry_i)),
       .rdata_o(oact_rdata[p])
     );
@@ -646,7 +632,7 @@ module ern_layer_engine #(
     .Depth(ImgDepth)
   ) u_img (
     .clk_i,
-    .we_i   (host_we && wr_buf_i == BufImg),
+    .we_i   (host_we && wr_buf_i == ern_pkg::BufImg),
     .waddr_i(ImgAW'(wr_entry_i)),
     .wmask_i(host_word_mask[0]),
     .wdata_i(host_wdata_wide[ImgW-1:0]),
@@ -672,7 +658,7 @@ module ern_layer_engine #(
     ) u_embed (
       .clk_i,
       .rst_ni,
-      .tbl_we_i    (host_we && wr_buf_i == BufEmb),
+      .tbl_we_i    (host_we && wr_buf_i == ern_pkg::BufEmb),
       .tbl_colour_i(wr_bank_i[$clog2(EmbColours)-1:0]),
       .tbl_value_i (wr_entry_i[7:0]),
       .tbl_wdata_i (host_wdata_wide[2*EmbPerColour-1:0]),
@@ -781,7 +767,7 @@ module ern_layer_engine #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       overflows_q <= '0;
-    end else if (state_q == StInit) begin
+    end else if (state_q == ern_pkg::StInit) begin
       overflows_q <= '0;
     end else if (write_stream_s5) begin
       logic [31:0] count;
@@ -838,7 +824,7 @@ module ern_layer_engine #(
     .waddr_i(SumAW'(d_sum_base + 32'(s4_og))),
     .wmask_i({((SumRamW+63)/64){1'b1}}),
     .wdata_i(SumRamW'(sum_wdata)),
-    .re_i   (engine_sum_read || (host_re && rd_buf_i == BufSum)),
+    .re_i   (engine_sum_read || (host_re && rd_buf_i == ern_pkg::BufSum)),
     .raddr_i(engine_sum_read ? SumAW'(d_sum_base + 32'(s3_og)) : SumAW'(rd_entry_i)),
     .rdata_o(sum_rdata)
   );
@@ -864,23 +850,23 @@ module ern_layer_engine #(
   logic [31:0] info_word;
   always_comb begin
     case (rd_entry_q[4:0])
-      5'd0:    info_word = 32'h45524e31;  // "ERN1"
-      5'd1:    info_word = 32'(PeOut);
-      5'd2:    info_word = 32'(PePix);
-      5'd3:    info_word = 32'(StreamW);
-      5'd4:    info_word = 32'(AccW);
-      5'd5:    info_word = 32'(ThrW);
-      5'd6:    info_word = 32'(MaxInBlocks);
-      5'd7:    info_word = 32'(ActDepth);
-      5'd8:    info_word = 32'(WgtDepth);
-      5'd9:    info_word = 32'(ThrDepth);
-      5'd10:   info_word = 32'(StrDepth);
-      5'd11:   info_word = 32'(OutDepth);
-      5'd12:   info_word = 32'(SumDepth);
-      5'd13:   info_word = 32'(ImgDepth);
-      5'd14:   info_word = 32'(EmbColours);
-      5'd15:   info_word = 32'(EmbPerColour);
-      5'd16:   info_word = 32'(DescWords);
+      ern_pkg::CapMagic:         info_word = ern_pkg::CapMagicWord;
+      ern_pkg::CapPeOut:         info_word = 32'(PeOut);
+      ern_pkg::CapPePix:         info_word = 32'(PePix);
+      ern_pkg::CapStreamW:       info_word = 32'(StreamW);
+      ern_pkg::CapAccW:          info_word = 32'(AccW);
+      ern_pkg::CapThrW:          info_word = 32'(ThrW);
+      ern_pkg::CapMaxInBlocks:   info_word = 32'(MaxInBlocks);
+      ern_pkg::CapActDepth:      info_word = 32'(ActDepth);
+      ern_pkg::CapWgtDepth:      info_word = 32'(WgtDepth);
+      ern_pkg::CapThrDepth:      info_word = 32'(ThrDepth);
+      ern_pkg::CapStrDepth:      info_word = 32'(StrDepth);
+      ern_pkg::CapOutDepth:      info_word = 32'(OutDepth);
+      ern_pkg::CapSumDepth:      info_word = 32'(SumDepth);
+      ern_pkg::CapImgDepth:      info_word = 32'(ImgDepth);
+      ern_pkg::CapEmbColours:    info_word = 32'(EmbColours);
+      ern_pkg::CapEmbPerColour:  info_word = 32'(EmbPerColour);
+      ern_pkg::CapDescWords:     info_word = 32'(DescWords);
       default: info_word = '0;
     endcase
   end
@@ -888,10 +874,10 @@ module ern_layer_engine #(
   logic [4095:0] rd_entry_data;  // the addressed entry, zero-extended
   always_comb begin
     case (rd_buf_q)
-      BufOstr: rd_entry_data = 4096'(ostr_rdata[rd_bank_q[PixIdxW-1:0]]);
-      BufOact: rd_entry_data = 4096'(oact_rdata[rd_bank_q[PixIdxW-1:0]]);
-      BufSum:  rd_entry_data = 4096'(sum_rdata);
-      BufInfo: rd_entry_data = 4096'(info_word);
+      ern_pkg::BufOstr: rd_entry_data = 4096'(ostr_rdata[rd_bank_q[PixIdxW-1:0]]);
+      ern_pkg::BufOact: rd_entry_data = 4096'(oact_rdata[rd_bank_q[PixIdxW-1:0]]);
+      ern_pkg::BufSum:  rd_entry_data = 4096'(sum_rdata);
+      ern_pkg::BufInfo: rd_entry_data = 4096'(info_word);
       default: rd_entry_data = '0;
     endcase
   end
@@ -905,7 +891,7 @@ module ern_layer_engine #(
 
   // ---------------------------------------------------------------------------------------------
   assign busy_o       = busy;
-  assign done_o       = (state_q == StDone);
+  assign done_o       = (state_q == ern_pkg::StDone);
   assign state_o      = state_q;
   assign steps_o      = steps_q;
   assign overflows_o  = overflows_q;

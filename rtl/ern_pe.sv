@@ -9,6 +9,8 @@
 //
 // Two stages: the popcounts are registered (stage 1), then added into the accumulator (stage 2).
 // `ones_i` belongs to stage 2: it must arrive one cycle after the operands of its step.
+`include "ern_assert.svh"
+
 module ern_pe #(
   parameter int Lanes = 64,
   parameter int AccW  = 17,
@@ -24,6 +26,9 @@ module ern_pe #(
   input  logic [PosW-1:0]        ones_i,    // stage 2: popcount(q0) + 2 * popcount(q1)
   output logic signed [AccW-1:0] acc_o
 );
+  // One step is at most 3 * Lanes in magnitude.
+  `ERN_ELAB_CHECK(g_bad_lanes, Lanes >= 1, "ern_pe: Lanes must be at least 1")
+  `ERN_ELAB_CHECK(g_acc_too_narrow, AccW >= PosW + 1, "ern_pe: AccW cannot hold one step")
   logic [PosW-1:0] pos_q;
   logic            step_q, first_q;
   logic signed [AccW-1:0] acc_q, acc_d;

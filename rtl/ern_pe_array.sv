@@ -30,6 +30,7 @@ module ern_pe_array #(
 );
   localparam int MaxAbsAcc = 3 * 9 * Lanes * MaxInBlocks;
   `ERN_ELAB_CHECK(g_acc_too_narrow, AccW >= $clog2(MaxAbsAcc + 1) + 1, "ern_pe_array: AccW cannot hold the largest sum")
+  `ERN_ELAB_CHECK(g_bad_shape, PeOut >= 1 && PePix >= 1 && Lanes >= 1 && MaxInBlocks >= 1, "ern_pe_array: PeOut, PePix, Lanes and MaxInBlocks must be at least 1")
 
   // The weight-independent term of each pixel, registered to meet its step in PE stage 2.
   logic [PosW-1:0] ones_q [PePix];

@@ -25,6 +25,7 @@ module ern_pixel_embed #(
   output logic [Lanes-1:0]      act1_o
 );
   `ERN_ELAB_CHECK(g_too_many_channels, Colours * PerColour <= Lanes, "ern_pixel_embed: more channels than lanes")
+  `ERN_ELAB_CHECK(g_bad_colours, Colours >= 1 && PerColour >= 1, "ern_pixel_embed: Colours and PerColour must be at least 1")
 
   logic [EntryW-1:0] level [Colours];
   for (genvar c = 0; c < Colours; c++) begin : g_table

@@ -7,16 +7,19 @@
 //
 // Widths: v = acc + residual needs ValueW = max(AccW, StreamW) + 1 bits. Thresholds have one
 // bit more, so a threshold beyond every possible v (+/- 2^(ValueW-1)) is representable: the
-// quantizer never needs to clamp or wrap.
+// quantizer never needs to clamp or wrap. The formulas: rtl/ern_hw_spec.json.
+`include "ern_assert.svh"
+`include "ern_widths.svh"
+
 module ern_postproc #(
   parameter int PeOut   = 8,
   parameter int PePix   = 2,
   parameter int AccW    = 17,
   parameter int StreamW = 16,
   localparam int Lanes     = PeOut * PePix,
-  localparam int ValueW    = ((AccW > StreamW) ? AccW : StreamW) + 1,
-  localparam int ThrW      = ValueW + 1,
-  localparam int ThrEntryW = 2 + 3 * ThrW
+  localparam int ValueW    = `ERN_VALUE_W(AccW, StreamW),
+  localparam int ThrW      = `ERN_THR_W(ValueW),
+  localparam int ThrEntryW = `ERN_THR_ENTRY_W(ThrW)
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
@@ -31,6 +34,8 @@ module ern_postproc #(
   output logic [Lanes-1:0]           overflow_o   // the lane's v does not fit StreamW
 );
   localparam logic [1:0] ModeIncreasing = 2'd0;
+  `ERN_ELAB_CHECK(g_bad_shape, PeOut >= 1 && PePix >= 1, "ern_postproc: PeOut and PePix must be at least 1")
+  `ERN_ELAB_CHECK(g_bad_widths, AccW >= 2 && StreamW >= 2 && StreamW <= 31, "ern_postproc: AccW must be at least 2, StreamW 2..31")
   localparam logic [1:0] ModeDecreasing = 2'd1;
 
   // Stage A: v = acc + residual.
