@@ -103,10 +103,11 @@ MUTATIONS = [
              "kstride_o    = 32'(`ERN_JOB_OUT_WIDTH_FLAT(desc_i));",
              "the residual load steps out_width buffer entries per row instead of out_pgs (pixel groups)"),
     # Protocol bugs that the assertions of rtl/assert/ name (docs/verification.md, "Assertions").
-    Mutation("read-address-early", "rtl/ern_dma_rd.sv",
-             "end else if (ar_fire) begin",
-             "end else if (ar_valid_o) begin",
-             "the read DMA moves to its next burst when it offers one, not when the memory accepts it"),
+    Mutation("read-address-early", "rtl/ern_dma_addr.sv",
+             "end else if (fire) begin",
+             "end else if (valid_o) begin",
+             "the DMAs (their shared address side) move to the next burst when they offer one, not when the "
+             "memory accepts it"),
     Mutation("write-data-unheld", "rtl/ern_dma_wr.sv",
              "assign pop  = w_valid_o && w_ready_i;",
              "assign pop  = w_valid_o;",
