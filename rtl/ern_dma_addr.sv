@@ -113,21 +113,32 @@ module ern_dma_addr #(
 
   // The command.
   assign done_o = busy_q && issued && idle_i;
+  logic        busy_d, misaligned_d;
+  logic [31:0] beats_d;
+  always_comb begin
+    busy_d       = busy_q;
+    beats_d      = beats_q;
+    misaligned_d = misaligned_q;
+    if (start) begin
+      busy_d       = 1'b1;
+      beats_d      = '0;
+      misaligned_d = 1'b0;
+    end else if (done_o) begin
+      busy_d = 1'b0;
+    end
+    if (beat_i) beats_d = beats_q + 32'd1;
+    if (misaligned) misaligned_d = 1'b1;
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q       <= 1'b0;
       beats_q      <= '0;
       misaligned_q <= 1'b0;
     end else begin
-      if (start) begin
-        busy_q       <= 1'b1;
-        beats_q      <= '0;
-        misaligned_q <= 1'b0;
-      end else if (done_o) begin
-        busy_q <= 1'b0;
-      end
-      if (beat_i) beats_q <= beats_q + 32'd1;
-      if (misaligned) misaligned_q <= 1'b1;
+      busy_q       <= busy_d;
+      beats_q      <= beats_d;
+      misaligned_q <= misaligned_d;
     end
   end
   assign start_o      = start;

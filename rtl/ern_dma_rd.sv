@@ -151,26 +151,41 @@ module ern_dma_rd #(
     else if (beat_done) beat_valid_q <= 1'b0;
   end
 
-  always_ff @(posedge clk_i) begin
+  // Small entries leave the beat one by one from its low end.
+  logic [MemW-1:0] beat_d;
+  logic [31:0]     pos_d;
+  always_comb begin
+    beat_d = beat_q;
+    pos_d  = pos_q;
     if (r_fire) begin
-      beat_q <= r_data_i;
-      pos_q  <= '0;
+      beat_d = r_data_i;
+      pos_d  = '0;
     end else if (emit && small_entries) begin
-      beat_q <= beat_q >> (32'd8 << xd_elog2);
-      pos_q  <= pos_q + 32'd1;
+      beat_d = beat_q >> (32'd8 << xd_elog2);
+      pos_d  = pos_q + 32'd1;
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    beat_q <= beat_d;
+    pos_q  <= pos_d;
   end
 
   // Descriptor fetches land in fetched_o, a beat at a time.
   localparam int DescBeats = (DescWords * 4 + MemBytes - 1) / MemBytes;
   logic [DescBeats*MemW-1:0] fetched_q;
-  logic [7:0] fetch_beat_q;
+  logic [7:0] fetch_beat_q, fetch_beat_d;
+  logic       fetch_emit;
+  assign fetch_emit = emit && xd == ern_pkg::LoadDesc;
+  always_comb begin
+    fetch_beat_d = fetch_beat_q;
+    if (start) fetch_beat_d = '0;
+    if (fetch_emit) fetch_beat_d = fetch_beat_q + 8'd1;
+  end
+
   always_ff @(posedge clk_i) begin
-    if (start) fetch_beat_q <= '0;
-    if (emit && xd == ern_pkg::LoadDesc) begin
-      fetched_q[fetch_beat_q*MemW +: MemW] <= beat_q;
-      fetch_beat_q <= fetch_beat_q + 8'd1;
-    end
+    fetch_beat_q <= fetch_beat_d;
+    if (fetch_emit) fetched_q[fetch_beat_q*MemW +: MemW] <= beat_q;
   end
   assign fetched_o = fetched_q[DescWords*32-1:0];
 

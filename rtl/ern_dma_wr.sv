@@ -146,24 +146,39 @@ module ern_dma_wr #(
 
   // Where each served read's data goes: its position in the beat, and whether it ends the beat
   // (full, or the span's last entry) and a burst (MaxBurst beats, or the span's end).
-  always_ff @(posedge clk_i) begin
+  logic [31:0] pos_d, span_beat_d;
+  logic [15:0] i1_d;
+  logic        capture;  // a served read (not in the cycle a transfer loads): what its data needs
+  assign capture = !d_load && read_served;
+  always_comb begin
+    pos_d       = pos_q;
+    span_beat_d = span_beat_q;
+    i1_d        = i1_q;
     if (d_load) begin
-      pos_q       <= '0;
-      span_beat_q <= '0;
-      i1_q        <= '0;
+      pos_d       = '0;
+      span_beat_d = '0;
+      i1_d        = '0;
     end else if (read_served) begin
+      if (beat_full || span_done) begin
+        pos_d       = '0;
+        span_beat_d = span_done ? 32'd0 : span_beat_q + 32'd1;
+      end else begin
+        pos_d = pos_q + 32'd1;
+      end
+      if (span_done && span_i2 + 16'd1 == xd_n2) i1_d = i1_q + 16'd1;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    pos_q       <= pos_d;
+    span_beat_q <= span_beat_d;
+    i1_q        <= i1_d;
+    if (capture) begin
       got_pos_q        <= pos_q;
       got_strb_q       <= xd_strb;
       got_last_entry_q <= span_done;
       got_beat_end_q   <= beat_full || span_done;
       got_burst_end_q  <= span_done || (((span_beat_q + 32'd1) & 32'(MaxBurst - 1)) == 0 && (beat_full || span_done));
-      if (beat_full || span_done) begin
-        pos_q       <= '0;
-        span_beat_q <= span_done ? 32'd0 : span_beat_q + 32'd1;
-      end else begin
-        pos_q <= pos_q + 32'd1;
-      end
-      if (span_done) i1_q <= (span_i2 + 16'd1 == xd_n2) ? i1_q + 16'd1 : i1_q;
     end
   end
 

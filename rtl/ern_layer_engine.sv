@@ -265,40 +265,40 @@ module ern_layer_engine #(
   // ---------------------------------------------------------------------------------------------
   // Pipeline tags. S1: buffer data; S2, S3: PE stages (S3 holds finished sums); S4, S5:
   // post-processing stages (S5 writes the outputs).
-  logic             s1_valid, s1_first, s1_last, s1_og_first, s1_og_last;
-  logic [PePix-1:0] s1_slot_valid, s1_pix_valid;
-  logic             s1_lower_only;  // pixel pairs, second word: only its lower pixel is in the window
-  logic [PePix*BankW-1:0] s1_slot_bank;
-  logic [15:0]      s1_og;
-  logic [31:0]      s1_grp, s1_oact;
-  logic [5:0]       s1_lane;
-  logic             s2_valid, s2_last, s2_og_first, s2_og_last;
-  logic [PePix-1:0] s2_pix_valid;
-  logic [15:0]      s2_og;
-  logic [31:0]      s2_grp, s2_oact;
-  logic [5:0]       s2_lane;
-  logic             s3_valid, s3_og_first, s3_og_last;
-  logic [PePix-1:0] s3_pix_valid;
-  logic [15:0]      s3_og;
-  logic [31:0]      s3_grp, s3_oact;
-  logic [5:0]       s3_lane;
-  logic             s4_valid, s4_og_first, s4_og_last;
-  logic [PePix-1:0] s4_pix_valid;
-  logic [15:0]      s4_og;
-  logic [31:0]      s4_grp, s4_oact;
-  logic [5:0]       s4_lane;
-  logic [PePix-1:0] s5_pix_valid;
-  logic [15:0]      s5_og;
-  logic [31:0]      s5_grp, s5_oact;
-  logic [5:0]       s5_lane;
+  logic             s1_valid_q, s1_first_q, s1_last_q, s1_og_first_q, s1_og_last_q;
+  logic [PePix-1:0] s1_slot_valid_q, s1_pix_valid_q;
+  logic             s1_lower_only_q;  // pixel pairs, second word: only its lower pixel is in the window
+  logic [PePix*BankW-1:0] s1_slot_bank_q;
+  logic [15:0]      s1_og_q;
+  logic [31:0]      s1_grp_q, s1_oact_q;
+  logic [5:0]       s1_lane_q;
+  logic             s2_valid_q, s2_last_q, s2_og_first_q, s2_og_last_q;
+  logic [PePix-1:0] s2_pix_valid_q;
+  logic [15:0]      s2_og_q;
+  logic [31:0]      s2_grp_q, s2_oact_q;
+  logic [5:0]       s2_lane_q;
+  logic             s3_valid_q, s3_og_first_q, s3_og_last_q;
+  logic [PePix-1:0] s3_pix_valid_q;
+  logic [15:0]      s3_og_q;
+  logic [31:0]      s3_grp_q, s3_oact_q;
+  logic [5:0]       s3_lane_q;
+  logic             s4_valid_q, s4_og_first_q, s4_og_last_q;
+  logic [PePix-1:0] s4_pix_valid_q;
+  logic [15:0]      s4_og_q;
+  logic [31:0]      s4_grp_q, s4_oact_q;
+  logic [5:0]       s4_lane_q;
+  logic [PePix-1:0] s5_pix_valid_q;
+  logic [15:0]      s5_og_q;
+  logic [31:0]      s5_grp_q, s5_oact_q;
+  logic [5:0]       s5_lane_q;
   // Embedding tags: S1 image data, S2 table data.
-  logic             e1_valid, e2_valid;
-  logic [15:0]      e1_x, e2_x;
-  logic [33:0]      e1_row_off, e2_row_off;
+  logic             e1_valid_q, e2_valid_q;
+  logic [15:0]      e1_x_q, e2_x_q;
+  logic [33:0]      e1_row_off_q, e2_row_off_q;
 
   logic pipeline_busy;
   logic pp_valid;  // post-processing output valid (S5)
-  assign pipeline_busy = s1_valid || s2_valid || s3_valid || s4_valid || pp_valid || e1_valid || e2_valid;
+  assign pipeline_busy = s1_valid_q || s2_valid_q || s3_valid_q || s4_valid_q || pp_valid || e1_valid_q || e2_valid_q;
 
   // ---------------------------------------------------------------------------------------------
   // State and counters.
@@ -326,92 +326,149 @@ module ern_layer_engine #(
     end
   end
 
-  always_ff @(posedge clk_i) begin
+  // The loop counters: next values in always_comb, registered without reset (StInit sets them
+  // before the first step).
+  logic [15:0] og_d, oy_d, pgx_d, x0_d, ey_d, ex_d;
+  logic [1:0] ky_d, kx_d;
+  logic [7:0] b_d;
+  logic signed [17:0] iy_grp_d;
+  logic signed [33:0] row_off_d, ky_off_d;
+  logic [31:0] blk_off_d, w_og_base_d, w_step_d, grp_d, steps_d, og_start_grp_d, oact_blk_off_d, epix_d;
+  logic [5:0] lane_off_d;
+  logic [33:0] erow_off_d;
+  always_comb begin
+    og_d = og_q;
+    oy_d = oy_q;
+    pgx_d = pgx_q;
+    ky_d = ky_q;
+    kx_d = kx_q;
+    b_d = b_q;
+    iy_grp_d = iy_grp_q;
+    row_off_d = row_off_q;
+    ky_off_d = ky_off_q;
+    blk_off_d = blk_off_q;
+    x0_d = x0_q;
+    w_og_base_d = w_og_base_q;
+    w_step_d = w_step_q;
+    grp_d = grp_q;
+    steps_d = steps_q;
+    lane_off_d = lane_off_q;
+    og_start_grp_d = og_start_grp_q;
+    oact_blk_off_d = oact_blk_off_q;
+    ey_d = ey_q;
+    ex_d = ex_q;
+    epix_d = epix_q;
+    erow_off_d = erow_off_q;
     if (state_q == ern_pkg::StInit) begin
-      og_q        <= '0;
-      oy_q        <= '0;
-      pgx_q       <= '0;
-      ky_q        <= '0;
-      kx_q        <= '0;
-      b_q         <= '0;
-      iy_grp_q    <= $signed({2'b0, d_stride2 ? {d_out_y0[14:0], 1'b0} : d_out_y0}) - 18'(pad);
-      row_off_q   <= 34'($signed(d_act_row0_offset));
-      ky_off_q    <= '0;
-      blk_off_q   <= '0;
-      x0_q        <= '0;
-      w_og_base_q <= d_wgt_base;
-      w_step_q    <= '0;
-      grp_q       <= '0;
-      steps_q     <= '0;
-      lane_off_q     <= 6'(32'(d_og0) << PeOutLog2);
-      og_start_grp_q <= '0;
-      oact_blk_off_q <= '0;
-      ey_q        <= '0;
-      ex_q        <= '0;
-      epix_q      <= d_img_base;
-      erow_off_q  <= '0;
+      og_d        = '0;
+      oy_d        = '0;
+      pgx_d       = '0;
+      ky_d        = '0;
+      kx_d        = '0;
+      b_d         = '0;
+      iy_grp_d    = $signed({2'b0, d_stride2 ? {d_out_y0[14:0], 1'b0} : d_out_y0}) - 18'(pad);
+      row_off_d   = 34'($signed(d_act_row0_offset));
+      ky_off_d    = '0;
+      blk_off_d   = '0;
+      x0_d        = '0;
+      w_og_base_d = d_wgt_base;
+      w_step_d    = '0;
+      grp_d       = '0;
+      steps_d     = '0;
+      lane_off_d     = 6'(32'(d_og0) << PeOutLog2);
+      og_start_grp_d = '0;
+      oact_blk_off_d = '0;
+      ey_d        = '0;
+      ex_d        = '0;
+      epix_d      = d_img_base;
+      erow_off_d  = '0;
     end else if (issue) begin
-      steps_q <= steps_q + 32'd1;
+      steps_d = steps_q + 32'd1;
       // Input block, then kx, then ky.
       if (!b_last) begin
-        b_q       <= b_q + 8'd1;
-        blk_off_q <= blk_off_q + d_act_block_stride;
+        b_d       = b_q + 8'd1;
+        blk_off_d = blk_off_q + d_act_block_stride;
       end else begin
-        b_q       <= '0;
-        blk_off_q <= '0;
+        b_d       = '0;
+        blk_off_d = '0;
         if (!kx_last) begin
-          kx_q <= kx_q + 2'd1;
+          kx_d = kx_q + 2'd1;
         end else begin
-          kx_q <= '0;
+          kx_d = '0;
           if (!ky_last) begin
-            ky_q     <= ky_q + 2'd1;
-            ky_off_q <= ky_off_q + 34'(d_act_row_stride);
+            ky_d     = ky_q + 2'd1;
+            ky_off_d = ky_off_q + 34'(d_act_row_stride);
           end else begin
-            ky_q     <= '0;
-            ky_off_q <= '0;
+            ky_d     = '0;
+            ky_off_d = '0;
           end
         end
       end
-      w_step_q <= step_last ? 32'd0 : w_step_q + 32'd1;
+      w_step_d = step_last ? 32'd0 : w_step_q + 32'd1;
       if (step_last) begin
-        grp_q <= grp_q + 32'd1;
+        grp_d = grp_q + 32'd1;
         // Pixel group, then output row, then output-channel group.
         if (!pgx_last) begin
-          pgx_q <= pgx_q + 16'd1;
-          x0_q  <= x0_q + 16'(PePix);
+          pgx_d = pgx_q + 16'd1;
+          x0_d  = x0_q + 16'(PePix);
         end else begin
-          pgx_q <= '0;
-          x0_q  <= '0;
+          pgx_d = '0;
+          x0_d  = '0;
           if (!oy_last) begin
-            oy_q      <= oy_q + 16'd1;
-            iy_grp_q  <= iy_grp_q + (d_stride2 ? 18'd2 : 18'd1);
-            row_off_q <= row_off_q + (d_stride2 ? 34'({d_act_row_stride, 1'b0}) : 34'(d_act_row_stride));
+            oy_d      = oy_q + 16'd1;
+            iy_grp_d  = iy_grp_q + (d_stride2 ? 18'd2 : 18'd1);
+            row_off_d = row_off_q + (d_stride2 ? 34'({d_act_row_stride, 1'b0}) : 34'(d_act_row_stride));
           end else begin
-            oy_q        <= '0;
-            iy_grp_q    <= $signed({2'b0, d_stride2 ? {d_out_y0[14:0], 1'b0} : d_out_y0}) - 18'(pad);
-            row_off_q   <= 34'($signed(d_act_row0_offset));
-            og_q           <= og_q + 16'd1;
-            w_og_base_q    <= w_og_base_q + steps_per_group;
-            og_start_grp_q <= grp_q + 32'd1;
-            lane_off_q     <= lane_off_q + 6'(PeOut);
+            oy_d        = '0;
+            iy_grp_d    = $signed({2'b0, d_stride2 ? {d_out_y0[14:0], 1'b0} : d_out_y0}) - 18'(pad);
+            row_off_d   = 34'($signed(d_act_row0_offset));
+            og_d           = og_q + 16'd1;
+            w_og_base_d    = w_og_base_q + steps_per_group;
+            og_start_grp_d = grp_q + 32'd1;
+            lane_off_d     = lane_off_q + 6'(PeOut);
             // The next group starts a new 64-lane word: move past this block's entries.
             if (32'(lane_off_q) + 32'(PeOut) == 32'(Lanes)) begin
-              oact_blk_off_q <= oact_blk_off_q + grp_q + 32'd1 - og_start_grp_q;
+              oact_blk_off_d = oact_blk_off_q + grp_q + 32'd1 - og_start_grp_q;
             end
           end
         end
       end
     end else if (emb_issue) begin
-      steps_q <= steps_q + 32'd1;
-      epix_q  <= epix_q + 32'd1;
+      steps_d = steps_q + 32'd1;
+      epix_d  = epix_q + 32'd1;
       if (!emb_x_last) begin
-        ex_q <= ex_q + 16'd1;
+        ex_d = ex_q + 16'd1;
       end else begin
-        ex_q       <= '0;
-        ey_q       <= ey_q + 16'd1;
-        erow_off_q <= erow_off_q + 34'(d_out_pgs);
+        ex_d       = '0;
+        ey_d       = ey_q + 16'd1;
+        erow_off_d = erow_off_q + 34'(d_out_pgs);
       end
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    og_q <= og_d;
+    oy_q <= oy_d;
+    pgx_q <= pgx_d;
+    ky_q <= ky_d;
+    kx_q <= kx_d;
+    b_q <= b_d;
+    iy_grp_q <= iy_grp_d;
+    row_off_q <= row_off_d;
+    ky_off_q <= ky_off_d;
+    blk_off_q <= blk_off_d;
+    x0_q <= x0_d;
+    w_og_base_q <= w_og_base_d;
+    w_step_q <= w_step_d;
+    grp_q <= grp_d;
+    steps_q <= steps_d;
+    lane_off_q <= lane_off_d;
+    og_start_grp_q <= og_start_grp_d;
+    oact_blk_off_q <= oact_blk_off_d;
+    ey_q <= ey_d;
+    ex_q <= ex_d;
+    epix_q <= epix_d;
+    erow_off_q <= erow_off_d;
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -419,71 +476,71 @@ module ern_layer_engine #(
   logic tile_error_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      s1_valid <= 1'b0;
-      s2_valid <= 1'b0;
-      s3_valid <= 1'b0;
-      s4_valid <= 1'b0;
-      e1_valid <= 1'b0;
-      e2_valid <= 1'b0;
+      s1_valid_q <= 1'b0;
+      s2_valid_q <= 1'b0;
+      s3_valid_q <= 1'b0;
+      s4_valid_q <= 1'b0;
+      e1_valid_q <= 1'b0;
+      e2_valid_q <= 1'b0;
       tile_error_q <= 1'b0;
     end else begin
-      s1_valid <= issue;
-      s2_valid <= s1_valid;
-      s3_valid <= s2_valid && s2_last;  // S3 onwards carries finished pixel groups only
-      s4_valid <= s3_valid;
-      e1_valid <= emb_issue;
-      e2_valid <= e1_valid;
+      s1_valid_q <= issue;
+      s2_valid_q <= s1_valid_q;
+      s3_valid_q <= s2_valid_q && s2_last_q;  // S3 onwards carries finished pixel groups only
+      s4_valid_q <= s3_valid_q;
+      e1_valid_q <= emb_issue;
+      e2_valid_q <= e1_valid_q;
       if (state_q == ern_pkg::StInit) tile_error_q <= 1'b0;
       else if (issue && row_valid && !row_in_tile) tile_error_q <= 1'b1;
     end
   end
 
   always_ff @(posedge clk_i) begin
-    s1_first      <= step_first;
-    s1_last       <= step_last;
-    s1_og_first   <= (pgx_q == 16'd0) && (oy_q == 16'd0);
-    s1_og_last    <= pgx_last && oy_last;
-    s1_slot_valid <= slot_valid;
-    s1_lower_only <= d_paired && kx_q == 2'd1;
-    s1_pix_valid  <= pix_valid;
-    s1_slot_bank  <= slot_bank;
-    s1_og         <= og_q;
-    s1_grp        <= grp_q;
-    s1_oact       <= d_oact_base + oact_blk_off_q + grp_q - og_start_grp_q;
-    s1_lane       <= lane_off_q;
-    s2_last       <= s1_last;
-    s2_og_first   <= s1_og_first;
-    s2_og_last    <= s1_og_last;
-    s2_pix_valid  <= s1_pix_valid;
-    s2_og         <= s1_og;
-    s2_grp        <= s1_grp;
-    s2_oact       <= s1_oact;
-    s2_lane       <= s1_lane;
-    s3_og_first   <= s2_og_first;
-    s3_og_last    <= s2_og_last;
-    s3_pix_valid  <= s2_pix_valid;
-    s3_og         <= s2_og;
-    s3_grp        <= s2_grp;
-    s3_oact       <= s2_oact;
-    s3_lane       <= s2_lane;
-    s4_og_first   <= s3_og_first;
-    s4_og_last    <= s3_og_last;
-    s4_pix_valid  <= s3_pix_valid;
-    s4_og         <= s3_og;
-    s4_grp        <= s3_grp;
-    s4_oact       <= s3_oact;
-    s4_lane       <= s3_lane;
-    s5_pix_valid  <= s4_pix_valid;
-    s5_og         <= s4_og;
-    s5_grp        <= s4_grp;
-    s5_oact       <= s4_oact;
-    s5_lane       <= s4_lane;
-    e1_x          <= ex_q;
-    e1_row_off    <= erow_off_q;
-    e2_x          <= e1_x;
-    e2_a_in       <= e1_x != 16'd0;
-    e2_b_in       <= ({e1_x, 1'b0} < {1'b0, d_img_width});
-    e2_row_off    <= e1_row_off;
+    s1_first_q      <= step_first;
+    s1_last_q       <= step_last;
+    s1_og_first_q   <= (pgx_q == 16'd0) && (oy_q == 16'd0);
+    s1_og_last_q    <= pgx_last && oy_last;
+    s1_slot_valid_q <= slot_valid;
+    s1_lower_only_q <= d_paired && kx_q == 2'd1;
+    s1_pix_valid_q  <= pix_valid;
+    s1_slot_bank_q  <= slot_bank;
+    s1_og_q         <= og_q;
+    s1_grp_q        <= grp_q;
+    s1_oact_q       <= d_oact_base + oact_blk_off_q + grp_q - og_start_grp_q;
+    s1_lane_q       <= lane_off_q;
+    s2_last_q       <= s1_last_q;
+    s2_og_first_q   <= s1_og_first_q;
+    s2_og_last_q    <= s1_og_last_q;
+    s2_pix_valid_q  <= s1_pix_valid_q;
+    s2_og_q         <= s1_og_q;
+    s2_grp_q        <= s1_grp_q;
+    s2_oact_q       <= s1_oact_q;
+    s2_lane_q       <= s1_lane_q;
+    s3_og_first_q   <= s2_og_first_q;
+    s3_og_last_q    <= s2_og_last_q;
+    s3_pix_valid_q  <= s2_pix_valid_q;
+    s3_og_q         <= s2_og_q;
+    s3_grp_q        <= s2_grp_q;
+    s3_oact_q       <= s2_oact_q;
+    s3_lane_q       <= s2_lane_q;
+    s4_og_first_q   <= s3_og_first_q;
+    s4_og_last_q    <= s3_og_last_q;
+    s4_pix_valid_q  <= s3_pix_valid_q;
+    s4_og_q         <= s3_og_q;
+    s4_grp_q        <= s3_grp_q;
+    s4_oact_q       <= s3_oact_q;
+    s4_lane_q       <= s3_lane_q;
+    s5_pix_valid_q  <= s4_pix_valid_q;
+    s5_og_q         <= s4_og_q;
+    s5_grp_q        <= s4_grp_q;
+    s5_oact_q       <= s4_oact_q;
+    s5_lane_q       <= s4_lane_q;
+    e1_x_q          <= ex_q;
+    e1_row_off_q    <= erow_off_q;
+    e2_x_q          <= e1_x_q;
+    e2_a_in_q       <= e1_x_q != 16'd0;
+    e2_b_in_q       <= ({e1_x_q, 1'b0} < {1'b0, d_img_width});
+    e2_row_off_q    <= e1_row_off_q;
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -498,7 +555,7 @@ module ern_layer_engine #(
                                      : (64'd1 << wr_word_i);
   assign host_wdata_wide = wr_wide_i ? {(4096/HostW){wr_data_i}} : {64{wr_data_i[63:0]}};
   logic host_we, host_re, engine_sum_read;
-  assign engine_sum_read = s3_valid && s3_og_first && d_sum_accumulate;
+  assign engine_sum_read = s3_valid_q && s3_og_first_q && d_sum_accumulate;
   assign host_we  = wr_en_i;
   assign host_re  = rd_en_i && !(rd_buf_i == ern_pkg::BufSum && engine_sum_read);
   assign rd_gnt_o = !(rd_en_i && rd_buf_i == ern_pkg::BufSum && engine_sum_read);
@@ -548,8 +605,8 @@ module ern_layer_engine #(
     .waddr_i(ThrAW'(wr_entry_i)),
     .wmask_i(host_word_mask[(ThrRamW+63)/64-1:0]),
     .wdata_i(host_wdata_wide[ThrRamW-1:0]),
-    .re_i   (s2_valid && s2_last),
-    .raddr_i(ThrAW'(d_thr_base + 32'(s2_og))),
+    .re_i   (s2_valid_q && s2_last_q),
+    .raddr_i(ThrAW'(d_thr_base + 32'(s2_og_q))),
     .rdata_o(thr_rdata)
   );
 
@@ -570,8 +627,8 @@ module ern_layer_engine #(
       .waddr_i(StrAW'(wr_entry_i)),
       .wmask_i(host_word_mask[(StrRamW+63)/64-1:0]),
       .wdata_i(host_wdata_wide[StrRamW-1:0]),
-      .re_i   (s2_valid && s2_last),
-      .raddr_i(StrAW'(d_res_base + s2_grp)),
+      .re_i   (s2_valid_q && s2_last_q),
+      .raddr_i(StrAW'(d_res_base + s2_grp_q)),
       .rdata_o(res_rdata[p])
     );
     ern_ram #(
@@ -579,8 +636,8 @@ module ern_layer_engine #(
       .Depth(StrDepth)
     ) u_ostr (
       .clk_i,
-      .we_i   (write_stream_s5 && s5_pix_valid[p]),
-      .waddr_i(StrAW'(d_ostr_base + s5_grp)),
+      .we_i   (write_stream_s5 && s5_pix_valid_q[p]),
+      .waddr_i(StrAW'(d_ostr_base + s5_grp_q)),
       .wmask_i({((StrRamW+63)/64){1'b1}}),
       .wdata_i(StrRamW'(pp_stream_bank[p])),
       .re_i   (host_re && rd_buf_i == ern_pkg::BufOstr && rd_bank_i == 8'(p)),
@@ -593,18 +650,18 @@ module ern_layer_engine #(
     logic [OutRamW/8-1:0] oact_wmask;
     logic [OutRamW-1:0]   oact_wdata;
     logic [Lanes/8-1:0]   oact_lanes;  // bytes of the conv's PeOut lanes in each plane
-    assign oact_lanes = (Lanes/8)'({(PeOut/8){1'b1}}) << s5_lane[5:3];
+    assign oact_lanes = (Lanes/8)'({(PeOut/8){1'b1}}) << s5_lane_q[5:3];
     always_comb begin
       if (emb_valid) begin
-        oact_we    = BankW'(e2_x) % BankW'(PePix) == BankW'(p);
-        oact_waddr = OutAW'(d_oact_base + 32'(e2_row_off) + (32'(e2_x) >> PixLog2));
+        oact_we    = BankW'(e2_x_q) % BankW'(PePix) == BankW'(p);
+        oact_waddr = OutAW'(d_oact_base + 32'(e2_row_off_q) + (32'(e2_x_q) >> PixLog2));
         oact_wmask = '1;
         oact_wdata = {emb_act1, emb_act0};
       end else begin
-        oact_we    = write_act_s5 && s5_pix_valid[p];
-        oact_waddr = OutAW'(s5_oact);
+        oact_we    = write_act_s5 && s5_pix_valid_q[p];
+        oact_waddr = OutAW'(s5_oact_q);
         oact_wmask = {oact_lanes, oact_lanes};
-        oact_wdata = {Lanes'(pp_act_bank[p][2*PeOut-1:PeOut]) << s5_lane, Lanes'(pp_act_bank[p][PeOut-1:0]) << s5_lane};
+        oact_wdata = {Lanes'(pp_act_bank[p][2*PeOut-1:PeOut]) << s5_lane_q, Lanes'(pp_act_bank[p][PeOut-1:0]) << s5_lane_q};
       end
     end
     ern_ram #(
@@ -647,7 +704,7 @@ module ern_layer_engine #(
   `ERN_ELAB_CHECK(g_pair_fits, EmbColours * EmbPerColour <= HalfLanes, "ern_layer_engine: a pixel's channels must fit half a word")
   logic [Lanes-1:0] emb_a0, emb_a1, emb_b0, emb_b1;
   logic             emb_b_valid;
-  logic             e2_a_in, e2_b_in;  // the pair's pixels lie inside the image
+  logic             e2_a_in_q, e2_b_in_q;  // the pair's pixels lie inside the image
   for (genvar u = 0; u < 2; u++) begin : g_embed
     logic [Lanes-1:0] a0, a1;
     logic             valid;
@@ -662,7 +719,7 @@ module ern_layer_engine #(
       .tbl_colour_i(wr_bank_i[$clog2(EmbColours)-1:0]),
       .tbl_value_i (wr_entry_i[7:0]),
       .tbl_wdata_i (host_wdata_wide[2*EmbPerColour-1:0]),
-      .pix_valid_i (e1_valid),
+      .pix_valid_i (e1_valid_q),
       .pix_i       (img_rdata[32*u +: 8*EmbColours]),
       .valid_o     (valid),
       .act0_o      (a0),
@@ -678,8 +735,8 @@ module ern_layer_engine #(
       assign emb_b_valid = valid;
     end
   end
-  assign emb_act0 = d_paired ? ((e2_a_in ? emb_a0 : '0) | ((e2_b_in ? emb_b0 : '0) << HalfLanes)) : emb_a0;
-  assign emb_act1 = d_paired ? ((e2_a_in ? emb_a1 : '0) | ((e2_b_in ? emb_b1 : '0) << HalfLanes)) : emb_a1;
+  assign emb_act0 = d_paired ? ((e2_a_in_q ? emb_a0 : '0) | ((e2_b_in_q ? emb_b0 : '0) << HalfLanes)) : emb_a0;
+  assign emb_act1 = d_paired ? ((e2_a_in_q ? emb_a1 : '0) | ((e2_b_in_q ? emb_b1 : '0) << HalfLanes)) : emb_a1;
 
   // ---------------------------------------------------------------------------------------------
   // PE array, fed at S1 through the bank crossbar; padding and pixels past the edge read zero.
@@ -687,9 +744,9 @@ module ern_layer_engine #(
   always_comb begin
     for (int p = 0; p < PePix; p++) begin
       logic [ActW-1:0] word;
-      word = s1_slot_valid[p] ? act_rdata[s1_slot_bank[p*BankW +: BankW]] : '0;
-      pe_act0[p*Lanes +: Lanes] = word[Lanes-1:0] & (s1_lower_only ? {32'd0, 32'hffffffff} : '1);
-      pe_act1[p*Lanes +: Lanes] = word[2*Lanes-1:Lanes] & (s1_lower_only ? {32'd0, 32'hffffffff} : '1);
+      word = s1_slot_valid_q[p] ? act_rdata[s1_slot_bank_q[p*BankW +: BankW]] : '0;
+      pe_act0[p*Lanes +: Lanes] = word[Lanes-1:0] & (s1_lower_only_q ? {32'd0, 32'hffffffff} : '1);
+      pe_act1[p*Lanes +: Lanes] = word[2*Lanes-1:Lanes] & (s1_lower_only_q ? {32'd0, 32'hffffffff} : '1);
     end
   end
 
@@ -703,8 +760,8 @@ module ern_layer_engine #(
   ) u_array (
     .clk_i,
     .rst_ni,
-    .step_i  (s1_valid),
-    .first_i (s1_first),
+    .step_i  (s1_valid_q),
+    .first_i (s1_first_q),
     .act0_i  (pe_act0),
     .act1_i  (pe_act1),
     .weight_i(wgt_rdata),
@@ -733,7 +790,7 @@ module ern_layer_engine #(
   ) u_postproc (
     .clk_i,
     .rst_ni,
-    .valid_i       (s3_valid),
+    .valid_i       (s3_valid_q),
     .add_residual_i(d_residual),
     .acc_i         (acc),
     .residual_i    (residual),
@@ -758,60 +815,54 @@ module ern_layer_engine #(
       end
     end
     for (int o = 0; o < PeOut; o++) begin
-      lane_valid_s5[o] = (s5_og != d_og_count - 16'd1) || (8'(o) < d_last_og_lanes);
+      lane_valid_s5[o] = (s5_og_q != d_og_count - 16'd1) || (8'(o) < d_last_og_lanes);
     end
   end
 
   // Stream values that do not fit StreamW, among the lanes written.
-  logic [31:0] overflows_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      overflows_q <= '0;
-    end else if (state_q == ern_pkg::StInit) begin
-      overflows_q <= '0;
-    end else if (write_stream_s5) begin
-      logic [31:0] count;
-      count = '0;
-      for (int o = 0; o < PeOut; o++) begin
-        for (int p = 0; p < PePix; p++) begin
-          count = count + 32'(pp_overflow[o*PePix + p] && lane_valid_s5[o] && s5_pix_valid[p]);
-        end
+  logic [31:0] overflows_q, overflows_d;
+  always_comb begin
+    logic [31:0] count;
+    count = '0;
+    for (int o = 0; o < PeOut; o++) begin
+      for (int p = 0; p < PePix; p++) begin
+        count = count + 32'(pp_overflow[o*PePix + p] && lane_valid_s5[o] && s5_pix_valid_q[p]);
       end
-      overflows_q <= overflows_q + count;
     end
+    overflows_d = overflows_q;
+    if (state_q == ern_pkg::StInit) overflows_d = '0;
+    else if (write_stream_s5)       overflows_d = overflows_q + count;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) overflows_q <= '0;
+    else         overflows_q <= overflows_d;
   end
 
   // Class sums: per output channel, the sum of acc over the valid pixels of all its groups,
   // starting from zero or, for a later row tile of the same channels, from the stored sums (read
   // at S3, when the channel group's first pixel group finishes).
-  logic signed [SumW-1:0] partial_q [PeOut];
-  logic signed [SumW-1:0] sum_acc_q [PeOut];
+  logic signed [SumW-1:0] partial_q [PeOut], partial_d [PeOut];
+  logic signed [SumW-1:0] sum_acc_q [PeOut], sum_acc_d [PeOut];
   logic signed [SumW-1:0] sum_start [PeOut];
   logic [PeOut*SumW-1:0]  sum_wdata;
   logic [SumRamW-1:0]     sum_rdata;
   always_comb begin
-    for (int o = 0; o < PeOut; o++) sum_start[o] = d_sum_accumulate ? $signed(sum_rdata[o*SumW +: SumW]) : '0;
+    for (int o = 0; o < PeOut; o++) begin
+      sum_start[o] = d_sum_accumulate ? $signed(sum_rdata[o*SumW +: SumW]) : '0;
+      // S3: the sum over the group's valid pixels; S4: added to the channel's running sum.
+      partial_d[o] = '0;
+      for (int p = 0; p < PePix; p++) begin
+        if (s3_pix_valid_q[p]) partial_d[o] = partial_d[o] + SumW'($signed(acc[(o*PePix + p)*AccW +: AccW]));
+      end
+      sum_acc_d[o] = (s4_og_first_q ? sum_start[o] : sum_acc_q[o]) + partial_q[o];
+      sum_wdata[o*SumW +: SumW] = sum_acc_d[o];
+    end
   end
   always_ff @(posedge clk_i) begin
-    if (s3_valid) begin
-      for (int o = 0; o < PeOut; o++) begin
-        logic signed [SumW-1:0] s;
-        s = '0;
-        for (int p = 0; p < PePix; p++) begin
-          if (s3_pix_valid[p]) s = s + SumW'($signed(acc[(o*PePix + p)*AccW +: AccW]));
-        end
-        partial_q[o] <= s;
-      end
-    end
-    if (s4_valid) begin
-      for (int o = 0; o < PeOut; o++) begin
-        sum_acc_q[o] <= (s4_og_first ? sum_start[o] : sum_acc_q[o]) + partial_q[o];
-      end
-    end
-  end
-  always_comb begin
-    for (int o = 0; o < PeOut; o++) begin
-      sum_wdata[o*SumW +: SumW] = (s4_og_first ? sum_start[o] : sum_acc_q[o]) + partial_q[o];
+    for (int o = 0; o < PeOut; o++) begin  // per element: Icarus and Yosys copy no whole arrays
+      if (s3_valid_q) partial_q[o] <= partial_d[o];
+      if (s4_valid_q) sum_acc_q[o] <= sum_acc_d[o];
     end
   end
 
@@ -820,12 +871,12 @@ module ern_layer_engine #(
     .Depth(SumDepth)
   ) u_sum (
     .clk_i,
-    .we_i   (s4_valid && s4_og_last && d_write_sum),
-    .waddr_i(SumAW'(d_sum_base + 32'(s4_og))),
+    .we_i   (s4_valid_q && s4_og_last_q && d_write_sum),
+    .waddr_i(SumAW'(d_sum_base + 32'(s4_og_q))),
     .wmask_i({((SumRamW+63)/64){1'b1}}),
     .wdata_i(SumRamW'(sum_wdata)),
     .re_i   (engine_sum_read || (host_re && rd_buf_i == ern_pkg::BufSum)),
-    .raddr_i(engine_sum_read ? SumAW'(d_sum_base + 32'(s3_og)) : SumAW'(rd_entry_i)),
+    .raddr_i(engine_sum_read ? SumAW'(d_sum_base + 32'(s3_og_q)) : SumAW'(rd_entry_i)),
     .rdata_o(sum_rdata)
   );
 
@@ -886,7 +937,7 @@ module ern_layer_engine #(
   // Bits that are unused by design: padding of wide entries, address bits above the depths, and
   // the widest host write data and masks, which only the largest configurations use.
   logic unused_bits;
-  assign unused_bits = ^{e2_row_off[33:32], host_word_mask, host_wdata_wide, thr_rdata, rd_bank_q, rd_entry_q, s5_oact,
+  assign unused_bits = ^{e2_row_off_q[33:32], host_word_mask, host_wdata_wide, thr_rdata, rd_bank_q, rd_entry_q, s5_oact_q,
                          img_rdata[63:32+8*EmbColours], img_rdata[31:8*EmbColours], emb_b_valid};
 
   // ---------------------------------------------------------------------------------------------

@@ -80,6 +80,11 @@ package ern_pkg;
   localparam logic [4:0] CapEmbPerColour = 5'd15;  // EmbPerColour
   localparam logic [4:0] CapDescWords = 5'd16;  // words of the job descriptor
 
+  // The quantizer mode in the low 2 bits of each channel's threshold entry {t2, t1, t0, mode}.
+  localparam logic [1:0] ThrModeIncreasing = 2'd0;  // level = (v >= t0) + (v >= t1) + (v >= t2)
+  localparam logic [1:0] ThrModeDecreasing = 2'd1;  // level = (v <= t0) + (v <= t1) + (v <= t2)
+  localparam logic [1:0] ThrModeConstant = 2'd2;  // level = t0[1:0], whatever v is
+
   // The read DMA's transfers of a job, in order: the descriptor, phase A (what does not depend on the previous job's outputs), phase B (what may), end.
   localparam logic [2:0] LoadDesc = 3'd0;  // the descriptor
   localparam logic [2:0] LoadEmb = 3'd1;  // embedding tables (phase A)

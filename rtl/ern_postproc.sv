@@ -33,39 +33,58 @@ module ern_postproc #(
   output logic [Lanes*StreamW-1:0]   stream_o,    // lane l at [l*StreamW +: StreamW]
   output logic [Lanes-1:0]           overflow_o   // the lane's v does not fit StreamW
 );
-  localparam logic [1:0] ModeIncreasing = 2'd0;
   `ERN_ELAB_CHECK(g_bad_shape, PeOut >= 1 && PePix >= 1, "ern_postproc: PeOut and PePix must be at least 1")
   `ERN_ELAB_CHECK(g_bad_widths, AccW >= 2 && StreamW >= 2 && StreamW <= 31, "ern_postproc: AccW must be at least 2, StreamW 2..31")
-  localparam logic [1:0] ModeDecreasing = 2'd1;
 
   // Stage A: v = acc + residual.
-  logic signed [ValueW-1:0] v_q [Lanes];
+  logic signed [ValueW-1:0] v_q [Lanes], v_d [Lanes];
   logic [PeOut*ThrEntryW-1:0] thr_q;
   logic valid_a_q;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_a_q <= 1'b0;
-    end else begin
-      valid_a_q <= valid_i;
+  always_comb begin
+    for (int l = 0; l < Lanes; l++) begin
+      v_d[l] = ValueW'($signed(acc_i[l*AccW +: AccW])) +
+               (add_residual_i ? ValueW'($signed(residual_i[l*StreamW +: StreamW])) : '0);
     end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) valid_a_q <= 1'b0;
+    else         valid_a_q <= valid_i;
   end
 
   always_ff @(posedge clk_i) begin
     if (valid_i) begin
       thr_q <= thr_i;
-      for (int l = 0; l < Lanes; l++) begin
-        v_q[l] <= ValueW'($signed(acc_i[l*AccW +: AccW])) +
-                  (add_residual_i ? ValueW'($signed(residual_i[l*StreamW +: StreamW])) : '0);
-      end
+      for (int l = 0; l < Lanes; l++) v_q[l] <= v_d[l];  // per element: Icarus and Yosys
     end
   end
 
   // Stage B: quantize, and narrow to the stream width.
-  logic [Lanes*2-1:0]       q_q;
-  logic [Lanes*StreamW-1:0] stream_q;
-  logic [Lanes-1:0]         overflow_q;
+  logic [Lanes*2-1:0]       q_q, q_d;
+  logic [Lanes*StreamW-1:0] stream_q, stream_d;
+  logic [Lanes-1:0]         overflow_q, overflow_d;
   logic                     valid_b_q;
+
+  always_comb begin
+    for (int l = 0; l < Lanes; l++) begin
+      logic [ThrEntryW-1:0] entry;
+      logic signed [ThrW-1:0] v, t0, t1, t2;
+      entry = thr_q[(l / PePix)*ThrEntryW +: ThrEntryW];
+      v  = ThrW'(v_q[l]);
+      t0 = $signed(entry[2 +: ThrW]);
+      t1 = $signed(entry[2 + ThrW +: ThrW]);
+      t2 = $signed(entry[2 + 2*ThrW +: ThrW]);
+      case (entry[1:0])
+        ern_pkg::ThrModeIncreasing: q_d[2*l +: 2] = 2'(v >= t0) + 2'(v >= t1) + 2'(v >= t2);
+        ern_pkg::ThrModeDecreasing: q_d[2*l +: 2] = 2'(v <= t0) + 2'(v <= t1) + 2'(v <= t2);
+        default:                    q_d[2*l +: 2] = t0[1:0];  // ThrModeConstant
+      endcase
+      stream_d[l*StreamW +: StreamW] = v_q[l][StreamW-1:0];
+      // Fits when every bit above the stream's sign bit equals it.
+      overflow_d[l] = (v_q[l][ValueW-1:StreamW-1] != {(ValueW-StreamW+1){v_q[l][StreamW-1]}});
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) valid_b_q <= 1'b0;
@@ -74,23 +93,9 @@ module ern_postproc #(
 
   always_ff @(posedge clk_i) begin
     if (valid_a_q) begin
-      for (int l = 0; l < Lanes; l++) begin
-        logic [ThrEntryW-1:0] entry;
-        logic signed [ThrW-1:0] v, t0, t1, t2;
-        entry = thr_q[(l / PePix)*ThrEntryW +: ThrEntryW];
-        v  = ThrW'(v_q[l]);
-        t0 = $signed(entry[2 +: ThrW]);
-        t1 = $signed(entry[2 + ThrW +: ThrW]);
-        t2 = $signed(entry[2 + 2*ThrW +: ThrW]);
-        case (entry[1:0])
-          ModeIncreasing: q_q[2*l +: 2] <= 2'(v >= t0) + 2'(v >= t1) + 2'(v >= t2);
-          ModeDecreasing: q_q[2*l +: 2] <= 2'(v <= t0) + 2'(v <= t1) + 2'(v <= t2);
-          default:        q_q[2*l +: 2] <= t0[1:0];
-        endcase
-        stream_q[l*StreamW +: StreamW] <= v_q[l][StreamW-1:0];
-        // Fits when every bit above the stream's sign bit equals it.
-        overflow_q[l] <= (v_q[l][ValueW-1:StreamW-1] != {(ValueW-StreamW+1){v_q[l][StreamW-1]}});
-      end
+      q_q        <= q_d;
+      stream_q   <= stream_d;
+      overflow_q <= overflow_d;
     end
   end
 

@@ -19,6 +19,7 @@ module ern_ram #(
   input  logic [AddrW-1:0] raddr_i,
   output logic [Width-1:0] rdata_o
 );
+  `ERN_ELAB_CHECK(g_bad_shape, Width >= 1 && Depth >= 1 && SliceW >= 1, "ern_ram: Width, Depth and SliceW must be at least 1")
   // Slices need an entry that is a whole number of them.
   `ERN_ELAB_CHECK(g_bad_width, Width <= SliceW || Width % SliceW == 0, "ern_ram: Width must be a multiple of SliceW")
 

@@ -28,45 +28,60 @@ module ern_span_walker #(
   localparam int MbLog2 = $clog2(MemBytes);
   `ERN_ELAB_CHECK(g_bad_mem_bytes, MemBytes >= 1 && (MemBytes & (MemBytes - 1)) == 0, "ern_span_walker: MemBytes must be a power of two")
 
-  logic        valid_q;
-  logic [15:0] i1_q, i2_q, n1_q, n2_q;
-  logic [31:0] outer_q, addr_q, stride1_q, stride2_q, n_q, k_q;
+  logic        valid_q, valid_d;
+  logic [15:0] i1_q, i1_d, i2_q, i2_d, n1_q, n2_q;
+  logic [31:0] outer_q, outer_d, addr_q, addr_d, k_q, k_d, stride1_q, stride2_q, n_q;
   logic [3:0]  elog2_q;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q <= 1'b0;
-    end else if (load_i) begin
-      valid_q <= (n1_i != 0) && (n2_i != 0) && (n_i != 0);
+  // The walk: inner index first; outer_q is the address of the current outer span's first inner one.
+  always_comb begin
+    valid_d = valid_q;
+    i1_d    = i1_q;
+    i2_d    = i2_q;
+    k_d     = k_q;
+    outer_d = outer_q;
+    addr_d  = addr_q;
+    if (load_i) begin
+      valid_d = (n1_i != 0) && (n2_i != 0) && (n_i != 0);
+      i1_d    = '0;
+      i2_d    = '0;
+      k_d     = '0;
+      outer_d = addr0_i;
+      addr_d  = addr0_i;
     end else if (next_i && valid_q) begin
-      valid_q <= !last_o;
+      valid_d = !last_o;
+      k_d     = k_q + 32'd1;
+      if (i2_q + 16'd1 != n2_q) begin
+        i2_d   = i2_q + 16'd1;
+        addr_d = addr_q + stride2_q;
+      end else begin
+        i2_d    = '0;
+        i1_d    = i1_q + 16'd1;
+        outer_d = outer_q + stride1_q;
+        addr_d  = outer_q + stride1_q;
+      end
     end
   end
 
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) valid_q <= 1'b0;
+    else         valid_q <= valid_d;
+  end
+
+  // The position means something only while valid_q, and the shape is latched at load: no reset.
   always_ff @(posedge clk_i) begin
+    i1_q    <= i1_d;
+    i2_q    <= i2_d;
+    k_q     <= k_d;
+    outer_q <= outer_d;
+    addr_q  <= addr_d;
     if (load_i) begin
-      i1_q      <= '0;
-      i2_q      <= '0;
-      k_q       <= '0;
-      outer_q   <= addr0_i;
-      addr_q    <= addr0_i;
       n1_q      <= n1_i;
       n2_q      <= n2_i;
       n_q       <= n_i;
       stride1_q <= stride1_i;
       stride2_q <= stride2_i;
       elog2_q   <= elog2_i;
-    end else if (next_i && valid_q) begin
-      k_q <= k_q + 32'd1;
-      if (i2_q + 16'd1 != n2_q) begin
-        i2_q   <= i2_q + 16'd1;
-        addr_q <= addr_q + stride2_q;
-      end else begin
-        i2_q    <= '0;
-        i1_q    <= i1_q + 16'd1;
-        outer_q <= outer_q + stride1_q;
-        addr_q  <= outer_q + stride1_q;
-      end
     end
   end
 

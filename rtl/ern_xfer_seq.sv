@@ -4,6 +4,8 @@
 // ern_load_xfer or ern_store_xfer. A transfer ends when its last span is past and the side no
 // longer works on its data (hold_i low); then the next one is taken, and after last_i the sequencer
 // rests at EndXfer.
+`include "ern_assert.svh"
+
 module ern_xfer_seq #(
   parameter int         MemBytes = 64,
   parameter logic [2:0] EndXfer  = 3'd7   // the id after a command's last transfer (ern_pkg::*End)
@@ -36,6 +38,7 @@ module ern_xfer_seq #(
   output logic [15:0] i2_o,
   output logic        done_o      // the command has no transfer left
 );
+  `ERN_ELAB_CHECK(g_bad_mem_bytes, MemBytes >= 1 && (MemBytes & (MemBytes - 1)) == 0, "ern_xfer_seq: MemBytes must be a power of two")
   logic [2:0] xfer_q, xfer_d, xfer_next;
   logic       loaded_q, loaded_d;
   logic       active;

@@ -38,6 +38,7 @@ SECTIONS = {
     "load_stages": ("L", "LoadStage"),
     "compute_stages": ("C", "ComputeStage"),
     "capabilities": ("Cap", "Capability"),
+    "threshold_modes": ("ThrMode", "ThresholdMode"),
     "load_transfers": ("Load", "LoadTransfer"),
     "store_transfers": ("Store", "StoreTransfer"),
 }

@@ -61,7 +61,7 @@ MUTATIONS = [
              "the controller keeps the overflow count of the last job instead of the sum over the run"),
     # The pixel embedding and the paired stem's left edge.
     Mutation("embed-left-edge", "rtl/ern_layer_engine.sv",
-             "assign emb_act0 = d_paired ? ((e2_a_in ? emb_a0 : '0) |",
+             "assign emb_act0 = d_paired ? ((e2_a_in_q ? emb_a0 : '0) |",
              "assign emb_act0 = d_paired ? (emb_a0 |",
              "the paired embedding does not zero plane 0 of pixel -1 (the left edge), which is the embedding "
              "of pixel value 0"),
@@ -91,8 +91,8 @@ MUTATIONS = [
              "& 32'(2 * MaxBurst - 1)) == 0",
              "the write DMA marks w_last after 2 x MaxBurst beats instead of at the end of each MaxBurst burst"),
     Mutation("walker-outer-from-inner", "rtl/ern_span_walker.sv",
-             "addr_q  <= outer_q + stride1_q;",
-             "addr_q  <= addr_q + stride1_q;",
+             "addr_d  = outer_q + stride1_q;",
+             "addr_d  = addr_q + stride1_q;",
              "the span walker starts the next outer span from the last inner span instead of the outer start"),
     Mutation("store-strobe-first-block", "rtl/ern_store_xfer.sv",
              "lo = (i1_i == 16'd0) ? {1'b0, lane_first[5:0]} : 7'd0;",

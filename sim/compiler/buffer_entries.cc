@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hw_spec.h"
+
 namespace ernsim {
 
 void put_bits(std::vector<uint64_t>& words, int lsb, int width, uint64_t value) {
@@ -47,6 +49,20 @@ std::vector<uint64_t> weight_entry(const HwConfig& cfg, const BinaryWeights& w, 
   return entry;
 }
 
+namespace {
+
+// The golden model's quantizer mode as the RTL's threshold-entry encoding (rtl/ern_hw_spec.json).
+ThresholdMode threshold_mode(ActMode mode) {
+  switch (mode) {
+    case ActMode::kIncreasing: return ThresholdMode::kIncreasing;
+    case ActMode::kDecreasing: return ThresholdMode::kDecreasing;
+    case ActMode::kConstant: return ThresholdMode::kConstant;
+  }
+  return ThresholdMode::kConstant;
+}
+
+}  // namespace
+
 std::vector<uint64_t> threshold_entry(const HwConfig& cfg, const std::vector<Quantizer>& quantizers, int og) {
   const int tw = cfg.thr_width();
   const int entry_bits = cfg.thr_entry_bits();
@@ -58,7 +74,7 @@ std::vector<uint64_t> threshold_entry(const HwConfig& cfg, const std::vector<Qua
     const size_t channel = static_cast<size_t>(og * cfg.pe_out + o);
     const Quantizer q = channel < quantizers.size() ? quantizers[channel] : Quantizer{ActMode::kConstant, {0, 0, 0}, 0};
     const int lsb = o * entry_bits;
-    put_bits(words, lsb, 2, static_cast<uint64_t>(q.mode));
+    put_bits(words, lsb, 2, static_cast<uint64_t>(threshold_mode(q.mode)));
     for (int m = 0; m < 3; ++m) {
       const int64_t t =
           q.mode == ActMode::kConstant ? (m == 0 ? q.level : 0) : std::clamp<int64_t>(q.threshold[m], -limit, limit);
