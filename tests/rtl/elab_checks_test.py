@@ -5,7 +5,10 @@ there the check is a $fatal at time zero), and each tool must fail with the chec
 control run per module and tool with its default parameters must pass, so that a tool that fails
 on everything cannot make a case pass. A check in rtl/ without a case here fails the test too.
 
-usage: elab_checks_test.py --rtl DIR --gen DIR --verilator BIN --yosys BIN --iverilog BIN --vvp BIN
+usage: elab_checks_test.py --rtl DIR --gen DIR --verilator BIN [--verilator-arg=ARG ...] --yosys BIN
+                           --iverilog BIN --vvp BIN
+(--verilator-arg: the flags the models are built with, ERNSIM_VERILATOR_ARGS, so that the test sees
+what a model build does with a failed check.)
 """
 import argparse
 import concurrent.futures
@@ -15,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-# (module, parameters, the message's start[, tools that stop earlier]). Zero-sized values are
+# (module, parameters, the check's message[, tools that stop earlier]): one case per check. Zero-sized values are
 # avoided where another value breaks the same rule, so that the check fails before anything else
 # can. Where none can (a width of zero, or a value the module's declarations already reject),
 # Yosys (which elaborates a generate block's $error after the casts around it) and Icarus (which
@@ -23,15 +26,15 @@ import tempfile
 # there the tool must still fail, but on its own message.
 CASES = [
     ("ern_accel", {"MemBytes": 4}, "ern_accel: MemBytes must be a power of two, at least 8", {"icarus"}),
-    ("ern_controller", {"MaxLayers": 3}, "ern_controller: MaxLayers must be a power of two"),
+    ("ern_controller", {"MaxLayers": 3}, "ern_controller: MaxLayers must be a power of two, 2..65536"),
     ("ern_controller", {"MemBytes": 12}, "ern_controller: MemBytes must be a power of two"),
     ("ern_controller", {"DescWords": 1}, "ern_controller: the engine's words lead the descriptor"),
     ("ern_dma_addr", {"MemBytes": 24}, "ern_dma_addr: MemBytes must be a power of two"),
-    ("ern_dma_addr", {"MaxBurst": 512}, "ern_dma_addr: MaxBurst must be 1..256"),
+    ("ern_dma_addr", {"MaxBurst": 512}, "ern_dma_addr: MaxBurst must be 1..256 (len is 8 bits)"),
     ("ern_dma_entries", {"MemBytes": 24}, "ern_dma_entries: MemBytes must be a power of two"),
     ("ern_dma_rd", {"MaxReads": 0}, "ern_dma_rd: MaxReads must be at least 1", {"yosys", "icarus"}),
     ("ern_dma_rd", {"Banks": 3}, "ern_dma_rd: Banks must be a power of two up to 256"),
-    ("ern_dma_rd", {"EmbColours": 300}, "ern_dma_rd: EmbColours must be 1..256"),
+    ("ern_dma_rd", {"EmbColours": 300}, "ern_dma_rd: EmbColours must be 1..256 (a bank per colour)"),
     ("ern_dma_rd", {"ELog2Wgt": 13}, "ern_dma_rd: an entry is larger than 64 beats"),
     ("ern_dma_wr", {"MaxBurst": 12}, "ern_dma_wr: MaxBurst must be a power of two"),
     ("ern_dma_wr", {"ELog2Sum": 13}, "ern_dma_wr: an entry is larger than 64 beats"),
@@ -70,14 +73,20 @@ def sources(rtl):
 
 
 def checks_in_rtl(rtl):
-    """The messages of every ERN_ELAB_CHECK in rtl/ (the macro's third argument)."""
+    """The messages of every ERN_ELAB_CHECK under rtl/ (the macro's third argument)."""
     found = []
-    for name in sorted(os.listdir(rtl)):
-        if name.endswith(".sv"):
-            with open(os.path.join(rtl, name)) as f:
-                text = f.read()
-            found += re.findall(r'`ERN_ELAB_CHECK\(\s*\w+\s*,[^"]*"([^"]+)"\s*\)', text)
+    for folder, _, names in sorted(os.walk(rtl)):
+        for name in sorted(names):
+            if name.endswith((".sv", ".svh")):
+                with open(os.path.join(folder, name)) as f:
+                    text = f.read()
+                found += re.findall(r'`ERN_ELAB_CHECK\(\s*\w+\s*,[^"]*"([^"]+)"\s*\)', text)
     return found
+
+
+# The lines on which each tool reports a failed check (Verilator's source excerpt below its error
+# line repeats the message, so the whole output would also match on an unrelated error there).
+REPORT_LINE = {"verilator": "%Error-USERERROR:", "yosys": "ERROR:", "icarus": "FATAL:"}
 
 
 def run(cmd, cwd):
@@ -93,7 +102,7 @@ def elaborate(args, tool, module, params, workdir):
     files, inc = sources(args.rtl), [args.rtl, args.gen]
     if tool == "verilator":
         # As the models are built (-Wno-fatal), with the checks' $error as errors (CMakeLists.txt).
-        cmd = [args.verilator, "--lint-only", "-Wno-fatal", "-Werror-USERERROR", "--top-module", module]
+        cmd = [args.verilator, "--lint-only"] + args.verilator_arg + ["--top-module", module]
         cmd += [f"-I{d}" for d in inc] + [f"-G{k}={v}" for k, v in params.items()] + files
         code, out = run(cmd, workdir)
         return code != 0, out
@@ -125,7 +134,7 @@ def one(args, tool, module, params, message, earlier=()):
     if tool in earlier:
         return failed, f"{tool:9} {module} {setting}: fails (on a declaration before the check)" + \
             ("" if failed else ": it elaborated")
-    ok = failed and message in out
+    ok = failed and any(REPORT_LINE[tool] in line and message in line for line in out.splitlines())
     why = "" if ok else (": it elaborated" if not failed else ": failed without the message: " +
                          " | ".join([l for l in out.splitlines() if re.search(r"error|ERROR|FATAL", l)][:2]))
     return ok, f"{tool:9} {module} {setting}: '{message}'{why}"
@@ -135,19 +144,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name in ["rtl", "gen", "verilator", "yosys", "iverilog", "vvp"]:
         parser.add_argument(f"--{name}", required=True)
+    parser.add_argument("--verilator-arg", action="append", default=[])
     args = parser.parse_args()
     args.rtl, args.gen = os.path.abspath(args.rtl), os.path.abspath(args.gen)
 
-    missing = [m for m in checks_in_rtl(args.rtl) if not any(m.startswith(c[2]) for c in CASES)]
+    # One case per check, matched by the whole message: a new check needs its own case.
+    checks, cased = sorted(checks_in_rtl(args.rtl)), sorted(c[2] for c in CASES)
+    unmatched = [f"no case breaks the check '{m}'" for m in checks if m not in cased]
+    unmatched += [f"two checks say '{m}'" for m in sorted(set(checks)) if checks.count(m) > 1]
+    unmatched += [f"the case '{m}' breaks no check in the RTL" for m in cased if m not in checks]
     jobs = [(tool, module, {}, None) for module in sorted({c[0] for c in CASES}) for tool in TOOLS]
     jobs += [(tool,) + case for case in CASES for tool in TOOLS]
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         results = list(pool.map(lambda j: one(args, *j), jobs))
     for ok, line in results:
         print(("ok   " if ok else "FAIL ") + line)
-    for m in missing:
-        print(f"FAIL no case breaks the check '{m}'")
-    failed = sum(not ok for ok, _ in results) + len(missing)
+    for line in unmatched:
+        print("FAIL " + line)
+    failed = sum(not ok for ok, _ in results) + len(unmatched)
     print(f"{len(results)} elaborations, {len(CASES)} checks broken, {failed} failures")
     return 1 if failed else 0
 
