@@ -8,7 +8,7 @@
 module ern_dma_addr #(
   parameter int         MemBytes = 64,
   parameter int         MaxBurst = 16,
-  parameter logic [2:0] EndXfer  = 3'd7
+  parameter logic [2:0] EndXfer  = ern_pkg::LoadEnd  // or StoreEnd (every instance sets it)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,

@@ -97,9 +97,12 @@ module ern_dma_rd #(
   );
   assign ar_fire = ar_valid_o && ar_ready_i;
 
+  logic [InflightW-1:0] inflight_d;
+  assign inflight_d = inflight_q + InflightW'(ar_fire) - InflightW'(r_burst_done);
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) inflight_q <= '0;
-    else         inflight_q <= inflight_q + InflightW'(ar_fire) - InflightW'(r_burst_done);
+    else         inflight_q <= inflight_d;
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -145,10 +148,16 @@ module ern_dma_rd #(
   assign r_fire       = r_valid_i && r_ready_o;
   assign r_burst_done = r_fire && r_last_i;
 
+  logic beat_valid_d;
+  always_comb begin
+    beat_valid_d = beat_valid_q;
+    if (r_fire)         beat_valid_d = 1'b1;
+    else if (beat_done) beat_valid_d = 1'b0;
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)        beat_valid_q <= 1'b0;
-    else if (r_fire)    beat_valid_q <= 1'b1;
-    else if (beat_done) beat_valid_q <= 1'b0;
+    if (!rst_ni) beat_valid_q <= 1'b0;
+    else         beat_valid_q <= beat_valid_d;
   end
 
   // Small entries leave the beat one by one from its low end.

@@ -80,16 +80,27 @@ module ern_dma_wr #(
   assign aw_fire   = aw_valid_o && aw_ready_i;
   assign b_ready_o = 1'b1;
 
+  // Bursts issued and responses received in this command.
+  logic [31:0] bursts_d, responses_d;
+  always_comb begin
+    bursts_d    = bursts_q;
+    responses_d = responses_q;
+    if (start) begin
+      bursts_d    = '0;
+      responses_d = '0;
+    end else begin
+      if (aw_fire)   bursts_d    = bursts_q + 32'd1;
+      if (b_valid_i) responses_d = responses_q + 32'd1;
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       bursts_q    <= '0;
       responses_q <= '0;
-    end else if (start) begin
-      bursts_q    <= '0;
-      responses_q <= '0;
     end else begin
-      if (aw_fire) bursts_q <= bursts_q + 32'd1;
-      if (b_valid_i) responses_q <= responses_q + 32'd1;
+      bursts_q    <= bursts_d;
+      responses_q <= responses_d;
     end
   end
 
@@ -148,7 +159,7 @@ module ern_dma_wr #(
   // (full, or the span's last entry) and a burst (MaxBurst beats, or the span's end).
   logic [31:0] pos_d, span_beat_d;
   logic [15:0] i1_d;
-  logic        capture;  // a served read (not in the cycle a transfer loads): what its data needs
+  logic        capture;  // a served read outside a load's cycle (they never coincide: reading needs a loaded transfer)
   assign capture = !d_load && read_served;
   always_comb begin
     pos_d       = pos_q;
@@ -217,15 +228,21 @@ module ern_dma_wr #(
   logic push;
   assign push = got_q && got_beat_end_q;
   assign pop  = w_valid_o && w_ready_i;
+  logic [2:0] fifo_count_d;
+  logic [1:0] fifo_rd_d, fifo_wr_d;
+  assign fifo_count_d = fifo_count_q + 3'(push) - 3'(pop);
+  assign fifo_wr_d    = push ? fifo_wr_q + 2'd1 : fifo_wr_q;
+  assign fifo_rd_d    = pop ? fifo_rd_q + 2'd1 : fifo_rd_q;
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       fifo_count_q <= '0;
       fifo_rd_q    <= '0;
       fifo_wr_q    <= '0;
     end else begin
-      fifo_count_q <= fifo_count_q + 3'(push) - 3'(pop);
-      if (push) fifo_wr_q <= fifo_wr_q + 2'd1;
-      if (pop)  fifo_rd_q <= fifo_rd_q + 2'd1;
+      fifo_count_q <= fifo_count_d;
+      fifo_rd_q    <= fifo_rd_d;
+      fifo_wr_q    <= fifo_wr_d;
     end
   end
   always_ff @(posedge clk_i) begin
@@ -241,10 +258,16 @@ module ern_dma_wr #(
   assign w_data_o  = fifo_data_q[fifo_rd_q];
   assign w_strb_o  = fifo_strb_q[fifo_rd_q];
   assign w_last_o  = fifo_last_q[fifo_rd_q];
+  logic [31:0] w_bursts_d;
+  always_comb begin
+    w_bursts_d = w_bursts_q;
+    if (start)                 w_bursts_d = '0;
+    else if (pop && w_last_o)  w_bursts_d = w_bursts_q + 32'd1;
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) w_bursts_q <= '0;
-    else if (start) w_bursts_q <= '0;
-    else if (pop && w_last_o) w_bursts_q <= w_bursts_q + 32'd1;
+    else         w_bursts_q <= w_bursts_d;
   end
 
   assign busy_o = busy;

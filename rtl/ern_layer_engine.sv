@@ -473,7 +473,14 @@ module ern_layer_engine #(
 
   // ---------------------------------------------------------------------------------------------
   // Pipeline registers.
-  logic tile_error_q;
+  // A step read a row outside the input tile the job's descriptor loaded.
+  logic tile_error_q, tile_error_d;
+  always_comb begin
+    tile_error_d = tile_error_q;
+    if (state_q == ern_pkg::StInit)                  tile_error_d = 1'b0;
+    else if (issue && row_valid && !row_in_tile)     tile_error_d = 1'b1;
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       s1_valid_q <= 1'b0;
@@ -490,8 +497,7 @@ module ern_layer_engine #(
       s4_valid_q <= s3_valid_q;
       e1_valid_q <= emb_issue;
       e2_valid_q <= e1_valid_q;
-      if (state_q == ern_pkg::StInit) tile_error_q <= 1'b0;
-      else if (issue && row_valid && !row_in_tile) tile_error_q <= 1'b1;
+      tile_error_q <= tile_error_d;
     end
   end
 

@@ -56,7 +56,7 @@ module ern_postproc #(
   always_ff @(posedge clk_i) begin
     if (valid_i) begin
       thr_q <= thr_i;
-      for (int l = 0; l < Lanes; l++) v_q[l] <= v_d[l];  // per element: Icarus and Yosys
+      for (int l = 0; l < Lanes; l++) v_q[l] <= v_d[l];  // per element: Icarus and Yosys copy no whole arrays
     end
   end
 

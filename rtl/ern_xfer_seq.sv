@@ -8,7 +8,7 @@
 
 module ern_xfer_seq #(
   parameter int         MemBytes = 64,
-  parameter logic [2:0] EndXfer  = 3'd7   // the id after a command's last transfer (ern_pkg::*End)
+  parameter logic [2:0] EndXfer  = ern_pkg::LoadEnd  // the id after a command's last transfer: LoadEnd or StoreEnd
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
