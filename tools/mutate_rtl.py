@@ -103,7 +103,7 @@ MUTATIONS = [
              "kstride_o    = 32'(`ERN_JOB_OUT_WIDTH_FLAT(desc_i));",
              "the residual load steps out_width buffer entries per row instead of out_pgs (pixel groups)"),
     # Protocol bugs that the assertions of rtl/assert/ name (docs/verification.md, "Assertions").
-    Mutation("read-address-early", "rtl/ern_dma_addr.sv",
+    Mutation("address-early", "rtl/ern_dma_addr.sv",
              "end else if (fire) begin",
              "end else if (valid_o) begin",
              "the DMAs (their shared address side) move to the next burst when they offer one, not when the "
