@@ -41,6 +41,18 @@ TEST(EstimateCli, ReportHasThePromisedKeysAndTheyAgree) {
   EXPECT_LE(layer_cycles, cycles * 1.05);
   EXPECT_GE(layer_cycles, cycles * 0.5);
   EXPECT_THAT(r.output, HasSubstr("FPS"));
+  // The default configuration's 64 output channels lie beyond the calibration's 8 to 32.
+  EXPECT_THAT(j["resource_extrapolation"].get<std::string>(), HasSubstr("(calibrated "));
+  EXPECT_THAT(r.output, HasSubstr("the logic estimate extrapolates the resource model's calibration: "));
+}
+
+TEST(EstimateCli, SaysNothingOfExtrapolationInsideTheCalibration) {
+  TempDir dir;
+  const CommandResult r = run_ernsim("estimate --size 32 --config " + std::string(ERNSIM_CONFIG_DIR) +
+                                     "/calibration/cal-b.json --report " + dir.file("r.json"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir.file("r.json")))["resource_extrapolation"], "");
+  EXPECT_THAT(r.output, ::testing::Not(HasSubstr("extrapolates")));
 }
 
 TEST(EstimateCli, EqualsTheRtlRunOfTheSameProgram) {

@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "models/zoo.h"
 #include "sim/compiler/program.h"
 #include "sim/drivers/layer_mode.h"
@@ -261,6 +263,51 @@ TEST(ResourceModel, WholeDesignRunsDescribeTheCurrentModules) {
     EXPECT_EQ(now.bram18, then.bram18) << e.name << redo;
   }
   EXPECT_EQ(compared, 5);
+}
+
+// Five points of three candidates (a constant, a size, and a quantity unrelated to the size).
+TEST(ResourceModel, ChoosesTheTermsThatPredictEachPointFromTheOthers) {
+  const std::vector<double> size = {8, 32, 32, 64, 64}, other = {3, -1, 4, 1, -5};
+  std::vector<std::vector<double>> x;
+  std::vector<double> line, plane;
+  for (size_t i = 0; i < size.size(); ++i) {
+    x.push_back({1, size[i], other[i]});
+    line.push_back(500 + 400 * size[i]);
+    plane.push_back(500 + 400 * size[i] + 1000 * other[i]);
+  }
+  // A line in the size: all three terms fit it exactly too, the fewer are chosen.
+  const TermChoice exact = choose_terms(x, line, "line");
+  EXPECT_EQ(exact.columns, (std::vector<size_t>{0, 1}));
+  EXPECT_NEAR(exact.loo_rms, 0, 1e-6);
+  // A target that needs the other quantity as well gets all three.
+  EXPECT_EQ(choose_terms(x, plane, "plane").columns, (std::vector<size_t>{0, 1, 2}));
+  // Without the constant among the candidates, the best is the size alone, and its error shows.
+  std::vector<std::vector<double>> no_one;
+  for (const auto& row : x) no_one.push_back({row[1], row[2]});
+  const TermChoice through_zero = choose_terms(no_one, line, "line");
+  EXPECT_EQ(through_zero.columns, (std::vector<size_t>{0}));
+  EXPECT_GT(through_zero.loo_rms, 100);
+}
+
+// Every module's terms come from its candidates, at most three, and the estimate reports them.
+TEST(ResourceModel, ReportsTheChosenTermsOfEveryModule) {
+  const ResourceCalibration& cal = resource_calibration();
+  const ResourceEstimate e = estimate_resources(load_hw_config("default"));
+  for (const ModuleResources& m : e.modules) {
+    for (const std::string resource : {"lut", "ff", "dsp"}) {
+      const auto& fit = cal.logic.at(m.module).at(resource);
+      ASSERT_GE(fit.terms.size(), 1u) << m.module << " " << resource;
+      EXPECT_LE(fit.terms.size(), 3u) << m.module << " " << resource;
+      std::vector<std::string> names;
+      for (const auto& t : fit.terms) names.push_back(t.feature);
+      EXPECT_EQ(m.terms.at(resource), names) << m.module << " " << resource;
+    }
+  }
+  const nlohmann::json report = e.to_json();
+  ASSERT_EQ(report.size(), e.modules.size());
+  for (size_t i = 0; i < e.modules.size(); ++i) {
+    EXPECT_EQ(report.at(i).at("terms").at("lut").get<std::vector<std::string>>(), e.modules[i].terms.at("lut"));
+  }
 }
 
 TEST(ResourceModel, GrowsWithThePeArray) {

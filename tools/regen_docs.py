@@ -290,7 +290,12 @@ def job_resources(ctx):
         rows.append(f"| `{entry['name']}` | {e['lut']:,} | {y['lut']:,} | {100 * (e['lut'] - y['lut']) / y['lut']:+.1f}% | "
                     f"{e['ff']:,} | {y['ff']:,} | {100 * (e['ff'] - y['ff']) / y['ff']:+.1f}% | {e['bram18']:,} | "
                     f"{y['bram18']:,} |")
-    return {"resources": table, "small-buffers": buffers, "resource-validation": "\n".join(rows)}
+    # The terms each module's logic is fitted on, as the calibration chose them (the same for every configuration).
+    terms = ["| module | LUT terms | FF terms |", "|---|---|---|"]
+    for m in d["resources"]:
+        terms.append(f"| {m['module']} | {', '.join(m['terms']['lut'])} | {', '.join(m['terms']['ff'])} |")
+    return {"resources": table, "small-buffers": buffers, "resource-validation": "\n".join(rows),
+            "resource-terms": "\n".join(terms)}
 
 
 SWEEP = ["--model", "zoo:ERNs18", "--pe-out", "8,16,32,64", "--pe-pix", "1,2,4", "--bandwidth", "16,32,64",
@@ -419,7 +424,7 @@ JOBS = {
     "zoo-fps": ("rtl", job_zoo_fps, ["zoo-fps"]),
     "erns50-bandwidth": ("rtl", job_bandwidth, ["erns50-bandwidth"]),
     "estimator-speed": ("rtl", job_estimator_speed, ["estimator-speed", "readme-estimate-speed"]),
-    "resources": ("estimate", job_resources, ["resources", "small-buffers", "resource-validation"]),
+    "resources": ("estimate", job_resources, ["resources", "small-buffers", "resource-validation", "resource-terms"]),
     "sweep": ("estimate", job_sweep, ["sweep"]),
     "device-use": ("estimate", job_device_use, ["device-use"]),
     "layers": ("rtl", job_layers, ["layers"]),

@@ -90,30 +90,42 @@ double feature_value(const std::string& name, const HwConfig& c) {
   fail("resource model: unknown feature '{}'", name);
 }
 
-// Features of each module's logic, by resource: few, so that five calibration points fit them
-// with room to spare. Each set was chosen by leave-one-out error over the calibration
-// configurations (fit on four, predict the fifth), never by the validation configurations.
-const std::map<std::string, std::map<std::string, std::vector<std::string>>>& feature_sets() {
-  static const std::map<std::string, std::map<std::string, std::vector<std::string>>> sets = {
-      // PEs: AND + popcount trees and adders, one per output channel and pixel.
-      {"ern_pe_array", {{"lut", {"one", "pe"}}, {"ff", {"one", "pe_acc"}}, {"dsp", {"one"}}}},
-      // Residual add and threshold compares, as wide as the values.
-      {"ern_postproc", {{"lut", {"one", "pe_value"}}, {"ff", {"one", "post_regs", "thr_regs"}}, {"dsp", {"one"}}}},
-      // Sequencing, the host port's width and the outputs' lane shifts (LUTs); the registers follow
-      // the output channels (weights, thresholds and outputs of a group in flight).
-      {"ern_layer_engine", {{"lut", {"one", "pe", "mem_bits"}}, {"ff", {"one", "pe_out"}}, {"dsp", {"one"}}}},
+// The quantities that may set each module's logic, by resource. The model fits every subset of
+// at most kMaxTerms of them and keeps the one with the smallest leave-one-out error over the
+// calibration configurations (fit on all but one, predict that one): the validation
+// configurations never take part, and a recalibration reselects the terms with the data.
+constexpr size_t kMaxTerms = 3;
+using CandidateMap = std::map<std::string, std::map<std::string, std::vector<std::string>>>;
+const CandidateMap& candidate_features() {
+  static const CandidateMap sets = {
+      // PEs: AND + popcount trees and adders as wide as the accumulator, one per output channel
+      // and pixel; a popcount of the activations per pixel.
+      {"ern_pe_array",
+       {{"lut", {"one", "pe", "pe_acc", "pe_pix"}}, {"ff", {"one", "pe", "pe_acc", "pe_pix"}}, {"dsp", {"one"}}}},
+      // Residual add and threshold compares, as wide as the values; the registers are counted from
+      // the RTL (sum, outputs and overflow per PE, a thresholds entry per output channel).
+      {"ern_postproc",
+       {{"lut", {"one", "pe", "pe_value", "pe_out"}}, {"ff", {"one", "post_regs", "thr_regs"}}, {"dsp", {"one"}}}},
+      // Sequencing, the host port's width, the outputs' lane shifts and the per-pixel buffer ports;
+      // registers for the weights, thresholds and outputs of a group in flight.
+      {"ern_layer_engine",
+       {{"lut", {"one", "pe", "pe_out", "pe_pix", "mem_bits"}},
+        {"ff", {"one", "pe_out", "pe_pix", "mem_bits"}},
+        {"dsp", {"one"}}}},
       // Beat registers, shifts and the descriptor fetch, as wide as the port.
       {"ern_dma_rd", {{"lut", {"one", "mem_bits"}}, {"ff", {"one", "mem_bits"}}, {"dsp", {"one"}}}},
       {"ern_dma_wr", {{"lut", {"one", "mem_bits"}}, {"ff", {"one", "mem_bits"}}, {"dsp", {"one"}}}},
       // Three descriptor registers, the stages and counters: the same for every configuration.
       {"ern_controller", {{"lut", {"one"}}, {"ff", {"one"}}, {"dsp", {"one"}}}},
       // The top: the engine's ports shared between the DMAs and the debug port.
-      {"ern_accel", {{"lut", {"one", "mem_bits"}}, {"ff", {"one"}}, {"dsp", {"one"}}}},
-      // What flattening changes across boundaries: it removes registers a module never reads (a
-      // constant number of FFs) and restructures logic: it saves LUTs with few pixels and costs
-      // some with many, with the size of the bank-to-pixel crossbar it then optimizes together with
-      // the PE array (measured: -5,036 LUTs at 32 x 1 pixel, +9,583 at 8 x 8).
-      {"flattening", {{"lut", {"one", "pix_crossbar"}}, {"ff", {"one", "mem_bits"}}, {"dsp", {"one"}}}},
+      {"ern_accel", {{"lut", {"one", "mem_bits"}}, {"ff", {"one", "mem_bits"}}, {"dsp", {"one"}}}},
+      // What flattening changes across boundaries: registers a module never reads (a constant
+      // number, or as wide as the port) and logic ABC restructures, the bank-to-pixel crossbar
+      // together with the PE array.
+      {"flattening",
+       {{"lut", {"one", "pix_crossbar", "pe", "pe_out", "mem_bits"}},
+        {"ff", {"one", "mem_bits", "pe", "pe_out"}},
+        {"dsp", {"one"}}}},
   };
   return sets;
 }
@@ -199,7 +211,54 @@ std::vector<double> least_squares(const std::vector<std::vector<double>>& x, con
   return b;
 }
 
+std::vector<double> columns_of(const std::vector<double>& row, const std::vector<size_t>& columns) {
+  std::vector<double> out;
+  for (size_t c : columns) out.push_back(row[c]);
+  return out;
+}
+
 }  // namespace
+
+TermChoice choose_terms(const std::vector<std::vector<double>>& x, const std::vector<double>& y,
+                        const std::string& what) {
+  if (x.empty() || x.size() != y.size()) fail("resource model: {} has no calibration points", what);
+  const size_t n = x.size(), k = x.front().size();
+  TermChoice best;
+  double best_sse = INFINITY;
+  for (size_t size = 1; size <= std::min(k, kMaxTerms); ++size) {
+    // Subsets of `size` columns in lexicographic order (a mask over the candidates).
+    std::vector<bool> mask(k, false);
+    std::fill(mask.begin(), mask.begin() + static_cast<std::ptrdiff_t>(size), true);
+    do {
+      std::vector<size_t> columns;
+      for (size_t c = 0; c < k; ++c) {
+        if (mask[c]) columns.push_back(c);
+      }
+      double sse = 0;
+      for (size_t out = 0; out < n; ++out) {
+        std::vector<std::vector<double>> xs;
+        std::vector<double> ys;
+        for (size_t r = 0; r < n; ++r) {
+          if (r == out) continue;
+          xs.push_back(columns_of(x[r], columns));
+          ys.push_back(y[r]);
+        }
+        const std::vector<double> b = least_squares(xs, ys, what);
+        const std::vector<double> row = columns_of(x[out], columns);
+        double predicted = 0;
+        for (size_t i = 0; i < b.size(); ++i) predicted += b[i] * row[i];
+        sse += (predicted - y[out]) * (predicted - y[out]);
+      }
+      // Strictly smaller by more than rounding: equal fits keep the earlier, smaller set.
+      if (best.columns.empty() || sse < best_sse - 1e-9 * std::max(1.0, best_sse)) {
+        best_sse = sse;
+        best.columns = columns;
+      }
+    } while (std::prev_permutation(mask.begin(), mask.end()));
+  }
+  best.loo_rms = std::sqrt(best_sse / static_cast<double>(n));
+  return best;
+}
 
 Resources resources_from_json(const nlohmann::json& j) {
   Resources r;
@@ -261,9 +320,12 @@ ResourceCalibration load_calibration(const std::string& path) {
     if (e.role == "calibration") points.push_back(&e);
   }
   if (points.empty()) fail("{}: no calibration configurations", path);
-  for (const auto& [module, by_resource] : feature_sets()) {
-    for (const auto& [resource, features] : by_resource) {
-      std::vector<std::vector<double>> x;
+  if (points.size() < kMaxTerms + 2) {
+    fail("{}: {} calibration configurations; the fit needs at least {}", path, points.size(), kMaxTerms + 2);
+  }
+  for (const auto& [module, by_resource] : candidate_features()) {
+    for (const auto& [resource, candidates] : by_resource) {
+      std::vector<std::vector<double>> x;  // every candidate's value at each calibration point
       std::vector<double> y;
       for (const CalibrationEntry* e : points) {
         double measured;
@@ -277,12 +339,17 @@ ResourceCalibration load_calibration(const std::string& path) {
           measured = get(it->second, resource) - get(memory_part(module, e->config), resource);
         }
         std::vector<double> row;
-        for (const std::string& f : features) row.push_back(feature_value(f, e->config));
+        for (const std::string& f : candidates) row.push_back(feature_value(f, e->config));
         x.push_back(row);
         y.push_back(measured);
       }
-      const std::vector<double> b = least_squares(x, y, module + " " + resource);
-      for (size_t i = 0; i < features.size(); ++i) cal.coefficients[module][resource][features[i]] = b[i];
+      const std::string what = module + " " + resource;
+      const TermChoice choice = choose_terms(x, y, what);
+      std::vector<std::vector<double>> xs;
+      for (const std::vector<double>& row : x) xs.push_back(columns_of(row, choice.columns));
+      const std::vector<double> b = least_squares(xs, y, what);
+      ResourceCalibration::FittedLogic& fit = cal.logic[module][resource];
+      for (size_t i = 0; i < choice.columns.size(); ++i) fit.terms.push_back({candidates[choice.columns[i]], b[i]});
     }
   }
   return cal;
@@ -369,13 +436,6 @@ std::vector<RamInstance> accelerator_rams(const HwConfig& c) {
   };
 }
 
-std::map<std::string, double> module_features(const std::string& module, const std::string& resource,
-                                              const HwConfig& config) {
-  std::map<std::string, double> out;
-  for (const std::string& f : feature_sets().at(module).at(resource)) out[f] = feature_value(f, config);
-  return out;
-}
-
 const std::vector<std::string>& resource_modules() {
   static const std::vector<std::string> modules = {"ern_pe_array", "ern_postproc",   "ern_layer_engine", "ern_dma_rd",
                                                    "ern_dma_wr",   "ern_controller", "ern_accel",        "flattening"};
@@ -392,8 +452,10 @@ const ResourceCalibration& resource_calibration() {
 std::string resource_extrapolation(const HwConfig& config) {
   const ResourceCalibration& cal = resource_calibration();
   std::set<std::string> features;
-  for (const auto& [module, by_resource] : feature_sets()) {
-    for (const auto& [resource, names] : by_resource) features.insert(names.begin(), names.end());
+  for (const auto& [module, by_resource] : cal.logic) {
+    for (const auto& [resource, fit] : by_resource) {
+      for (const auto& term : fit.terms) features.insert(term.feature);
+    }
   }
   for (const std::string& f : features) {
     double lo = INFINITY, hi = -INFINITY;
@@ -417,9 +479,12 @@ ResourceEstimate estimate_resources(const HwConfig& config, DeviceFamily family)
     m.module = module;
     m.description = module_descriptions().at(module);
     if (module != "flattening") m.memory = memory_part(module, config, family);
-    for (const auto& [resource, coefficients] : cal.coefficients.at(module)) {
+    for (const auto& [resource, fit] : cal.logic.at(module)) {
       double v = 0;
-      for (const auto& [feature, b] : coefficients) v += b * feature_value(feature, config);
+      for (const auto& term : fit.terms) {
+        v += term.coefficient * feature_value(term.feature, config);
+        m.terms[resource].push_back(term.feature);
+      }
       set(m.logic, resource, v);
     }
     sum += m.total();
@@ -456,6 +521,7 @@ nlohmann::json ResourceEstimate::to_json() const {
     row["description"] = m.description;
     row["memory_lut"] = std::llround(m.memory.lut);
     row["memory_ff"] = std::llround(m.memory.ff);
+    row["terms"] = m.terms;
     j.push_back(row);
   }
   return j;

@@ -47,6 +47,8 @@ struct ModuleResources {
   std::string description;
   Resources memory;  // its memories by the mapping rule
   Resources logic;   // the fitted part
+  // resource -> the quantities its logic is fitted on ("one", "pe", ...; resource_model.cc)
+  std::map<std::string, std::vector<std::string>> terms;
   Resources total() const {
     Resources r = memory;
     r += logic;
@@ -89,9 +91,16 @@ struct RamInstance {
 };
 std::vector<RamInstance> accelerator_rams(const HwConfig& config);
 
-// The quantities a module's logic is a linear function of, by name ("one", "pe", ...).
-std::map<std::string, double> module_features(const std::string& module, const std::string& resource,
-                                              const HwConfig& config);
+// The columns of x (candidate quantities at each calibration point, at most three of them) whose
+// least-squares fit predicts each point of y best from the others: the smallest sum of squared
+// leave-one-out errors; between equals, the fewest terms, then the earliest candidates. `what`
+// names the fit in errors. The calibration chooses each module's terms with it.
+struct TermChoice {
+  std::vector<size_t> columns;
+  double loo_rms = 0;  // root mean square of the leave-one-out errors
+};
+TermChoice choose_terms(const std::vector<std::vector<double>>& x, const std::vector<double>& y,
+                        const std::string& what);
 
 // The calibration data (configs/calibration/yosys.json), loaded once. Throws Error naming the file
 // when it is missing or malformed.
@@ -116,8 +125,16 @@ struct ResourceCalibration {
   };
   std::vector<Ram> rams;       // synth_xilinx (7-series)
   std::vector<Ram> rams_xcup;  // synth_xilinx -family xcup -uram
-  // module -> resource -> feature -> coefficient
-  std::map<std::string, std::map<std::string, std::map<std::string, double>>> coefficients;
+  // A module's logic for one resource: the terms chosen by leave-one-out (resource_model.cc) and
+  // their coefficients fitted to every calibration configuration.
+  struct Term {
+    std::string feature;  // "one", "pe", "mem_bits", ...
+    double coefficient;
+  };
+  struct FittedLogic {
+    std::vector<Term> terms;
+  };
+  std::map<std::string, std::map<std::string, FittedLogic>> logic;  // module -> resource -> fit
 };
 const ResourceCalibration& resource_calibration();
 

@@ -29,7 +29,8 @@ constexpr const char* kUsage =
     "and in total (the latency model runs the same program as `ernsim run` through a model of the\n"
     "controller, DMAs and memory, and is checked against the RTL by the test suite), latency and FPS\n"
     "at the clock, PE utilization, each layer's compute and memory bounds, and the LUT, FF, BRAM18 and\n"
-    "DSP estimate of the configuration (calibrated against Yosys; see `ernsim synth`). --device prints\n"
+    "DSP estimate of the configuration (calibrated against Yosys; see `ernsim synth`), with a line\n"
+    "saying which quantity lies outside the calibration when the estimate extrapolates. --device prints\n"
     "each resource's use of an FPGA (devices/, with URAM on UltraScale+) and whether the design fits;\n"
     "exit status 1 when it does not.";
 
@@ -84,6 +85,10 @@ int run_estimate(int argc, char** argv) {
   const double fps = total.fps;
   fmt::print("\n{}\n", total.summary());
   fmt::print("resources: {}\n", resources.summary());
+  const std::string extrapolated = resource_extrapolation(config);
+  if (!extrapolated.empty()) {
+    fmt::print("the logic estimate extrapolates the resource model's calibration: {}\n", extrapolated);
+  }
   fmt::print("{:.2f} FPS per 1000 LUTs; estimated in {:.3f} s\n", fps * 1000.0 / resources.total.lut, seconds);
   std::vector<ResourceUse> use;
   if (device) {
@@ -114,6 +119,7 @@ int run_estimate(int argc, char** argv) {
     j["jobs"] = program.jobs.size();
     j.update(resource_counts_json(resources.total));
     j["resources"] = resources.to_json();
+    j["resource_extrapolation"] = extrapolated;
     if (device) j["device"] = device_use_json(use, *device);
     j["fps_per_klut"] = fps * 1000.0 / resources.total.lut;
     j["estimate_seconds"] = seconds;
