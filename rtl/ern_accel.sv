@@ -82,10 +82,10 @@ module ern_accel #(
   localparam int ValueW    = `ERN_VALUE_W(AccW, StreamW);
   localparam int ThrEntryW = `ERN_THR_ENTRY_W(`ERN_THR_W(ValueW));
   // Entries in memory take a power of two of bytes (so that beats are shifts away).
-  localparam int ELog2Wgt  = $clog2(PeOut * 8);
-  localparam int ELog2Thr  = $clog2((PeOut * ThrEntryW + 7) / 8);
-  localparam int ELog2Str  = $clog2((PeOut * StreamW + 7) / 8);
-  localparam int ELog2Sum  = $clog2(PeOut * 4);
+  localparam int ELog2Wgt  = `ERN_ENTRY_LOG2(PeOut * ern_pkg::Lanes);
+  localparam int ELog2Thr  = `ERN_ENTRY_LOG2(PeOut * ThrEntryW);
+  localparam int ELog2Str  = `ERN_ENTRY_LOG2(PeOut * StreamW);
+  localparam int ELog2Sum  = `ERN_ENTRY_LOG2(PeOut * ern_pkg::SumW);
   // Beats are a power of two of bytes, at least the debug port's 64-bit word.
   `ERN_ELAB_CHECK(g_bad_mem_bytes, MemBytes >= 8 && (MemBytes & (MemBytes - 1)) == 0, "ern_accel: MemBytes must be a power of two, at least 8")
 

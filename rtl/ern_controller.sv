@@ -61,7 +61,7 @@ module ern_controller #(
   input  logic [31:0]                eng_overflows_i,
   input  logic                       eng_tile_error_i
 );
-  localparam int DescBytes = ((DescWords * 4 + MemBytes - 1) / MemBytes) * MemBytes;
+  localparam int DescBytes = ((DescWords * ern_pkg::DescWordBytes + MemBytes - 1) / MemBytes) * MemBytes;
   localparam int MbLog2    = $clog2(MemBytes);
 
   // A layer id has LayerW bits and indexes the counter RAMs; a descriptor fetch is whole beats.

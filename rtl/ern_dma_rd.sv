@@ -181,7 +181,7 @@ module ern_dma_rd #(
   end
 
   // Descriptor fetches land in fetched_o, a beat at a time.
-  localparam int DescBeats = (DescWords * 4 + MemBytes - 1) / MemBytes;
+  localparam int DescBeats = (DescWords * ern_pkg::DescWordBytes + MemBytes - 1) / MemBytes;
   logic [DescBeats*MemW-1:0] fetched_q;
   logic [7:0] fetch_beat_q, fetch_beat_d;
   logic       fetch_emit;

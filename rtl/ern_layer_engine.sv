@@ -69,14 +69,14 @@ module ern_layer_engine #(
 );
   // ---------------------------------------------------------------------------------------------
   // Derived sizes.
-  localparam int Lanes      = 64;
+  localparam int Lanes      = ern_pkg::Lanes;
   localparam int Banks      = 2 * PePix;
   localparam int BankW      = $clog2(Banks);
   localparam int AccW       = `ERN_ACC_W(MaxInBlocks);
   localparam int ValueW     = `ERN_VALUE_W(AccW, StreamW);
   localparam int ThrW       = `ERN_THR_W(ValueW);
   localparam int ThrEntryW  = `ERN_THR_ENTRY_W(ThrW);
-  localparam int SumW       = 32;
+  localparam int SumW       = ern_pkg::SumW;
   localparam int DescWords  = `ERN_JOB_DESC_WORDS;
   localparam int EngWords   = `ERN_JOB_ENGINE_WORDS;  // the engine's fields lead the descriptor
   localparam int PixIdxW    = (PePix > 1) ? $clog2(PePix) : 1;

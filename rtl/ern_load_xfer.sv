@@ -32,7 +32,7 @@ module ern_load_xfer #(
   output logic [31:0]          base_o,       // buffer entry of the first span
   output logic [31:0]          kstride_o     // buffer entries from one span to the next
 );
-  localparam int DescBeats = (DescWords * 4 + MemBytes - 1) / MemBytes;
+  localparam int DescBeats = (DescWords * ern_pkg::DescWordBytes + MemBytes - 1) / MemBytes;
   `ERN_ELAB_CHECK(g_bad_banks, Banks >= 1 && (Banks & (Banks - 1)) == 0, "ern_load_xfer: Banks must be a power of two")
   `ERN_ELAB_CHECK(g_bad_pe_pix, PePix >= 1 && (PePix & (PePix - 1)) == 0, "ern_load_xfer: PePix must be a power of two")
   `ERN_ELAB_CHECK(g_bad_desc_beats, DescBeats <= 256, "ern_load_xfer: the descriptor must fit 256 beats")
@@ -61,9 +61,9 @@ module ern_load_xfer #(
         enabled_o      = `ERN_JOB_LD_EMB_FLAT(desc_i);
         addr0_o        = `ERN_JOB_EMB_ADDR_FLAT(desc_i);
         n2_o           = 16'(EmbColours);
-        stride2_o      = 32'd1024;  // 256 entries of 4 bytes per colour
-        n_o            = 32'd256;
-        elog2_o        = 4'd2;
+        stride2_o      = 32'(ern_pkg::EmbEntries * ern_pkg::EmbEntryBytes);  // a table per colour
+        n_o            = 32'(ern_pkg::EmbEntries);
+        elog2_o        = 4'($clog2(ern_pkg::EmbEntryBytes));
         buf_o          = ern_pkg::BufEmb;
         bank_by_span_o = 1'b1;
       end
@@ -73,7 +73,8 @@ module ern_load_xfer #(
         n2_o      = `ERN_JOB_OUT_ROWS_FLAT(desc_i);
         stride2_o = `ERN_JOB_IMG_PITCH_FLAT(desc_i);
         n_o       = 32'(`ERN_JOB_IN_WIDTH_FLAT(desc_i));
-        elog2_o   = `ERN_JOB_PAIRED_FLAT(desc_i) ? 4'd3 : 4'd2;  // a pixel pair, or one pixel
+        elog2_o   = `ERN_JOB_PAIRED_FLAT(desc_i) ? 4'($clog2(2 * ern_pkg::PixelBytes))  // a pixel pair
+                                               : 4'($clog2(ern_pkg::PixelBytes));     // or one pixel
         buf_o     = ern_pkg::BufImg;
         base_o    = `ERN_JOB_IMG_BASE_FLAT(desc_i);
         kstride_o = 32'(`ERN_JOB_IN_WIDTH_FLAT(desc_i));
@@ -86,7 +87,7 @@ module ern_load_xfer #(
         n2_o         = `ERN_JOB_IN_ROWS_FLAT(desc_i);
         stride2_o    = `ERN_JOB_ACT_PITCH_FLAT(desc_i);
         n_o          = 32'(`ERN_JOB_IN_WIDTH_FLAT(desc_i));
-        elog2_o      = 4'd4;
+        elog2_o      = 4'($clog2(ern_pkg::ActWordBytes));
         buf_o        = ern_pkg::BufAct;
         banks_log2_o = 4'($clog2(Banks));
         base_o       = `ERN_JOB_ACT_BASE_FLAT(desc_i);

@@ -14,7 +14,7 @@
 module ern_pe_array #(
   parameter int PeOut       = 8,
   parameter int PePix       = 2,
-  parameter int Lanes       = 64,
+  parameter int Lanes       = ern_pkg::Lanes,
   parameter int MaxInBlocks = 32,
   parameter int AccW        = `ERN_ACC_W(MaxInBlocks),
   localparam int PosW = $clog2(3 * Lanes + 1)
@@ -28,8 +28,8 @@ module ern_pe_array #(
   input  logic [PeOut*Lanes-1:0]       weight_i,
   output logic [PeOut*PePix*AccW-1:0]  acc_o
 );
-  localparam int MaxAbsAcc = 3 * 9 * Lanes * MaxInBlocks;
-  `ERN_ELAB_CHECK(g_acc_too_narrow, AccW >= $clog2(MaxAbsAcc + 1) + 1, "ern_pe_array: AccW cannot hold the largest sum")
+  localparam int MaxAbsAcc = `ERN_MAX_ABS_ACC(Lanes, MaxInBlocks);
+  `ERN_ELAB_CHECK(g_acc_too_narrow, AccW >= `ERN_SIGNED_W(MaxAbsAcc), "ern_pe_array: AccW cannot hold the largest sum")
   `ERN_ELAB_CHECK(g_bad_shape, PeOut >= 1 && PePix >= 1 && Lanes >= 1 && MaxInBlocks >= 1, "ern_pe_array: PeOut, PePix, Lanes and MaxInBlocks must be at least 1")
 
   // The weight-independent term of each pixel, registered to meet its step in PE stage 2.

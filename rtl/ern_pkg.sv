@@ -101,6 +101,15 @@ package ern_pkg;
   localparam logic [2:0] StoreSum = 3'd3;  // class sums (last)
   localparam logic [2:0] StoreEnd = 3'd7;  // no transfer left
 
+  // Constants of the accelerator and its memory layout.
+  localparam int Lanes = 64;  // channels of a block: the lanes of a PE step, of an activation word and of a weight word
+  localparam int SumW = 32;  // bits of a class sum
+  localparam int ActWordBytes = 16;  // an activation word in memory: plane 0, then plane 1, of 64 lanes
+  localparam int PixelBytes = 4;  // an image pixel in memory: its colour bytes, then padding
+  localparam int EmbEntries = 256;  // entries of an embedding table: one per 8-bit colour value
+  localparam int EmbEntryBytes = 4;  // an embedding table entry in memory: its 2-bit levels
+  localparam int DescWordBytes = 4;  // a job descriptor word in memory
+
   localparam logic [31:0] RegIdWord = 32'h45524e41;  // "ERNA"
   localparam logic [31:0] CapMagicWord = 32'h45524e31;  // "ERN1"
 endpackage

@@ -52,7 +52,7 @@ module ern_store_xfer #(
     n1_o         = 16'd1;
     n2_o         = 16'd1;
     n_o          = '0;
-    elog2_o      = 4'd4;
+    elog2_o      = 4'($clog2(ern_pkg::ActWordBytes));
     buf_o        = ern_pkg::BufDesc;
     banks_log2_o = '0;
     base_o       = '0;
@@ -67,7 +67,7 @@ module ern_store_xfer #(
         n2_o         = `ERN_JOB_OUT_ROWS_FLAT(desc_i);
         stride2_o    = `ERN_JOB_OACT_PITCH_FLAT(desc_i);
         n_o          = 32'(`ERN_JOB_OUT_WIDTH_FLAT(desc_i));
-        elog2_o      = 4'd4;
+        elog2_o      = 4'($clog2(ern_pkg::ActWordBytes));
         buf_o        = ern_pkg::BufOact;
         banks_log2_o = 4'($clog2(PePix));
         base_o       = `ERN_JOB_OACT_BASE_FLAT(desc_i);

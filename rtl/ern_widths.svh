@@ -2,12 +2,18 @@
 // Widths the RTL and the driver derive from the configuration (the driver: hw_spec.h).
 `ifndef ERN_WIDTHS_SVH
 `define ERN_WIDTHS_SVH
-// accumulator bits: |acc| <= 3 * 9 * 64 * max_in_blocks (3x3 taps of 64 lanes of terms in [-3, 3]), plus the sign
-`define ERN_ACC_W(max_in_blocks) ($clog2(3 * 9 * 64 * (max_in_blocks) + 1) + 1)
+// the largest |accumulator|: 3x3 taps of max_in_blocks blocks of lanes terms in [-3, 3]
+`define ERN_MAX_ABS_ACC(lanes, max_in_blocks) (3 * 9 * (lanes) * (max_in_blocks))
+// bits of a signed value whose magnitude is at most max_abs
+`define ERN_SIGNED_W(max_abs) ($clog2((max_abs) + 1) + 1)
+// accumulator bits
+`define ERN_ACC_W(max_in_blocks) (`ERN_SIGNED_W(`ERN_MAX_ABS_ACC(ern_pkg::Lanes, (max_in_blocks))))
 // accumulator plus residual: one bit more than the wider of the two
 `define ERN_VALUE_W(acc_w, stream_w) ((((acc_w) > (stream_w)) ? (acc_w) : (stream_w)) + 1)
 // a threshold: one bit more than a value, so that beyond every value is representable
 `define ERN_THR_W(value_w) ((value_w) + 1)
 // a threshold entry: the 2-bit mode and three thresholds
 `define ERN_THR_ENTRY_W(thr_w) (2 + 3 * (thr_w))
+// log2 of the bytes of a memory entry of bits bits (weights, thresholds, stream values, class sums): whole bytes, rounded up to a power of two
+`define ERN_ENTRY_LOG2(bits) ($clog2(((bits) + 7) / 8))
 `endif

@@ -21,12 +21,6 @@ bool is_power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 int HwConfig::acc_width() const { return acc_w(max_in_blocks); }
 
-int HwConfig::memory_entry_bytes(int bits) {
-  int bytes = 1;
-  while (bytes * 8 < bits) bytes *= 2;
-  return bytes;
-}
-
 std::vector<std::string> json_names_in(const std::string& dir) {
   std::vector<std::string> names;
   std::error_code ec;
@@ -167,8 +161,8 @@ HwConfig hw_config_from_json(const nlohmann::json& j, const std::string& path) {
     }
   }
   if (!is_power_of_two(c.pe_pix)) fail("{}: rtl.PePix = {} must be a power of two", path, c.pe_pix);
-  if (HwConfig::kLanes % c.pe_out != 0) fail("{}: rtl.PeOut = {} must divide 64", path, c.pe_out);
-  if (c.embed_colours * c.embed_per_colour > HwConfig::kLanes) {
+  if (hw_spec::kLanes % c.pe_out != 0) fail("{}: rtl.PeOut = {} must divide 64", path, c.pe_out);
+  if (c.embed_colours * c.embed_per_colour > hw_spec::kLanes) {
     fail("{}: {} embedding channels do not fit 64 lanes", path, c.embed_colours * c.embed_per_colour);
   }
   return c;

@@ -43,34 +43,30 @@ struct HwConfig {
   int max_layers = 0;   // layers with performance counters
   MemoryTiming memory;  // the memory system behind the port (simulation only)
 
-  static constexpr int kLanes = 64;
-  static constexpr int kSumWidth = 32;
-
   int banks() const { return 2 * pe_pix; }
-  int64_t macs_per_cycle() const { return int64_t{kLanes} * pe_out * pe_pix; }
+  int64_t macs_per_cycle() const { return int64_t{hw_spec::kLanes} * pe_out * pe_pix; }
   // PE utilization: `macs` over what the array could do in `cycles` (0 for no cycles).
   double utilization(int64_t macs, uint64_t cycles) const {
     return cycles ? static_cast<double>(macs) / (static_cast<double>(cycles) * static_cast<double>(macs_per_cycle()))
                   : 0;
   }
-  // The accumulator holds +/- 3 * 9 * 64 * max_in_blocks.
   // The widths by the formulas of rtl/ern_hw_spec.json (hw_spec.h).
   int acc_width() const;
   int value_width() const { return value_w(acc_width(), stream_width); }
   int thr_width() const { return thr_w(value_width()); }
   int thr_entry_bits() const { return thr_entry_w(thr_width()); }
-  // 64-bit words per buffer entry, as the host port addresses them.
   // What of this configuration the random layers of RTL regressions must fit.
   RandomLayerBounds random_layer_bounds() const {
     return {pe_out, max_in_blocks, stream_width, embed_colours, embed_per_colour};
   }
+  // 64-bit words per buffer entry, as the host port addresses them.
   static int words(int bits) { return (bits + 63) / 64; }
-  // Bytes of an entry in memory: a power of two (rtl/ern_accel.sv).
-  static int memory_entry_bytes(int bits);
-  int weight_entry_bytes() const { return memory_entry_bytes(pe_out * kLanes); }
+  // Bytes of an entry in memory: a power of two (entry_log2 of rtl/ern_hw_spec.json).
+  static int memory_entry_bytes(int bits) { return 1 << entry_log2(bits); }
+  int weight_entry_bytes() const { return memory_entry_bytes(pe_out * hw_spec::kLanes); }
   int threshold_entry_bytes() const { return memory_entry_bytes(pe_out * thr_entry_bits()); }
   int stream_entry_bytes() const { return memory_entry_bytes(pe_out * stream_width); }
-  int sum_entry_bytes() const { return memory_entry_bytes(pe_out * kSumWidth); }
+  int sum_entry_bytes() const { return memory_entry_bytes(pe_out * hw_spec::kSumW); }
 };
 
 // A configuration by name (configs/NAME.json) or by path to a JSON file. Throws Error naming the

@@ -88,7 +88,7 @@ std::vector<uint64_t> paired_weight_entry(const HwConfig& cfg, const BinaryWeigh
   // Word column kx = 0 holds pixels (2x - 1, 2x): taps 0 and 1; column 1 holds 2x + 1 (tap 2) in
   // its lower half, and its upper half is masked by the engine.
   std::vector<uint64_t> entry(static_cast<size_t>(cfg.pe_out), 0);
-  const int half = HwConfig::kLanes / 2;
+  const int half = hw_spec::kLanes / 2;
   for (int o = 0; o < cfg.pe_out; ++o) {
     const int channel = og * cfg.pe_out + o;
     if (channel >= w.out_channels()) continue;

@@ -8,6 +8,12 @@
 
 namespace ernsim {
 
+// The memory layout of rtl/ern_hw_spec.json, as the C++ types that write and read it here.
+static_assert(hw_spec::kEmbEntryBytes == sizeof(uint32_t) && hw_spec::kPixelBytes == sizeof(uint32_t), "entries written as uint32_t");
+static_assert(hw_spec::kActWordBytes == 2 * sizeof(uint64_t), "an activation word read as two 64-bit planes");
+static_assert(hw_spec::kDescWordBytes == sizeof(uint32_t), "descriptor words packed as uint32_t");
+static_assert(hw_spec::kLanes == kLanes, "the golden model's weight words (models/weights.h) are the accelerator's lanes");
+
 namespace {
 
 uint64_t round_up(uint64_t v, uint64_t to) { return (v + to - 1) / to * to; }
@@ -53,7 +59,7 @@ using RowWriters = std::vector<int>;
 bool stem_pairs(const Network& net) {
   for (const Layer& e : net.layers) {
     if (e.is_conv()) continue;
-    if (net.tensor(e.out_act).channels > HwConfig::kLanes / 2) return false;
+    if (net.tensor(e.out_act).channels > hw_spec::kLanes / 2) return false;
     int readers = 0;
     bool fits = true;
     for (const Layer& l : net.layers) {
@@ -83,7 +89,7 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
   Program prog;
   Allocator mem(static_cast<uint64_t>(cfg.mem_bytes));
   const uint64_t mb = static_cast<uint64_t>(cfg.mem_bytes);
-  const uint64_t act_entry = 16;
+  const uint64_t act_entry = hw_spec::kActWordBytes;
   const uint64_t str_entry = static_cast<uint64_t>(cfg.stream_entry_bytes());
   const uint64_t sum_entry = static_cast<uint64_t>(cfg.sum_entry_bytes());
   const uint64_t wgt_entry = static_cast<uint64_t>(cfg.weight_entry_bytes());
@@ -105,9 +111,9 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
     TensorPlace& p = prog.tensors[id];
     switch (t.kind) {
       case TensorKind::kImage:
-        p.entry = 4;
+        p.entry = hw_spec::kPixelBytes;
         // Paired: one pixel of space on each side of the row (pixel -1 and pixel W read as pairs).
-        p.pitch = round_up(static_cast<uint64_t>(t.width + (prog.paired ? 2 : 0)) * 4, mb);
+        p.pitch = round_up(static_cast<uint64_t>(t.width + (prog.paired ? 2 : 0)) * hw_spec::kPixelBytes, mb);
         p.plane = p.pitch * t.height;
         p.addr = mem.take(p.plane);
         prog.image_addr = p.addr;
@@ -146,7 +152,7 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
   for (size_t l = 0; l < net.layers.size(); ++l) {
     const Layer& layer = net.layers[l];
     if (!layer.is_conv()) {
-      emb_addr = mem.take(static_cast<uint64_t>(cfg.embed_colours) * 256 * 4);
+      emb_addr = mem.take(static_cast<uint64_t>(cfg.embed_colours) * hw_spec::kEmbEntries * hw_spec::kEmbEntryBytes);
       continue;
     }
     const uint64_t groups = static_cast<uint64_t>((layer.weights.out_channels() + cfg.pe_out - 1) / cfg.pe_out);
@@ -226,7 +232,7 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
         d.ostr_base = static_cast<uint64_t>(out_half * base_budget.str);
         if (layer.out_act >= 0) {
           const TensorPlace& op = prog.tensors[layer.out_act];
-          const uint64_t block0 = static_cast<uint64_t>(j.og0) * cfg.pe_out / HwConfig::kLanes;
+          const uint64_t block0 = static_cast<uint64_t>(j.og0) * cfg.pe_out / hw_spec::kLanes;
           d.st_act = 1;
           d.oact_addr = op.addr + block0 * op.plane + static_cast<uint64_t>(j.out_y0) * op.pitch;
           d.oact_pitch = op.pitch;
@@ -271,7 +277,7 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
         d.oact_plane = op.plane;
         d.oact_blocks = 1;
         d.og0 = 0;
-        d.og_count = static_cast<uint64_t>(HwConfig::kLanes / cfg.pe_out);  // all 64 lanes
+        d.og_count = static_cast<uint64_t>(hw_spec::kLanes / cfg.pe_out);  // all 64 lanes
         for (int y = j.out_y0; y < j.out_y0 + j.out_rows; ++y) writers[layer.out_act][static_cast<size_t>(y)] = index;
       }
       if (prog.paired && (layer.is_conv() ? layer.input == embedded : true)) {
@@ -299,7 +305,7 @@ Program compile_program(const Network& net, const HwConfig& cfg, const CompileOp
     act_half.clobber();
   }
 
-  prog.descriptor_bytes = round_up(static_cast<uint64_t>(JobDescriptor::kWords) * 4, mb);
+  prog.descriptor_bytes = round_up(static_cast<uint64_t>(JobDescriptor::kWords) * hw_spec::kDescWordBytes, mb);
   prog.program_addr = mem.take(prog.descriptor_bytes * prog.jobs.size());
   prog.memory_bytes = mem.used();
   return prog;
@@ -309,7 +315,7 @@ void write_model(Memory& memory, const Program& prog, const Network& net, const 
   memory.resize(prog.memory_bytes);
   for (size_t i = 0; i < prog.jobs.size(); ++i) {
     const auto words = prog.jobs[i].pack();
-    memory.write(prog.program_addr + i * prog.descriptor_bytes, words.data(), words.size() * 4);
+    memory.write(prog.program_addr + i * prog.descriptor_bytes, words.data(), words.size() * hw_spec::kDescWordBytes);
   }
   const uint64_t wgt_entry = static_cast<uint64_t>(cfg.weight_entry_bytes());
   const uint64_t thr_entry = static_cast<uint64_t>(cfg.threshold_entry_bytes());
@@ -318,12 +324,13 @@ void write_model(Memory& memory, const Program& prog, const Network& net, const 
     const bool paired = job_taps(prog, net, layer) == 6;
     if (!layer.is_conv()) {
       for (int colour = 0; colour < cfg.embed_colours; ++colour) {
-        for (int value = 0; value < 256; ++value) {
+        for (int value = 0; value < hw_spec::kEmbEntries; ++value) {
           uint32_t entry = 0;
           for (int j = 0; j < cfg.embed_per_colour; ++j) {
             entry |= uint32_t{layer.table[static_cast<size_t>(colour * cfg.embed_per_colour + j)][value]} << (2 * j);
           }
-          memory.write(prog.tables_addr + (static_cast<uint64_t>(colour) * 256 + value) * 4, &entry, 4);
+          memory.write(prog.tables_addr + (static_cast<uint64_t>(colour) * hw_spec::kEmbEntries + value) * hw_spec::kEmbEntryBytes, &entry,
+                       hw_spec::kEmbEntryBytes);
         }
       }
       continue;
@@ -361,7 +368,8 @@ void write_image(Memory& memory, const Program& prog, const Network& net, const 
       uint32_t pixel = 0;
       for (int c = 0; c < image.channels(); ++c) pixel |= uint32_t{image.at(c, y, x)} << (8 * c);
       const uint64_t column = static_cast<uint64_t>(x + (prog.paired ? 1 : 0));
-      memory.write(prog.image_addr + static_cast<uint64_t>(y) * prog.image_pitch + column * 4, &pixel, 4);
+      memory.write(prog.image_addr + static_cast<uint64_t>(y) * prog.image_pitch + column * hw_spec::kPixelBytes, &pixel,
+                   hw_spec::kPixelBytes);
     }
   }
 }
@@ -382,11 +390,12 @@ GoldenResult read_tensors(const Memory& memory, const Program& prog, const Netwo
             uint64_t planes[2];
             // A pair word w holds pixel 2w - 1 in its lower half and 2w in its upper half.
             const int word = p.paired ? (x + 1) / 2 : x;
-            const int first_lane = p.paired && x % 2 == 0 ? HwConfig::kLanes / 2 : 0;
-            memory.read(p.addr + b * p.plane + y * p.pitch + static_cast<uint64_t>(word) * p.entry, planes, 16);
-            for (int lane = 0; lane < HwConfig::kLanes && 64 * b + lane < t.channels; ++lane) {
+            const int first_lane = p.paired && x % 2 == 0 ? hw_spec::kLanes / 2 : 0;
+            memory.read(p.addr + b * p.plane + y * p.pitch + static_cast<uint64_t>(word) * p.entry, planes,
+                        hw_spec::kActWordBytes);
+            for (int lane = 0; lane < hw_spec::kLanes && 64 * b + lane < t.channels; ++lane) {
               const int bit = first_lane + lane;
-              if (bit >= HwConfig::kLanes) break;
+              if (bit >= hw_spec::kLanes) break;
               a.at(64 * b + lane, y, x) =
                   static_cast<uint8_t>(((planes[0] >> bit) & 1) | (((planes[1] >> bit) & 1) << 1));
             }
@@ -397,7 +406,7 @@ GoldenResult read_tensors(const Memory& memory, const Program& prog, const Netwo
     } else if (t.kind == TensorKind::kInt) {
       IntTensor v(t.channels, t.height, t.width);
       const bool sums = p.pitch == 0;
-      const int bits = sums ? HwConfig::kSumWidth : sw;
+      const int bits = sums ? hw_spec::kSumW : sw;
       std::vector<uint8_t> entry(p.entry);
       for (int g = 0; g * cfg.pe_out < t.channels; ++g) {
         for (int y = 0; y < t.height; ++y) {

@@ -12,7 +12,7 @@ int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
 // 64-lane output blocks that output-channel groups [og0, og0 + count) touch.
 int output_blocks(const HwConfig& cfg, int og0, int count) {
-  return ((og0 + count) * cfg.pe_out - 1) / HwConfig::kLanes - og0 * cfg.pe_out / HwConfig::kLanes + 1;
+  return ((og0 + count) * cfg.pe_out - 1) / hw_spec::kLanes - og0 * cfg.pe_out / hw_spec::kLanes + 1;
 }
 
 std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc, const TileBudget& budget) {
@@ -42,7 +42,7 @@ std::vector<JobPlan> plan_conv(const HwConfig& cfg, const LayerCase& lc, const T
     int rows = std::min(s.out_h, act_out_rows);
     if (budget.max_rows > 0) rows = std::min(rows, budget.max_rows);
     // A misaligned group range may touch one 64-lane block more than its size needs.
-    const int blocks = (ogs * cfg.pe_out + HwConfig::kLanes - 1) / HwConfig::kLanes + (cfg.pe_out < HwConfig::kLanes);
+    const int blocks = (ogs * cfg.pe_out + hw_spec::kLanes - 1) / hw_spec::kLanes + (cfg.pe_out < hw_spec::kLanes);
     if (s.write_act) rows = std::min(rows, budget.out / (blocks * pgs));
     if (s.write_stream || s.residual) rows = std::min(rows, budget.str / (ogs * pgs));
     return rows;

@@ -110,14 +110,14 @@ void read_conv_outputs(EnginePort& port, const HwConfig& cfg, const ConvShape& s
   if (s.write_act) {
     // 64-lane words {plane 1, plane 0} for (block of the job, row, pixel group); channel c is lane
     // c mod 64 of block c / 64.
-    const int first_block = j.og0 * cfg.pe_out / HwConfig::kLanes;
+    const int first_block = j.og0 * cfg.pe_out / hw_spec::kLanes;
     const int act_entries = j.blocks * j.out_rows * pgs;
     std::vector<std::vector<uint64_t>> data(cfg.pe_pix, std::vector<uint64_t>(static_cast<size_t>(act_entries) * 2));
     for (int p = 0; p < cfg.pe_pix; ++p) port.read(EngineBuffer::kOact, p, 0, act_entries, 2, data[p].data());
     for_each_output([&](int, int p, int, int c, int y, int x) {
-      const int entry = ((c / HwConfig::kLanes - first_block) * j.out_rows + (y - j.out_y0)) * pgs + x / cfg.pe_pix;
+      const int entry = ((c / hw_spec::kLanes - first_block) * j.out_rows + (y - j.out_y0)) * pgs + x / cfg.pe_pix;
       const uint64_t* e = &data[p][static_cast<size_t>(entry) * 2];
-      const int lane = c % HwConfig::kLanes;
+      const int lane = c % hw_spec::kLanes;
       out.act.at(c, y, x) = static_cast<uint8_t>(((e[0] >> lane) & 1) | (((e[1] >> lane) & 1) << 1));
     });
   }
@@ -132,7 +132,7 @@ void read_conv_outputs(EnginePort& port, const HwConfig& cfg, const ConvShape& s
     });
   }
   if (j.read_sums) {
-    const int words = HwConfig::words(cfg.pe_out * HwConfig::kSumWidth);
+    const int words = HwConfig::words(cfg.pe_out * hw_spec::kSumW);
     std::vector<uint64_t> data(static_cast<size_t>(j.og_count) * words);
     port.read(EngineBuffer::kSum, 0, 0, j.og_count, words, data.data());
     for (int g = 0; g < j.og_count; ++g) {
@@ -140,8 +140,8 @@ void read_conv_outputs(EnginePort& port, const HwConfig& cfg, const ConvShape& s
         const int c = (j.og0 + g) * cfg.pe_out + o;
         if (c >= s.out_c) continue;
         const uint64_t raw =
-            get_bits(&data[static_cast<size_t>(g) * words], o * HwConfig::kSumWidth, HwConfig::kSumWidth);
-        out.sums.at(c, 0, 0) = static_cast<int32_t>(sign_extend(raw, HwConfig::kSumWidth));
+            get_bits(&data[static_cast<size_t>(g) * words], o * hw_spec::kSumW, hw_spec::kSumW);
+        out.sums.at(c, 0, 0) = static_cast<int32_t>(sign_extend(raw, hw_spec::kSumW));
       }
     }
   }
@@ -196,7 +196,7 @@ LayerOutputs run_embed(EnginePort& port, const HwConfig& cfg, const LayerCase& l
   const std::vector<JobPlan> plan = plan_layer(cfg, lc, full_budget(cfg));
   uint64_t port_start = port.cycle();
   for (int colour = 0; colour < cfg.embed_colours; ++colour) {
-    for (int value = 0; value < 256; ++value) {
+    for (int value = 0; value < hw_spec::kEmbEntries; ++value) {
       uint64_t entry = 0;
       for (int j = 0; j < cfg.embed_per_colour; ++j) {
         entry |= uint64_t{l.table[colour * cfg.embed_per_colour + j][value]} << (2 * j);

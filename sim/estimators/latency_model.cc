@@ -27,21 +27,28 @@ struct Transfer {
   int elog2 = 0;
 };
 
-constexpr int kXferEnd = 7;
+// Transfer ids of rtl/ern_hw_spec.json: both DMAs end a command at the same id.
+constexpr int id(LoadTransfer t) { return static_cast<int>(t); }
+constexpr int id(StoreTransfer t) { return static_cast<int>(t); }
+static_assert(id(LoadTransfer::kEnd) == id(StoreTransfer::kEnd), "one end id for both DMAs");
+constexpr int kXferEnd = id(LoadTransfer::kEnd);
 using Transfers = std::array<Transfer, kXferEnd>;
-// Read transfers by id: 0 descriptor, 1 tables, 2 weights, 3 thresholds (phase A), 4 image,
-// 5 activations, 6 residual (phase B).
+
 Transfers load_transfers(const JobDescriptor& d, const HwConfig& c, int desc_beats) {
   Transfers x{};
   const int mb = log2_exact(static_cast<uint64_t>(c.mem_bytes));
-  x[0] = {true, 1, 1, static_cast<uint64_t>(desc_beats), mb};
-  x[1] = {d.ld_emb != 0, 1, static_cast<uint64_t>(c.embed_colours), 256, 2};
-  x[2] = {d.ld_wgt != 0, 1, 1, d.wgt_entries, log2_exact(static_cast<uint64_t>(c.weight_entry_bytes()))};
-  x[3] = {d.ld_thr != 0, 1, 1, d.og_count, log2_exact(static_cast<uint64_t>(c.threshold_entry_bytes()))};
-  x[4] = {d.ld_img != 0, 1, d.out_rows, d.in_width, d.paired ? 3 : 2};
-  x[5] = {d.ld_act != 0, d.in_blocks, d.in_rows, d.in_width, 4};
-  x[6] = {d.ld_res != 0, d.og_count, d.out_rows, d.out_width,
-          log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
+  x[id(LoadTransfer::kDesc)] = {true, 1, 1, static_cast<uint64_t>(desc_beats), mb};
+  x[id(LoadTransfer::kEmb)] = {d.ld_emb != 0, 1, static_cast<uint64_t>(c.embed_colours), hw_spec::kEmbEntries,
+                               log2_exact(hw_spec::kEmbEntryBytes)};
+  x[id(LoadTransfer::kWgt)] = {d.ld_wgt != 0, 1, 1, d.wgt_entries,
+                               log2_exact(static_cast<uint64_t>(c.weight_entry_bytes()))};
+  x[id(LoadTransfer::kThr)] = {d.ld_thr != 0, 1, 1, d.og_count,
+                               log2_exact(static_cast<uint64_t>(c.threshold_entry_bytes()))};
+  x[id(LoadTransfer::kImg)] = {d.ld_img != 0, 1, d.out_rows, d.in_width,
+                               log2_exact(d.paired ? 2 * hw_spec::kPixelBytes : hw_spec::kPixelBytes)};
+  x[id(LoadTransfer::kAct)] = {d.ld_act != 0, d.in_blocks, d.in_rows, d.in_width, log2_exact(hw_spec::kActWordBytes)};
+  x[id(LoadTransfer::kRes)] = {d.ld_res != 0, d.og_count, d.out_rows, d.out_width,
+                               log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
   // The RTL's span counters are 16 bits wide.
   for (Transfer& t : x) {
     t.n1 &= 0xffff;
@@ -50,13 +57,13 @@ Transfers load_transfers(const JobDescriptor& d, const HwConfig& c, int desc_bea
   return x;
 }
 
-// Store transfers by id: 1 2-bit outputs, 2 stream outputs, 3 class sums.
 Transfers store_transfers(const JobDescriptor& d, const HwConfig& c) {
   Transfers x{};
-  x[1] = {d.st_act != 0, d.oact_blocks, d.out_rows, d.out_width, 4};
-  x[2] = {d.st_str != 0, d.og_count, d.out_rows, d.out_width,
-          log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
-  x[3] = {d.st_sum != 0, 1, 1, d.og_count, log2_exact(static_cast<uint64_t>(c.sum_entry_bytes()))};
+  x[id(StoreTransfer::kOact)] = {d.st_act != 0, d.oact_blocks, d.out_rows, d.out_width, log2_exact(hw_spec::kActWordBytes)};
+  x[id(StoreTransfer::kOstr)] = {d.st_str != 0, d.og_count, d.out_rows, d.out_width,
+                                 log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
+  x[id(StoreTransfer::kSum)] = {d.st_sum != 0, 1, 1, d.og_count,
+                                log2_exact(static_cast<uint64_t>(c.sum_entry_bytes()))};
   for (Transfer& t : x) {
     t.n1 &= 0xffff;
     t.n2 &= 0xffff;
@@ -313,8 +320,8 @@ class ReadDma : public Dma {
     else if (c.beat_done) beat_valid_ = false;
     if (r_fire) pos_ = 0;
     else if (c.emit && small) ++pos_;
-    const int first = phase == 0 ? 0 : phase == 2 ? 4 : 1;
-    const int last = phase == 0 ? 0 : phase == 2 ? 6 : 3;
+    const int first = id(phase == 0 ? LoadTransfer::kDesc : phase == 2 ? LoadTransfer::kImg : LoadTransfer::kEmb);
+    const int last = id(phase == 0 ? LoadTransfer::kDesc : phase == 2 ? LoadTransfer::kRes : LoadTransfer::kThr);
     command_edge(cmd && !busy_, transfers, first, last, c.done, r_fire);
   }
 
@@ -390,7 +397,7 @@ class WriteDma : public Dma {
     fifo_count_ += static_cast<int>(c.push) - static_cast<int>(pop);
     if (start) w_bursts_ = 0;
     else if (pop && c.w_last) ++w_bursts_;
-    command_edge(start, transfers, 1, 3, c.done, pop);
+    command_edge(start, transfers, id(StoreTransfer::kOact), id(StoreTransfer::kSum), c.done, pop);
   }
 
  private:
@@ -418,7 +425,7 @@ class AccelModel {
     if (!is_power_of_two(config.mem_bytes) || !is_power_of_two(config.max_burst)) {
       fail("the latency model needs MemBytes and MaxBurst to be powers of two");
     }
-    const int desc_beats = (JobDescriptor::kWords * 4 + config.mem_bytes - 1) / config.mem_bytes;
+    const int desc_beats = (JobDescriptor::kWords * hw_spec::kDescWordBytes + config.mem_bytes - 1) / config.mem_bytes;
     loads_.reserve(count_);
     stores_.reserve(count_);
     job_cycles_.reserve(count_);

@@ -420,17 +420,17 @@ std::vector<RamInstance> accelerator_rams(const HwConfig& c) {
   auto padded = [](int bits) { return bits <= 64 ? bits : ((bits + 63) / 64) * 64; };
   const int thr_w = padded(c.pe_out * c.thr_entry_bits());
   const int str_w = padded(c.pe_out * c.stream_width);
-  const int sum_w = padded(c.pe_out * HwConfig::kSumWidth);
+  const int sum_w = padded(c.pe_out * hw_spec::kSumW);
   return {
-      {"ern_layer_engine", "activations", c.banks(), 2 * HwConfig::kLanes, c.act_depth, 64},
-      {"ern_layer_engine", "weights", 1, c.pe_out * HwConfig::kLanes, c.wgt_depth, 64},
+      {"ern_layer_engine", "activations", c.banks(), 2 * hw_spec::kLanes, c.act_depth, 64},
+      {"ern_layer_engine", "weights", 1, c.pe_out * hw_spec::kLanes, c.wgt_depth, 64},
       {"ern_layer_engine", "thresholds", 1, thr_w, c.thr_depth, 64},
       {"ern_layer_engine", "residual", c.pe_pix, str_w, c.str_depth, 64},
       {"ern_layer_engine", "stream outputs", c.pe_pix, str_w, c.str_depth, 64},
-      {"ern_layer_engine", "2-bit outputs", c.pe_pix, 2 * HwConfig::kLanes, c.out_depth, 8},
+      {"ern_layer_engine", "2-bit outputs", c.pe_pix, 2 * hw_spec::kLanes, c.out_depth, 8},
       {"ern_layer_engine", "image", 1, 64, c.img_depth, 64},
       {"ern_layer_engine", "class sums", 1, sum_w, c.sum_depth, 64},
-      {"ern_layer_engine", "embedding tables", 2 * c.embed_colours, 2 * c.embed_per_colour, 256, 64},
+      {"ern_layer_engine", "embedding tables", 2 * c.embed_colours, 2 * c.embed_per_colour, hw_spec::kEmbEntries, 64},
       {"ern_controller", "layer counters (compute)", 1, 128, c.max_layers, 64},
       {"ern_controller", "layer counters (bytes)", 2, 32, c.max_layers, 64},
   };
