@@ -116,6 +116,12 @@ def job_zoo_fps(ctx):
     return {"zoo-fps": text + "\n\n" + machine_note(started)}
 
 
+def job_kv260_fps(ctx):
+    started = load_average()
+    text = zoo_fps.table(ctx.build, config="kv260", fast=ctx.fast, timing=timed, progress=ctx.log)
+    return {"kv260-fps": text + "\n\n" + machine_note(started)}
+
+
 def job_bandwidth(ctx):
     """ERNs50 with twice the bandwidth: the bottleneck models' memory-bound convs."""
     common = ["--model", "zoo:ERNs50", "--config", "default"]
@@ -303,9 +309,10 @@ SWEEP = ["--model", "zoo:ERNs18", "--pe-out", "8,16,32,64", "--pe-pix", "1,2,4",
 
 
 def job_device_use(ctx):
-    """Each resource's use of a device by `small` and `default` (estimate --device)."""
+    """Each resource's use of a device by `small`, `default` and `kv260` (estimate --device)."""
     rows = ["| configuration | device | LUT | FF | BRAM18 | URAM | DSP | fits |", "|---|---|---|---|---|---|---|---|"]
-    for config, device in [("small", "kv260"), ("small", "xc7z020"), ("default", "kv260"), ("default", "xc7z020")]:
+    for config, device in [("small", "kv260"), ("small", "xc7z020"), ("default", "kv260"), ("default", "xc7z020"),
+                           ("kv260", "kv260")]:
         report, _ = ernsim_report(ctx.build, "estimate", ["--config", config, "--device", device], ok_statuses=(0, 1))
         use = {r["resource"]: r for r in report["device"]["resources"]}
         cells = []
@@ -422,6 +429,7 @@ def job_regress_scaling(ctx):
 # name: (kind, job, the regions it writes)
 JOBS = {
     "zoo-fps": ("rtl", job_zoo_fps, ["zoo-fps"]),
+    "kv260-fps": ("rtl", job_kv260_fps, ["kv260-fps"]),
     "erns50-bandwidth": ("rtl", job_bandwidth, ["erns50-bandwidth"]),
     "estimator-speed": ("rtl", job_estimator_speed, ["estimator-speed", "readme-estimate-speed"]),
     "resources": ("estimate", job_resources, ["resources", "small-buffers", "resource-validation", "resource-terms"]),
@@ -438,7 +446,7 @@ JOBS = {
     "heq-shares": ("torch", job_heq_shares, ["heq-shares"]),
 }
 # The rtl jobs that have a fast form (cycles from the latency model).
-FAST_RTL = {"zoo-fps", "erns50-bandwidth", "estimator-speed"}
+FAST_RTL = {"zoo-fps", "kv260-fps", "erns50-bandwidth", "estimator-speed"}
 
 
 class Context:

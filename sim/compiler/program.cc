@@ -9,10 +9,12 @@
 namespace ernsim {
 
 // The memory layout of rtl/ern_hw_spec.json, as the C++ types that write and read it here.
-static_assert(hw_spec::kEmbEntryBytes == sizeof(uint32_t) && hw_spec::kPixelBytes == sizeof(uint32_t), "entries written as uint32_t");
+static_assert(hw_spec::kEmbEntryBytes == sizeof(uint32_t) && hw_spec::kPixelBytes == sizeof(uint32_t),
+              "entries written as uint32_t");
 static_assert(hw_spec::kActWordBytes == 2 * sizeof(uint64_t), "an activation word read as two 64-bit planes");
 static_assert(hw_spec::kDescWordBytes == sizeof(uint32_t), "descriptor words packed as uint32_t");
-static_assert(hw_spec::kLanes == kLanes, "the golden model's weight words (models/weights.h) are the accelerator's lanes");
+static_assert(hw_spec::kLanes == kLanes,
+              "the golden model's weight words (models/weights.h) are the accelerator's lanes");
 
 namespace {
 
@@ -329,8 +331,9 @@ void write_model(Memory& memory, const Program& prog, const Network& net, const 
           for (int j = 0; j < cfg.embed_per_colour; ++j) {
             entry |= uint32_t{layer.table[static_cast<size_t>(colour * cfg.embed_per_colour + j)][value]} << (2 * j);
           }
-          memory.write(prog.tables_addr + (static_cast<uint64_t>(colour) * hw_spec::kEmbEntries + value) * hw_spec::kEmbEntryBytes, &entry,
-                       hw_spec::kEmbEntryBytes);
+          memory.write(prog.tables_addr +
+                           (static_cast<uint64_t>(colour) * hw_spec::kEmbEntries + value) * hw_spec::kEmbEntryBytes,
+                       &entry, hw_spec::kEmbEntryBytes);
         }
       }
       continue;
@@ -368,8 +371,8 @@ void write_image(Memory& memory, const Program& prog, const Network& net, const 
       uint32_t pixel = 0;
       for (int c = 0; c < image.channels(); ++c) pixel |= uint32_t{image.at(c, y, x)} << (8 * c);
       const uint64_t column = static_cast<uint64_t>(x + (prog.paired ? 1 : 0));
-      memory.write(prog.image_addr + static_cast<uint64_t>(y) * prog.image_pitch + column * hw_spec::kPixelBytes, &pixel,
-                   hw_spec::kPixelBytes);
+      memory.write(prog.image_addr + static_cast<uint64_t>(y) * prog.image_pitch + column * hw_spec::kPixelBytes,
+                   &pixel, hw_spec::kPixelBytes);
     }
   }
 }

@@ -139,8 +139,7 @@ void read_conv_outputs(EnginePort& port, const HwConfig& cfg, const ConvShape& s
       for (int o = 0; o < cfg.pe_out; ++o) {
         const int c = (j.og0 + g) * cfg.pe_out + o;
         if (c >= s.out_c) continue;
-        const uint64_t raw =
-            get_bits(&data[static_cast<size_t>(g) * words], o * hw_spec::kSumW, hw_spec::kSumW);
+        const uint64_t raw = get_bits(&data[static_cast<size_t>(g) * words], o * hw_spec::kSumW, hw_spec::kSumW);
         out.sums.at(c, 0, 0) = static_cast<int32_t>(sign_extend(raw, hw_spec::kSumW));
       }
     }

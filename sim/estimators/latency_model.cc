@@ -59,7 +59,8 @@ Transfers load_transfers(const JobDescriptor& d, const HwConfig& c, int desc_bea
 
 Transfers store_transfers(const JobDescriptor& d, const HwConfig& c) {
   Transfers x{};
-  x[id(StoreTransfer::kOact)] = {d.st_act != 0, d.oact_blocks, d.out_rows, d.out_width, log2_exact(hw_spec::kActWordBytes)};
+  x[id(StoreTransfer::kOact)] = {d.st_act != 0, d.oact_blocks, d.out_rows, d.out_width,
+                                 log2_exact(hw_spec::kActWordBytes)};
   x[id(StoreTransfer::kOstr)] = {d.st_str != 0, d.og_count, d.out_rows, d.out_width,
                                  log2_exact(static_cast<uint64_t>(c.stream_entry_bytes()))};
   x[id(StoreTransfer::kSum)] = {d.st_sum != 0, 1, 1, d.og_count,

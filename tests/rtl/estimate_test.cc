@@ -93,7 +93,8 @@ TEST_P(FixtureEstimate, MatchesTheRtl) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Estimate, FixtureEstimate,
-                         ::testing::Combine(::testing::ValuesIn(kFixtureNames), ::testing::Values("small", "default")),
+                         ::testing::Combine(::testing::ValuesIn(kFixtureNames),
+                                            ::testing::Values("small", "default", "kv260")),
                          [](const auto& info) {
                            return fmt::format("{}_{}", std::get<0>(info.param), std::get<1>(info.param));
                          });
@@ -110,6 +111,26 @@ TEST(ZooEstimate, ERNs18OnDefaultAtHalfTheBandwidthMatchesTheRtl) {
   c.bytes_per_cycle = 16;
   expect_estimate_matches_rtl(build_zoo_network(find_zoo_model("ERNs18"), 96), c);
 }
+
+// Every zoo model on the KV260 configuration, bit-exact and estimated to the cycle (at 32x32: its
+// 256x256 FPS table in docs/PERFORMANCE.md comes from the same latency model).
+class ZooOnKv260 : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ZooOnKv260, BitExactAndEstimated) {
+  Case c;
+  c.config = "kv260";
+  expect_estimate_matches_rtl(build_zoo_network(find_zoo_model(GetParam()), 32), c);
+}
+
+INSTANTIATE_TEST_SUITE_P(Estimate, ZooOnKv260,
+                         ::testing::Values("ERNs18-0.75x", "ERNs18", "ERNs34", "ERNs50", "ERNs101"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& ch : name) {
+                             if (ch == '-' || ch == '.') ch = '_';
+                           }
+                           return name;
+                         });
 
 // Random networks on random tile sizes and memory systems, on both configurations.
 class RandomNetworkEstimate : public ::testing::TestWithParam<int> {};
