@@ -413,7 +413,7 @@ TEST(Cli, EngineOptionErrors) {
   const std::string bin = ERNSIM_BINARY;
   CommandResult r = run(bin + " layers --model zoo:ERNs18 --size 32 --config nonesuch");
   EXPECT_NE(r.status, 0);
-  EXPECT_THAT(r.output, HasSubstr("unknown hardware configuration 'nonesuch' (known: default, small, wide)"));
+  EXPECT_THAT(r.output, HasSubstr("unknown hardware configuration 'nonesuch' (known: default, kv260, small, wide)"));
   r = run(bin + " layers --model zoo:ERNs18 --size 32 --config small --trace-window 5:9");
   EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.output, HasSubstr("--trace-window needs --trace FILE"));
