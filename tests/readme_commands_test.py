@@ -49,6 +49,7 @@ EXPENSIVE = [
     ("build/bench/", "a benchmark (minutes; tools/regen_docs.py runs it as written)"),
     ("bench/", "a benchmark (minutes; tools/regen_docs.py runs it as written)"),
     ("tools/synth.py", "Yosys synthesis (minutes)"),
+    ("build/ernsim synth", "Yosys synthesis (minutes to half an hour for a whole design)"),
     ("tools/calibrate_resources.py --jobs", "Yosys synthesis (hours)"),
     ("tools/calibrate_resources.py --modules", "Yosys synthesis (minutes per module)"),
     ("tools/mutate_rtl.py", "the mutation check (hours)"),
