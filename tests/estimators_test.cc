@@ -175,16 +175,18 @@ TEST(ResourceModel, NoConfigurationNeedsADsp) {
   }
 }
 
-// Each RAM on its own matches Yosys exactly (MemoryMappingRuleMatchesYosys). In the whole design,
-// Yosys needs up to 4% fewer block RAMs in the larger configurations than the sum of its RAMs
-// (measured: cal-c 560 against 582 in the engine), for a reason not yet found; the estimate is an
-// upper bound within 5%, and exact on the configurations with buffers of at most 1,024 entries.
+// Each RAM on its own matches Yosys exactly (MemoryMappingRuleMatchesYosys), written in the slices
+// the RTL writes it in: the stream outputs whole (a 512 x 2,048 entry takes 57 RAMB18 then, 64 in
+// 64-bit slices; that was most of this test's former 5% slack). In the whole design Yosys still
+// needs up to 2.1% fewer block RAMs in the configurations with 4,096-entry buffers (cal-c 566
+// against 574, val-b 395 against 403), for a reason not yet found; the estimate is an upper bound
+// within 2.5%, and exact on the configurations with buffers of at most 2,048 entries.
 TEST(ResourceModel, BlockRamsOfEveryMeasuredConfiguration) {
   for (const CalibrationEntry& e : resource_calibration().entries) {
     const double estimate = estimate_resources(e.config).total.bram18;
     EXPECT_GE(estimate, e.whole.bram18) << e.name;
-    EXPECT_LE(estimate, 1.05 * e.whole.bram18) << e.name;
-    if (e.config.act_depth <= 1024 && e.config.str_depth <= 1024 && e.config.img_depth <= 1024) {
+    EXPECT_LE(estimate, 1.025 * e.whole.bram18) << e.name;
+    if (e.config.act_depth <= 2048 && e.config.str_depth <= 2048 && e.config.img_depth <= 2048) {
       EXPECT_EQ(estimate, e.whole.bram18) << e.name;
     }
   }

@@ -50,8 +50,12 @@ VALIDATION = ["small", "val-a", "val-b"]
 MODULES = synth.KEEP + ["ern_accel"]
 RAM_WIDTHS = [20, 32, 36, 64, 128, 256, 512, 1024]
 RAM_DEPTHS = [32, 64, 128, 256, 512, 576, 1024, 1152, 2048, 4096, 8192, 16384]
+# Entries written whole, as the engine writes its stream outputs and class sums (a constant mask):
+# one slice as wide as the entry packs into the 9-bit-wide block RAMs where 64-bit slices cannot.
+WHOLE_GRID = [(w, d, w) for w in (256, 512, 576) for d in (1024, 2048, 4096)]
 RAM_GRID = ([(w, d, 64) for w in RAM_WIDTHS for d in RAM_DEPTHS if w * d <= 8 << 20]
-            + [(128, d, 8) for d in RAM_DEPTHS])
+            + [(128, d, 8) for d in RAM_DEPTHS]
+            + WHOLE_GRID)
 # UltraScale+ with UltraRAM (synth_xilinx -family xcup -uram): around where URAM288 (4K x 72) starts
 # to win over block RAM, deeper than one URAM, and wider than one.
 # Widths a multiple of the slice (ern_ram requires it), 72 (URAM's width) written whole.
@@ -59,7 +63,8 @@ URAM_WIDTHS = [20, 36, 64, 128, 256, 512]
 URAM_DEPTHS = [64, 128, 512, 1024, 2048, 3072, 4096, 6144, 8192, 16384]
 URAM_GRID = ([(w, d, 64) for w in URAM_WIDTHS for d in URAM_DEPTHS if w * d <= 8 << 20]
              + [(72, d, 72) for d in (1024, 4096, 8192)]
-             + [(128, d, 8) for d in (1024, 2048, 4096, 8192)])
+             + [(128, d, 8) for d in (1024, 2048, 4096, 8192)]
+             + WHOLE_GRID)
 # The grids by family: the key in yosys.json and the shapes.
 RAM_GRIDS = {"xc7": ("rams", RAM_GRID), "xcup": ("rams_xcup", URAM_GRID)}
 EXIT_STALE = 3

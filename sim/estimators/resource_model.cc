@@ -416,7 +416,10 @@ Resources ram_cost(int width, int depth, int slice, DeviceFamily family) {
 }
 
 std::vector<RamInstance> accelerator_rams(const HwConfig& c) {
-  // rtl/ern_layer_engine.sv's buffer widths.
+  // rtl/ern_layer_engine.sv's buffer widths, and the slice each is written in: the host fills a
+  // buffer 64 bits at a time, but what the engine writes with a constant mask (stream outputs,
+  // class sums, the controller's compute counters) is one slice as wide as the entry, which Yosys
+  // maps differently (a 512 x 2,048 entry written whole takes 57 RAMB18, in 64-bit slices 8 URAM).
   auto padded = [](int bits) { return bits <= 64 ? bits : ((bits + 63) / 64) * 64; };
   const int thr_w = padded(c.pe_out * c.thr_entry_bits());
   const int str_w = padded(c.pe_out * c.stream_width);
@@ -426,12 +429,12 @@ std::vector<RamInstance> accelerator_rams(const HwConfig& c) {
       {"ern_layer_engine", "weights", 1, c.pe_out * hw_spec::kLanes, c.wgt_depth, 64},
       {"ern_layer_engine", "thresholds", 1, thr_w, c.thr_depth, 64},
       {"ern_layer_engine", "residual", c.pe_pix, str_w, c.str_depth, 64},
-      {"ern_layer_engine", "stream outputs", c.pe_pix, str_w, c.str_depth, 64},
+      {"ern_layer_engine", "stream outputs", c.pe_pix, str_w, c.str_depth, str_w},
       {"ern_layer_engine", "2-bit outputs", c.pe_pix, 2 * hw_spec::kLanes, c.out_depth, 8},
       {"ern_layer_engine", "image", 1, 64, c.img_depth, 64},
-      {"ern_layer_engine", "class sums", 1, sum_w, c.sum_depth, 64},
+      {"ern_layer_engine", "class sums", 1, sum_w, c.sum_depth, sum_w},
       {"ern_layer_engine", "embedding tables", 2 * c.embed_colours, 2 * c.embed_per_colour, hw_spec::kEmbEntries, 64},
-      {"ern_controller", "layer counters (compute)", 1, 128, c.max_layers, 64},
+      {"ern_controller", "layer counters (compute)", 1, 128, c.max_layers, 128},
       {"ern_controller", "layer counters (bytes)", 2, 32, c.max_layers, 64},
   };
 }
