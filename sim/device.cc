@@ -106,7 +106,7 @@ bool fits(const std::vector<ResourceUse>& use) {
   return true;
 }
 
-std::string device_use_table(const std::vector<ResourceUse>& use, const Device& device, bool estimated) {
+std::string device_use_table(const std::vector<ResourceUse>& use, const Device& device, const std::string& note) {
   std::string s = fmt::format("on device {} ({}, {}):\n", device.name, device.part, family_name(device.family));
   s += fmt::format("  {:<7} {:>10} {:>10} {:>8}\n", "", "used", "available", "use");
   for (const ResourceUse& u : use) {
@@ -120,10 +120,7 @@ std::string device_use_table(const std::vector<ResourceUse>& use, const Device& 
   }
   s += over.empty() ? fmt::format("fits {}\n", device.name)
                     : fmt::format("does NOT fit {}: {} over the device\n", device.name, over);
-  if (estimated && device.family == DeviceFamily::kUltraScalePlus) {
-    s += "(the LUTs are of the 7-series calibration; the estimate is about a fifth low on UltraScale+: "
-         "docs/estimators.md, \"Devices\")\n";
-  }
+  if (!note.empty()) s += "(" + note + ")\n";
   return s;
 }
 

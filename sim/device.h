@@ -45,9 +45,9 @@ std::vector<ResourceUse> device_use(const Resources& used, const Device& device)
 bool fits(const std::vector<ResourceUse>& use);
 
 // The table `estimate` and `synth` print: a line per resource, count, available and percentage,
-// "over" for those that do not fit, then whether the design fits; for `estimated` counts on
-// UltraScale+, that the LUTs are of the 7-series calibration.
-std::string device_use_table(const std::vector<ResourceUse>& use, const Device& device, bool estimated);
+// "over" for those that do not fit, then whether the design fits, and `note` in parentheses
+// (where the counts come from) unless it is empty.
+std::string device_use_table(const std::vector<ResourceUse>& use, const Device& device, const std::string& note = "");
 
 // {"device", "part", "fits", "resources": [{"resource", "used", "available", "percent", "fits"}]}
 nlohmann::json device_use_json(const std::vector<ResourceUse>& use, const Device& device);

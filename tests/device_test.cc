@@ -99,9 +99,11 @@ TEST(Device, UseCountsAndPercentagesSayWhatIsOver) {
   EXPECT_TRUE(use[0].fits());
   EXPECT_FALSE(use[2].fits());  // 281 of 280 BRAM18
   EXPECT_FALSE(fits(use));
-  const std::string table = device_use_table(use, z7020, true);
+  const std::string table = device_use_table(use, z7020, "a note");
   EXPECT_THAT(table, HasSubstr("does NOT fit xc7z020: BRAM18 over the device"));
   EXPECT_THAT(table, HasSubstr("50.0%"));
+  EXPECT_THAT(table, HasSubstr("(a note)\n"));
+  EXPECT_THAT(device_use_table(use, z7020), ::testing::EndsWith("BRAM18 over the device\n"));
   used.bram18 = 280;
   EXPECT_TRUE(fits(device_use(used, z7020)));
   used.uram = 1;  // no URAM on a Zynq-7020
@@ -115,7 +117,7 @@ TEST(DeviceCli, EstimateSaysWhetherTheConfigurationFits) {
   ASSERT_EQ(small.status, 0) << small.output;
   EXPECT_THAT(small.output, HasSubstr("on device kv260 (XCK26, xcup)"));
   EXPECT_THAT(small.output, HasSubstr("fits kv260"));
-  EXPECT_THAT(small.output, HasSubstr("the LUTs are of the 7-series calibration"));
+  EXPECT_THAT(small.output, HasSubstr("the 7-series fit scaled by each module's UltraScale+ ratio"));
   const nlohmann::json j = nlohmann::json::parse(slurp(dir.file("r.json")));
   EXPECT_EQ(j["device"]["fits"], true);
   EXPECT_EQ(j["device"]["resources"].size(), 5u);

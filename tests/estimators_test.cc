@@ -168,6 +168,40 @@ TEST(ResourceModel, WithinTenPercentOfYosysOnConfigurationsNotUsedForCalibration
   EXPECT_GE(validated, 3);
 }
 
+// On UltraScale+ the logic is the 7-series fit scaled per module (docs/estimators.md, "Devices"),
+// checked against whole-design runs for that family that no factor is taken from; the memories
+// follow the UltraScale+ mapping rule, so block RAM and UltraRAM are exact.
+TEST(ResourceModel, UltraScaleEstimateMatchesYosys) {
+  const ResourceCalibration& cal = resource_calibration();
+  ASSERT_GE(cal.ultrascale_validation.size(), 1u);
+  for (const std::string& module : resource_modules()) {
+    ASSERT_TRUE(cal.family_scale.count(module)) << module;
+    for (const char* resource : {"lut", "ff"}) {
+      // A factor far from 1 would be a measurement of the wrong thing, not a family difference.
+      EXPECT_GT(cal.family_scale.at(module).at(resource), 0.5) << module << " " << resource;
+      EXPECT_LT(cal.family_scale.at(module).at(resource), 2.0) << module << " " << resource;
+    }
+  }
+  for (const ResourceCalibration::WholeRun& run : cal.ultrascale_validation) {
+    const ResourceEstimate est = estimate_resources(run.config, DeviceFamily::kUltraScalePlus);
+    const ResourceEstimate series7 = estimate_resources(run.config);
+    EXPECT_LE(relative(est.total.lut, run.whole.lut), 0.10)
+        << run.name << ": LUT estimate " << est.total.lut << ", Yosys " << run.whole.lut;
+    EXPECT_LE(relative(est.total.ff, run.whole.ff), 0.10)
+        << run.name << ": FF estimate " << est.total.ff << ", Yosys " << run.whole.ff;
+    EXPECT_EQ(est.total.bram18, run.whole.bram18) << run.name;
+    EXPECT_EQ(est.total.uram, run.whole.uram) << run.name;
+    EXPECT_EQ(run.whole.dsp, 0) << run.name;
+    // The scaling is what closes the gap: the 7-series estimate of the same design is further off.
+    EXPECT_LT(relative(est.total.lut, run.whole.lut), relative(series7.total.lut, run.whole.lut)) << run.name;
+    fmt::print(
+        "{} (xcup): LUT {} vs Yosys {} ({:+.1f}%; 7-series estimate {}), FF {} vs {}, BRAM18 {} vs {}, URAM {} vs {}\n",
+        run.name, est.total.lut, run.whole.lut, 100 * (est.total.lut - run.whole.lut) / run.whole.lut,
+        series7.total.lut, est.total.ff, run.whole.ff, est.total.bram18, run.whole.bram18, est.total.uram,
+        run.whole.uram);
+  }
+}
+
 TEST(ResourceModel, NoConfigurationNeedsADsp) {
   for (const CalibrationEntry& e : resource_calibration().entries) {
     EXPECT_EQ(e.whole.dsp, 0) << e.name << " (Yosys)";

@@ -3,8 +3,8 @@
 validation, and writes configs/calibration/yosys.json, which the resource model
 (sim/estimators/resource_model.cc) reads and the test suite checks.
 
-usage: tools/calibrate_resources.py [--jobs N] [--modules MODULE ...] [--whole] [--check] [--costs]
-                                    [--output FILE]
+usage: tools/calibrate_resources.py [--jobs N] [--modules MODULE ...] [--whole] [--ultrascale] [--check]
+                                    [--costs] [--output FILE]
 
 Three kinds of measurement, each keyed by what it reads, so that an RTL edit remeasures only
 what it touches:
@@ -17,6 +17,11 @@ what it touches:
     everything flattened, as `tools/synth.py --top ern_accel` does, at every calibration and
     validation configuration. Key: the digest of all of rtl/. Hours in all, so only with --whole,
     in the background; see docs/estimators.md for how the tests treat an older whole-design run.
+  - UltraScale+ (`-family xcup -uram`, what the model scales the logic by on that family): every
+    module as above at every calibration configuration, and the whole design of `kv260` to check
+    the scaled estimate against. Kept while their RTL is older (the model uses the ratio of each
+    module's UltraScale+ logic to its 7-series logic measured at the same RTL); remeasured with
+    --ultrascale (about an hour of CPU: 38 minutes the modules, 21 the whole design).
   - the memory mapping of ern_ram on a grid of widths and depths, once per device family: the
     7-series default (block RAM and LUT-RAM) and UltraScale+ with UltraRAM (`-family xcup -uram`).
     Key: the files ern_ram reads, the grid and the family's synthesis command. Seconds per shape,
@@ -47,6 +52,8 @@ import synth  # noqa: E402
 ROOT = synth.ROOT
 CALIBRATION = ["cal-a", "cal-b", "cal-c", "cal-d", "cal-f"]
 VALIDATION = ["small", "val-a", "val-b"]
+# Whole-design runs for UltraScale+ that the scaled estimate is checked against (not fitted to).
+ULTRASCALE_VALIDATION = ["kv260"]
 MODULES = synth.KEEP + ["ern_accel"]
 RAM_WIDTHS = [20, 32, 36, 64, 128, 256, 512, 1024]
 RAM_DEPTHS = [32, 64, 128, 256, 512, 576, 1024, 1152, 2048, 4096, 8192, 16384]
@@ -165,8 +172,20 @@ def stale_report(previous, keys, digest, root):
     return stale, rams_stale, old_whole
 
 
-def check(args, previous, keys, digest):
+def old_ultrascale(previous, keys, digest, configs):
+    """The UltraScale+ measurements that are missing or of an older RTL (or configuration)."""
+    entries = {e["name"]: e for e in previous.get("configurations", [])}
+    old = [f"{m} at {n}" for n in CALIBRATION for m in MODULES
+           if entries.get(n, {}).get("modules_xcup", {}).get("keys", {}).get(m) != keys[n][m]["key"]]
+    runs = {e["name"]: e for e in previous.get("ultrascale_validation", [])}
+    old += [f"the whole design at {n}" for n in ULTRASCALE_VALIDATION
+            if runs.get(n, {}).get("whole", {}).get("rtl_digest") != digest or runs[n]["config"] != configs[n]]
+    return old
+
+
+def check(args, previous, keys, digest, configs):
     stale, rams_stale, old_whole = stale_report(previous, keys, digest, ROOT)
+    old_xcup = old_ultrascale(previous, keys, digest, configs)
     output = os.path.relpath(args.output, ROOT)
     for module in MODULES:
         if module in stale:
@@ -179,6 +198,10 @@ def check(args, previous, keys, digest):
         print(f"note: the whole-design runs of {', '.join(old_whole)} are of an older RTL; the resource "
               f"model's tests bound how far the modules may have moved since (docs/estimators.md); "
               f"tools/calibrate_resources.py --whole remeasures them (hours)")
+    if old_xcup:
+        print(f"note: {len(old_xcup)} UltraScale+ measurement(s) are missing or of an older RTL ({old_xcup[0]}, ...); "
+              f"the model scales the logic by ratios measured at one RTL (docs/estimators.md); "
+              f"tools/calibrate_resources.py --ultrascale remeasures them (about an hour of CPU)")
     if stale or rams_stale:
         modules = " ".join(m for m in MODULES if m in stale)
         print(f"{output} is stale: refresh it with: tools/calibrate_resources.py --jobs 2"
@@ -224,6 +247,8 @@ def main():
                         help="remeasure only these modules (the others must be current)")
     parser.add_argument("--whole", action="store_true",
                         help="also remeasure the whole-design runs of an older RTL (hours)")
+    parser.add_argument("--ultrascale", action="store_true",
+                        help="also remeasure the UltraScale+ runs of an older RTL (about an hour of CPU)")
     parser.add_argument("--check", action="store_true",
                         help="synthesize nothing; name the stale measurements (exit status 3 if any)")
     parser.add_argument("--costs", action="store_true",
@@ -235,7 +260,7 @@ def main():
     if args.costs:
         costs(previous)
         return
-    configs = {name: synth.load_config(name) for name in CALIBRATION + VALIDATION}
+    configs = {name: synth.load_config(name) for name in CALIBRATION + VALIDATION + ULTRASCALE_VALIDATION}
     # Module measurements read a snapshot of the sources, so that what is measured is what was
     # keyed even if rtl/ is edited during a run of hours.
     snapshot = tempfile.mkdtemp(prefix="ernsim_calibrate_")
@@ -247,7 +272,7 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
             keys = dict(zip(CALIBRATION, pool.map(lambda n: synth.module_keys(configs[n], snapshot), CALIBRATION)))
         if args.check:
-            sys.exit(check(args, previous, keys, digest))
+            sys.exit(check(args, previous, keys, digest, configs))
         calibrate(args, previous, keys, digest, configs, snapshot)
     finally:
         shutil.rmtree(snapshot, ignore_errors=True)
@@ -309,6 +334,52 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
     if missing:
         sys.exit(f"calibrate: no whole-design run of {', '.join(missing)}: run with --whole")
 
+    # UltraScale+: each module where its run is missing or older (with --ultrascale), paired with the
+    # 7-series key it measured, and the whole design of the validation configurations.
+    def stored_xcup(n, m):
+        stored = entries.get(n, {}).get("modules_xcup", {})
+        if any(m not in stored.get(f, {}) for f in ("counts", "counts_xc7", "seconds", "keys")):
+            return None
+        return {"counts": stored["counts"][m], "counts_xc7": stored["counts_xc7"][m],
+                "seconds": stored["seconds"][m], "key": stored["keys"][m]}
+    xcup = {(n, m): stored_xcup(n, m) for n in CALIBRATION for m in MODULES if stored_xcup(n, m)}
+    xcup_old = {(n, m) for n in CALIBRATION for m in MODULES
+                if (n, m) not in xcup or xcup[(n, m)]["key"] != keys[n][m]["key"]}
+    runs = {e["name"]: e for e in previous.get("ultrascale_validation", [])}
+    if args.ultrascale and skipped:
+        sys.exit(f"calibrate: --ultrascale needs every module current; also stale: {', '.join(skipped)}")
+    if args.ultrascale:
+        def measure_module_xcup(name, module):
+            key = keys[name][module]["key"]
+
+            def run():
+                counts, seconds = synth.synthesize_module(configs[name], module, snapshot, family="xcup")
+                print(f"  {module} at {name} (xcup): LUT {counts['lut']}, FF {counts['ff']}, URAM {counts['uram']} "
+                      f"[{seconds:.0f} s]", flush=True)
+                return {"counts": counts, "seconds": round(seconds, 1), "key": key}
+            # With the 7-series counts of the same key: the pair the model's ratio is taken from,
+            # which stays a pair when the RTL moves on.
+            return {**cached(cache_dir, f"module-xcup-{key[:24]}", run), "counts_xc7": results[(name, module)]["counts"]}
+
+        def measure_whole_xcup(name):
+            config_key = hashlib.sha256(json.dumps(configs[name], sort_keys=True).encode()).hexdigest()[:16]
+
+            def run():
+                counts, seconds, _ = synth.synthesize(configs[name], "ern_accel", family="xcup")
+                return {"counts": counts["ern_accel"], "seconds": round(seconds, 1), "rtl_digest": digest}
+            whole = cached(cache_dir, f"{name}-whole-xcup-{digest[:16]}-{config_key}", run)
+            c = whole["counts"]
+            print(f"  {name} whole (xcup): LUT {c['lut']}, FF {c['ff']}, BRAM18 {c['bram18']}, URAM {c['uram']}",
+                  flush=True)
+            return {"name": name, "config": configs[name], "whole": whole}
+        todo_xcup = sorted(xcup_old)
+        old_runs = [n for n in ULTRASCALE_VALIDATION if runs.get(n, {}).get("whole", {}).get("rtl_digest") != digest
+                    or runs[n]["config"] != configs[n]]
+        print(f"UltraScale+ measurements ({len(todo_xcup)} modules, {len(old_runs)} whole designs):", flush=True)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            xcup.update(zip(todo_xcup, pool.map(lambda nm: measure_module_xcup(*nm), todo_xcup)))
+            runs.update(zip(old_runs, pool.map(measure_whole_xcup, old_runs)))
+
     rams = {}
     for family, (field, grid) in RAM_GRIDS.items():
         if family in rams_stale:
@@ -338,6 +409,11 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
             if wholes[name]["rtl_digest"] == digest and not skipped:
                 # The whole-design run is of this RTL: the modules as measured now are its modules.
                 wholes[name]["modules"] = dict(entry["modules"]["counts"])
+            measured = [m for m in MODULES if (name, m) in xcup]
+            if measured:
+                entry["modules_xcup"] = {field: {m: xcup[(name, m)][item] for m in measured}
+                                         for field, item in (("counts", "counts"), ("counts_xc7", "counts_xc7"),
+                                                             ("seconds", "seconds"), ("keys", "key"))}
             if "modules" not in wholes[name]:
                 sys.exit(f"calibrate: the whole-design run of {name} has no module counts of its RTL: run with --whole")
         out_entries.append(entry)
@@ -349,9 +425,12 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
         "synthesis": {**previous.get("synthesis", {}),
                       "whole": "synth_xilinx -flatten -noiopad -noclkbuf -top ern_accel",
                       "module": synth.MODULE_RECIPE,
-                      "rams_xcup": synth.synth_command("ern_ram", "xcup")},
+                      "rams_xcup": synth.synth_command("ern_ram", "xcup"),
+                      "module_xcup": synth.MODULE_RECIPE + " with -family xcup -uram",
+                      "whole_xcup": synth.synth_command("ern_accel", "xcup")},
         "date": datetime.date.today().isoformat(),
         "configurations": sorted(out_entries, key=lambda e: (e["role"], e["name"])),
+        "ultrascale_validation": [runs[n] for n in ULTRASCALE_VALIDATION if n in runs],
         **{field + "_key": ram_key(ROOT, family) for family, (field, _) in RAM_GRIDS.items()},
         **rams,
     }

@@ -247,8 +247,9 @@ def job_heq_golden_bench(ctx):
     return {"heq-golden-bench": "\n".join(lines)}
 
 
-def estimate_resources(ctx, config):
-    report, _ = ernsim_report(ctx.build, "estimate", ["--config", config])
+def estimate_resources(ctx, config, device=None):
+    report, _ = ernsim_report(ctx.build, "estimate", ["--config", config] + (["--device", device] if device else []),
+                              ok_statuses=(0, 1))
     return report
 
 
@@ -283,25 +284,33 @@ def job_resources(ctx):
         calibration = json.load(f)
     rows = ["| configuration | LUT estimate | LUT Yosys | error | FF estimate | FF Yosys | error | BRAM18 estimate | BRAM18 Yosys |",
             "|---|---|---|---|---|---|---|---|---|"]
-    for entry in calibration["configurations"]:
-        if entry["role"] != "validation":
-            continue
+    def against_yosys(entry, device=None):
+        """A row of a stored configuration's estimate beside its whole-design Yosys run."""
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(entry["config"], f)
         try:
-            e = estimate_resources(ctx, f.name)
+            e = estimate_resources(ctx, f.name, device)
         finally:
             os.unlink(f.name)
         y = entry["whole"]["counts"]
-        rows.append(f"| `{entry['name']}` | {e['lut']:,} | {y['lut']:,} | {100 * (e['lut'] - y['lut']) / y['lut']:+.1f}% | "
-                    f"{e['ff']:,} | {y['ff']:,} | {100 * (e['ff'] - y['ff']) / y['ff']:+.1f}% | {e['bram18']:,} | "
-                    f"{y['bram18']:,} |")
-    # The terms each module's logic is fitted on, as the calibration chose them (the same for every configuration).
-    terms = ["| module | LUT terms | FF terms |", "|---|---|---|"]
+        return (f"| `{entry['name']}` | {e['lut']:,} | {y['lut']:,} | {100 * (e['lut'] - y['lut']) / y['lut']:+.1f}% | "
+                f"{e['ff']:,} | {y['ff']:,} | {100 * (e['ff'] - y['ff']) / y['ff']:+.1f}% | {e['bram18']:,} | "
+                f"{y['bram18']:,} |" + (f" {e['uram']:,} | {y['uram']:,} |" if device else ""))
+    rows += [against_yosys(entry) for entry in calibration["configurations"] if entry["role"] == "validation"]
+    # The terms each module's logic is fitted on, as the calibration chose them (the same for every
+    # configuration), and the factors that scale it to UltraScale+.
+    scales = {m["module"]: m.get("family_scale", {}) for m in estimate_resources(ctx, "default", "kv260")["resources"]}
+    terms = ["| module | LUT terms | FF terms | UltraScale+ LUT x | UltraScale+ FF x |", "|---|---|---|---|---|"]
     for m in d["resources"]:
-        terms.append(f"| {m['module']} | {', '.join(m['terms']['lut'])} | {', '.join(m['terms']['ff'])} |")
+        scale = scales[m["module"]]
+        terms.append(f"| {m['module']} | {', '.join(m['terms']['lut'])} | {', '.join(m['terms']['ff'])} | "
+                     f"{scale.get('lut', 1):.3f} | {scale.get('ff', 1):.3f} |")
+    # The UltraScale+ estimate against whole-design Yosys runs for that family (never fitted to).
+    xcup = ["| configuration | LUT estimate | LUT Yosys | error | FF estimate | FF Yosys | error | BRAM18 estimate | "
+            "BRAM18 Yosys | URAM estimate | URAM Yosys |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    xcup += [against_yosys(run, "kv260") for run in calibration.get("ultrascale_validation", [])]
     return {"resources": table, "small-buffers": buffers, "resource-validation": "\n".join(rows),
-            "resource-terms": "\n".join(terms)}
+            "resource-terms": "\n".join(terms), "ultrascale-validation": "\n".join(xcup)}
 
 
 SWEEP = ["--model", "zoo:ERNs18", "--pe-out", "8,16,32,64", "--pe-pix", "1,2,4", "--bandwidth", "16,32,64",
@@ -432,7 +441,8 @@ JOBS = {
     "kv260-fps": ("rtl", job_kv260_fps, ["kv260-fps"]),
     "erns50-bandwidth": ("rtl", job_bandwidth, ["erns50-bandwidth"]),
     "estimator-speed": ("rtl", job_estimator_speed, ["estimator-speed", "readme-estimate-speed"]),
-    "resources": ("estimate", job_resources, ["resources", "small-buffers", "resource-validation", "resource-terms"]),
+    "resources": ("estimate", job_resources, ["resources", "small-buffers", "resource-validation", "resource-terms",
+                                              "ultrascale-validation"]),
     "sweep": ("estimate", job_sweep, ["sweep"]),
     "device-use": ("estimate", job_device_use, ["device-use"]),
     "layers": ("rtl", job_layers, ["layers"]),

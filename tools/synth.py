@@ -270,10 +270,11 @@ def module_keys(config, root=None, modules=None):
     return result
 
 
-def synthesize_module(config, module, root=None, log_path=None):
+def synthesize_module(config, module, root=None, log_path=None, family="xc7"):
     """Synthesizes one module of the accelerator on its own, with the parameters it gets at this
     configuration and the other KEEP modules as black boxes (the glue ern_accel: all of them), as
-    MODULE_RECIPE says. Returns (counts of its own cells, CPU seconds)."""
+    MODULE_RECIPE says, for a device family (FAMILY_OPTIONS). Returns (counts of its own cells, CPU
+    seconds)."""
     root = root or ROOT
     tree = elaborate(config, root)
     derived = {m["module"]: name for name, m in tree.items()}
@@ -286,7 +287,7 @@ def synthesize_module(config, module, root=None, log_path=None):
         top = derived[module]
         script = (_read_script(config, root, gen)
                   + "".join(f"blackbox {b}; " for b in boxes)
-                  + f"hierarchy -top {top}; synth_xilinx -flatten -noiopad -noclkbuf -top {top}; "
+                  + f"hierarchy -top {top}; {synth_command(top, family)}; "
                   + f"tee -q -o {stat_path} stat -json")
         log, seconds = _yosys(script, f"{module} ({config['name']})")
         if log_path:

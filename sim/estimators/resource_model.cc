@@ -272,6 +272,38 @@ Resources resources_from_json(const nlohmann::json& j) {
 
 namespace {
 
+// Yosys maps the same logic to more LUTs for UltraScale+ (fewer MUXF7/8 in its library), so the
+// 7-series fit is scaled there, per module, by the ratio of the two families' logic (memories
+// taken out by each family's rule) summed over the calibration configurations; a ratio rather
+// than a second fit, so that it holds while the UltraScale+ runs are of an older RTL.
+std::map<std::string, std::map<std::string, double>> ultrascale_scale(
+    const std::vector<const CalibrationEntry*>& points, const std::string& path) {
+  std::map<std::string, std::map<std::string, double>> scale;
+  if (std::none_of(points.begin(), points.end(), [](const CalibrationEntry* e) { return !e->modules_xcup.empty(); })) {
+    return scale;
+  }
+  std::map<std::string, double> all_xcup, all_xc7;
+  for (const std::string& module : resource_modules()) {
+    if (module == "flattening") continue;
+    for (const std::string resource : {"lut", "ff"}) {
+      double xcup = 0, xc7 = 0;
+      for (const CalibrationEntry* e : points) {
+        const auto it = e->modules_xcup.find(module);
+        if (it == e->modules_xcup.end()) fail("{}: {} has no UltraScale+ measurement of {}", path, e->name, module);
+        xcup +=
+            get(it->second, resource) - get(memory_part(module, e->config, DeviceFamily::kUltraScalePlus), resource);
+        xc7 += get(e->modules_xcup_xc7.at(module), resource) - get(memory_part(module, e->config), resource);
+      }
+      scale[module][resource] = xc7 > 0 ? xcup / xc7 : 1.0;  // the glue has no flip-flops
+      all_xcup[resource] += xcup;
+      all_xc7[resource] += xc7;
+    }
+  }
+  for (const std::string resource : {"lut", "ff"})
+    scale["flattening"][resource] = all_xcup[resource] / all_xc7[resource];
+  return scale;
+}
+
 ResourceCalibration load_calibration(const std::string& path) {
   std::ifstream in(path);
   if (!in) fail("{}: cannot open the resource calibration (regenerate it with tools/calibrate_resources.py)", path);
@@ -296,6 +328,12 @@ ResourceCalibration load_calibration(const std::string& path) {
           entry.modules_at_whole[module] = resources_from_json(counts);
         }
       }
+      if (e.contains("modules_xcup")) {
+        for (const auto& [module, counts] : e.at("modules_xcup").at("counts").items()) {
+          entry.modules_xcup[module] = resources_from_json(counts);
+          entry.modules_xcup_xc7[module] = resources_from_json(e.at("modules_xcup").at("counts_xc7").at(module));
+        }
+      }
       cal.entries.push_back(std::move(entry));
     }
     auto read_rams = [](const nlohmann::json& list, std::vector<ResourceCalibration::Ram>& out) {
@@ -308,6 +346,14 @@ ResourceCalibration load_calibration(const std::string& path) {
         out.push_back(ram);
       }
     };
+    for (const auto& r : j.value("ultrascale_validation", nlohmann::json::array())) {
+      ResourceCalibration::WholeRun run;
+      run.name = r.at("name").get<std::string>();
+      run.config = hw_config_from_json(r.at("config"), path + ": " + run.name);
+      run.whole = resources_from_json(r.at("whole").at("counts"));
+      run.rtl_digest = r.at("whole").at("rtl_digest").get<std::string>();
+      cal.ultrascale_validation.push_back(std::move(run));
+    }
     read_rams(j.at("rams"), cal.rams);
     read_rams(j.at("rams_xcup"), cal.rams_xcup);
   } catch (const nlohmann::json::exception& e) {
@@ -352,6 +398,7 @@ ResourceCalibration load_calibration(const std::string& path) {
       for (size_t i = 0; i < choice.columns.size(); ++i) fit.terms.push_back({candidates[choice.columns[i]], b[i]});
     }
   }
+  cal.family_scale = ultrascale_scale(points, path);
   return cal;
 }
 
@@ -482,11 +529,17 @@ ResourceEstimate estimate_resources(const HwConfig& config, DeviceFamily family)
     m.module = module;
     m.description = module_descriptions().at(module);
     if (module != "flattening") m.memory = memory_part(module, config, family);
+    const auto scale = cal.family_scale.find(module);
+    const bool scaled = family == DeviceFamily::kUltraScalePlus && scale != cal.family_scale.end();
     for (const auto& [resource, fit] : cal.logic.at(module)) {
       double v = 0;
       for (const auto& term : fit.terms) {
         v += term.coefficient * feature_value(term.feature, config);
         m.terms[resource].push_back(term.feature);
+      }
+      if (scaled && scale->second.count(resource)) {
+        v *= scale->second.at(resource);
+        m.family_scale[resource] = scale->second.at(resource);
       }
       set(m.logic, resource, v);
     }
@@ -525,6 +578,7 @@ nlohmann::json ResourceEstimate::to_json() const {
     row["memory_lut"] = std::llround(m.memory.lut);
     row["memory_ff"] = std::llround(m.memory.ff);
     row["terms"] = m.terms;
+    if (!m.family_scale.empty()) row["family_scale"] = m.family_scale;
     j.push_back(row);
   }
   return j;

@@ -49,6 +49,8 @@ struct ModuleResources {
   Resources logic;   // the fitted part
   // resource -> the quantities its logic is fitted on ("one", "pe", ...; resource_model.cc)
   std::map<std::string, std::vector<std::string>> terms;
+  // On UltraScale+: "lut" and "ff" -> the factor the fitted (7-series) logic was scaled by.
+  std::map<std::string, double> family_scale;
   Resources total() const {
     Resources r = memory;
     r += logic;
@@ -114,6 +116,9 @@ struct CalibrationEntry {
   // it was at the RTL of the whole-design run (the flattening term is whole minus their sum).
   std::map<std::string, Resources> modules;
   std::map<std::string, Resources> modules_at_whole;
+  // Each module synthesized for UltraScale+ (-family xcup -uram), and the 7-series counts of the
+  // same RTL that it is compared with (the pair may be of an older RTL than `modules`).
+  std::map<std::string, Resources> modules_xcup, modules_xcup_xc7;
 };
 struct ResourceCalibration {
   std::string path;
@@ -135,6 +140,18 @@ struct ResourceCalibration {
     std::vector<Term> terms;
   };
   std::map<std::string, std::map<std::string, FittedLogic>> logic;  // module -> resource -> fit
+  // UltraScale+: module -> "lut"/"ff" -> its logic there over its 7-series logic, summed over the
+  // calibration configurations (the flattening term: all modules together). Empty without
+  // UltraScale+ measurements.
+  std::map<std::string, std::map<std::string, double>> family_scale;
+  // Whole-design UltraScale+ runs the scaled estimate is checked against (never fitted to).
+  struct WholeRun {
+    std::string name;
+    HwConfig config;
+    Resources whole;
+    std::string rtl_digest;
+  };
+  std::vector<WholeRun> ultrascale_validation;
 };
 const ResourceCalibration& resource_calibration();
 

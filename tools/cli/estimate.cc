@@ -93,7 +93,14 @@ int run_estimate(int argc, char** argv) {
   std::vector<ResourceUse> use;
   if (device) {
     use = device_use(resources.total, *device);
-    fmt::print("\n{}", device_use_table(use, *device, true));
+    std::string note;
+    if (device->family == DeviceFamily::kUltraScalePlus) {
+      note = resource_calibration().family_scale.empty()
+                 ? "no UltraScale+ calibration: the logic is of the 7-series fit, about a fifth low here"
+                 : "logic: the 7-series fit scaled by each module's UltraScale+ ratio, measured by Yosys: "
+                   "docs/estimators.md, \"Devices\"";
+    }
+    fmt::print("\n{}", device_use_table(use, *device, note));
   }
 
   std::vector<int64_t> compute_bound, memory_bound;

@@ -168,7 +168,7 @@ int run_synth(int argc, char** argv) {
   std::vector<ResourceUse> use;
   if (device) {
     use = device_use(got, *device);
-    fmt::print("\nYosys's counts {}", device_use_table(use, *device, false));
+    fmt::print("\nYosys's counts {}", device_use_table(use, *device));
     report["device"] = device_use_json(use, *device);
   }
   if (vm.count("report")) report.write(vm["report"].as<std::string>());
