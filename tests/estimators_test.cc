@@ -262,7 +262,9 @@ TEST(ResourceModel, FreshnessCheckNamesExactlyTheModulesAnEditTouches) {
     fs::copy(fs::path(ERNSIM_SOURCE_DIR) / folder, fs::path(tree.path()) / folder, fs::copy_options::recursive);
   }
   const std::string script = tree.file("tools/calibrate_resources.py");
-  ASSERT_EQ(run_command("python3 " + script + " --check").status, 0) << "the copy is fresh before the edits";
+  const CommandResult fresh = run_command("python3 " + script + " --check");
+  ASSERT_EQ(fresh.status, 0) << "the copy is fresh before the edits";
+  EXPECT_THAT(fresh.output, ::testing::Not(::testing::HasSubstr("UltraScale+"))) << fresh.output;
   for (const auto& c : cases) {
     const std::string path = tree.file(std::string("rtl/") + c.file);
     const std::string original = slurp(path);
@@ -276,6 +278,11 @@ TEST(ResourceModel, FreshnessCheckNamesExactlyTheModulesAnEditTouches) {
     for (const std::string& m : c.stale) modules += " " + m;
     EXPECT_THAT(r.output,
                 ::testing::HasSubstr("refresh it with: tools/calibrate_resources.py --jobs 2 --modules" + modules));
+    // The UltraScale+ runs of those modules at the five calibration configurations, and the whole
+    // kv260, are now of an older RTL: kept (the model uses their ratios), and named.
+    EXPECT_THAT(r.output,
+                ::testing::HasSubstr(fmt::format("note: {} UltraScale+ measurement(s) are missing or of an older RTL",
+                                                 5 * c.stale.size() + 1)));
   }
 }
 
