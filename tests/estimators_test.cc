@@ -212,7 +212,7 @@ TEST(ResourceModel, NoConfigurationNeedsADsp) {
 // Each RAM on its own matches Yosys exactly (MemoryMappingRuleMatchesYosys), written in the slices
 // the RTL writes it in: the stream outputs whole (a 512 x 2,048 entry takes 57 RAMB18 then, 64 in
 // 64-bit slices; that was most of this test's former 5% slack). In the whole design Yosys still
-// needs up to 2.1% fewer block RAMs in the configurations with 4,096-entry buffers (cal-c 566
+// needs up to 2% fewer block RAMs in the configurations with 4,096-entry buffers (cal-c 566
 // against 574, val-b 395 against 403), for a reason not yet found; the estimate is an upper bound
 // within 2.5%, and exact on the configurations with buffers of at most 2,048 entries.
 TEST(ResourceModel, BlockRamsOfEveryMeasuredConfiguration) {

@@ -54,6 +54,15 @@ CALIBRATION = ["cal-a", "cal-b", "cal-c", "cal-d", "cal-f"]
 VALIDATION = ["small", "val-a", "val-b"]
 # Whole-design runs for UltraScale+ that the scaled estimate is checked against (not fitted to).
 ULTRASCALE_VALIDATION = ["kv260"]
+# How the UltraScale+ runs are made; a change of either makes every one of them old.
+XCUP_RECIPES = {"module_xcup": synth.MODULE_RECIPE + " with" + synth.FAMILY_OPTIONS["xcup"],
+                "whole_xcup": synth.synth_command("ern_accel", "xcup")}
+
+
+def xcup_run_is_old(run, digest, config):
+    """A stored whole-design UltraScale+ run is old when its RTL or the configuration's parameters
+    (not its description) differ."""
+    return run is None or run["whole"]["rtl_digest"] != digest or run["config"]["rtl"] != config["rtl"]
 MODULES = synth.KEEP + ["ern_accel"]
 RAM_WIDTHS = [20, 32, 36, 64, 128, 256, 512, 1024]
 RAM_DEPTHS = [32, 64, 128, 256, 512, 576, 1024, 1152, 2048, 4096, 8192, 16384]
@@ -173,13 +182,15 @@ def stale_report(previous, keys, digest, root):
 
 
 def old_ultrascale(previous, keys, digest, configs):
-    """The UltraScale+ measurements that are missing or of an older RTL (or configuration)."""
+    """The UltraScale+ measurements that are missing or of an older RTL, configuration or recipe."""
     entries = {e["name"]: e for e in previous.get("configurations", [])}
+    synthesis = previous.get("synthesis", {})
+    recipe_old = any(synthesis.get(k) != v for k, v in XCUP_RECIPES.items())
     old = [f"{m} at {n}" for n in CALIBRATION for m in MODULES
-           if entries.get(n, {}).get("modules_xcup", {}).get("keys", {}).get(m) != keys[n][m]["key"]]
+           if recipe_old or entries.get(n, {}).get("modules_xcup", {}).get("keys", {}).get(m) != keys[n][m]["key"]]
     runs = {e["name"]: e for e in previous.get("ultrascale_validation", [])}
     old += [f"the whole design at {n}" for n in ULTRASCALE_VALIDATION
-            if runs.get(n, {}).get("whole", {}).get("rtl_digest") != digest or runs[n]["config"] != configs[n]]
+            if recipe_old or xcup_run_is_old(runs.get(n), digest, configs[n])]
     return old
 
 
@@ -342,9 +353,10 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
             return None
         return {"counts": stored["counts"][m], "counts_xc7": stored["counts_xc7"][m],
                 "seconds": stored["seconds"][m], "key": stored["keys"][m]}
+    recipe_old = any(previous.get("synthesis", {}).get(k) != v for k, v in XCUP_RECIPES.items())
     xcup = {(n, m): stored_xcup(n, m) for n in CALIBRATION for m in MODULES if stored_xcup(n, m)}
     xcup_old = {(n, m) for n in CALIBRATION for m in MODULES
-                if (n, m) not in xcup or xcup[(n, m)]["key"] != keys[n][m]["key"]}
+                if recipe_old or (n, m) not in xcup or xcup[(n, m)]["key"] != keys[n][m]["key"]}
     runs = {e["name"]: e for e in previous.get("ultrascale_validation", [])}
     if args.ultrascale and skipped:
         sys.exit(f"calibrate: --ultrascale needs every module current; also stale: {', '.join(skipped)}")
@@ -359,10 +371,13 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
                 return {"counts": counts, "seconds": round(seconds, 1), "key": key}
             # With the 7-series counts of the same key: the pair the model's ratio is taken from,
             # which stays a pair when the RTL moves on.
-            return {**cached(cache_dir, f"module-xcup-{key[:24]}", run), "counts_xc7": results[(name, module)]["counts"]}
+            recipe = hashlib.sha256((key + XCUP_RECIPES["module_xcup"]).encode()).hexdigest()
+            return {**cached(cache_dir, f"module-xcup-{recipe[:24]}", run),
+                    "counts_xc7": results[(name, module)]["counts"]}
 
         def measure_whole_xcup(name):
-            config_key = hashlib.sha256(json.dumps(configs[name], sort_keys=True).encode()).hexdigest()[:16]
+            config_key = hashlib.sha256((json.dumps(configs[name]["rtl"], sort_keys=True)
+                                         + XCUP_RECIPES["whole_xcup"]).encode()).hexdigest()[:16]
 
             def run():
                 counts, seconds, _ = synth.synthesize(configs[name], "ern_accel", family="xcup")
@@ -373,8 +388,7 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
                   flush=True)
             return {"name": name, "config": configs[name], "whole": whole}
         todo_xcup = sorted(xcup_old)
-        old_runs = [n for n in ULTRASCALE_VALIDATION if runs.get(n, {}).get("whole", {}).get("rtl_digest") != digest
-                    or runs[n]["config"] != configs[n]]
+        old_runs = [n for n in ULTRASCALE_VALIDATION if recipe_old or xcup_run_is_old(runs.get(n), digest, configs[n])]
         print(f"UltraScale+ measurements ({len(todo_xcup)} modules, {len(old_runs)} whole designs):", flush=True)
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
             xcup.update(zip(todo_xcup, pool.map(lambda nm: measure_module_xcup(*nm), todo_xcup)))
@@ -426,8 +440,7 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
                       "whole": "synth_xilinx -flatten -noiopad -noclkbuf -top ern_accel",
                       "module": synth.MODULE_RECIPE,
                       "rams_xcup": synth.synth_command("ern_ram", "xcup"),
-                      "module_xcup": synth.MODULE_RECIPE + " with -family xcup -uram",
-                      "whole_xcup": synth.synth_command("ern_accel", "xcup")},
+                      **XCUP_RECIPES},
         "date": datetime.date.today().isoformat(),
         "configurations": sorted(out_entries, key=lambda e: (e["role"], e["name"])),
         "ultrascale_validation": [runs[n] for n in ULTRASCALE_VALIDATION if n in runs],

@@ -275,7 +275,8 @@ namespace {
 // Yosys maps the same logic to more LUTs for UltraScale+ (fewer MUXF7/8 in its library), so the
 // 7-series fit is scaled there, per module, by the ratio of the two families' logic (memories
 // taken out by each family's rule) summed over the calibration configurations; a ratio rather
-// than a second fit, so that it holds while the UltraScale+ runs are of an older RTL.
+// than a second fit, so that it holds while the UltraScale+ runs are of an older RTL. The memories
+// are taken out by today's rule and RAM list, so an edit of those calls for --ultrascale too.
 std::map<std::string, std::map<std::string, double>> ultrascale_scale(
     const std::vector<const CalibrationEntry*>& points, const std::string& path) {
   std::map<std::string, std::map<std::string, double>> scale;
@@ -299,8 +300,9 @@ std::map<std::string, std::map<std::string, double>> ultrascale_scale(
       all_xc7[resource] += xc7;
     }
   }
-  for (const std::string resource : {"lut", "ff"})
-    scale["flattening"][resource] = all_xcup[resource] / all_xc7[resource];
+  for (const std::string resource : {"lut", "ff"}) {
+    scale["flattening"][resource] = all_xc7[resource] > 0 ? all_xcup[resource] / all_xc7[resource] : 1.0;
+  }
   return scale;
 }
 
@@ -351,7 +353,6 @@ ResourceCalibration load_calibration(const std::string& path) {
       run.name = r.at("name").get<std::string>();
       run.config = hw_config_from_json(r.at("config"), path + ": " + run.name);
       run.whole = resources_from_json(r.at("whole").at("counts"));
-      run.rtl_digest = r.at("whole").at("rtl_digest").get<std::string>();
       cal.ultrascale_validation.push_back(std::move(run));
     }
     read_rams(j.at("rams"), cal.rams);

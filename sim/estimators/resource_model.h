@@ -149,7 +149,6 @@ struct ResourceCalibration {
     std::string name;
     HwConfig config;
     Resources whole;
-    std::string rtl_digest;
   };
   std::vector<WholeRun> ultrascale_validation;
 };
