@@ -272,8 +272,8 @@ def main():
         costs(previous)
         return
     configs = {name: synth.load_config(name) for name in CALIBRATION + VALIDATION + ULTRASCALE_VALIDATION}
-    # Module measurements read a snapshot of the sources, so that what is measured is what was
-    # keyed even if rtl/ is edited during a run of hours.
+    # Every measurement (modules and whole designs) reads a snapshot of the sources, so that what
+    # is measured is what was keyed even if rtl/ is edited during a run of hours.
     snapshot = tempfile.mkdtemp(prefix="ernsim_calibrate_")
     shutil.copytree(os.path.join(ROOT, "rtl"), os.path.join(snapshot, "rtl"))
     os.makedirs(os.path.join(snapshot, "tools"))
@@ -324,7 +324,7 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
     # Whole-design measurements: kept while their RTL is older, remeasured with --whole.
     def measure_whole(name):
         def run():
-            counts, seconds, _ = synth.synthesize(configs[name], "ern_accel")
+            counts, seconds, _ = synth.synthesize(configs[name], "ern_accel", root=snapshot)
             return {"counts": counts["ern_accel"], "seconds": round(seconds, 1), "rtl_digest": digest}
         whole = cached(cache_dir, f"{name}-whole-{digest[:16]}", run)
         c = whole["counts"]
@@ -380,7 +380,7 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
                                          + XCUP_RECIPES["whole_xcup"]).encode()).hexdigest()[:16]
 
             def run():
-                counts, seconds, _ = synth.synthesize(configs[name], "ern_accel", family="xcup")
+                counts, seconds, _ = synth.synthesize(configs[name], "ern_accel", family="xcup", root=snapshot)
                 return {"counts": counts["ern_accel"], "seconds": round(seconds, 1), "rtl_digest": digest}
             whole = cached(cache_dir, f"{name}-whole-xcup-{digest[:16]}-{config_key}", run)
             c = whole["counts"]

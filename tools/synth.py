@@ -302,19 +302,22 @@ def yosys_version():
     return subprocess.run(["yosys", "-V"], capture_output=True, text=True).stdout.strip()
 
 
-def synthesize(config, top, keep=(), log_path=None, family="xc7", depth=False):
+def synthesize(config, top, keep=(), log_path=None, family="xc7", depth=False, root=None):
     """Runs synth_xilinx -flatten on `top` for a configuration (a parsed JSON) and a device family
-    (FAMILY_OPTIONS). Modules named in `keep` stay separate (keep_hierarchy), each flattened
-    inside. Returns (counts per module, CPU seconds, logic depth per module or None); the top's own
-    counts are under its name. `depth` also writes the mapped netlist and measures each module's
-    logic depth (tools/logic_depth.py). Raises SystemExit on a Yosys error."""
-    params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(top)}
+    (FAMILY_OPTIONS), on the RTL of `root` (a tree with rtl/ and tools/gen_descriptor.py; this one by
+    default). Modules named in `keep` stay separate (keep_hierarchy), each flattened inside.
+    Returns (counts per module, CPU seconds, logic depth per module or None); the top's own counts
+    are under its name. `depth` also writes the mapped netlist and measures each module's logic
+    depth (tools/logic_depth.py). Raises SystemExit on a Yosys error."""
+    root = root or ROOT
+    rtl = os.path.join(root, "rtl")
+    params = {k: v for k, v in config["rtl"].items() if k in declared_parameters(top, rtl)}
     # The values go into a Yosys script, where `;` starts a command and `!` runs a shell: only integers.
     for k, v in params.items():
         if not isinstance(v, int) or isinstance(v, bool):
             sys.exit(f"synth: {config['name']}: rtl.{k} must be an integer, not {v!r}")
-    gen = generated_dir()
-    sources = " ".join(os.path.join(RTL, s) for s in SOURCES)
+    gen = generated_dir(root)
+    sources = " ".join(os.path.join(rtl, s) for s in rtl_sources(root))
     chparam = "".join(f" -set {k} {v}" for k, v in sorted(params.items()))
     with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as stat_file:
         stat_path = stat_file.name
@@ -323,7 +326,7 @@ def synthesize(config, top, keep=(), log_path=None, family="xc7", depth=False):
     if keep:
         keep_cmd = (f"hierarchy -check -top {top}; setattr -mod -set keep_hierarchy 1 "
                     + " ".join("*" + m for m in keep) + "; ")
-    script = (f"read_verilog -sv -I{RTL} -I{gen} {sources}; "
+    script = (f"read_verilog -sv -I{rtl} -I{gen} {sources}; "
               + (f"chparam{chparam} {top}; " if chparam else "")
               + keep_cmd
               + f"{synth_command(top, family)}; "
