@@ -40,7 +40,6 @@ def rtl_sources(root=None):
     return names
 
 
-SOURCES = rtl_sources()
 # LUTs per LUT-RAM primitive (Xilinx 7-series), to count distributed RAM in LUTs.
 # The modules the resource model describes one by one.
 KEEP = ["ern_pe_array", "ern_postproc", "ern_layer_engine", "ern_dma_rd", "ern_dma_wr", "ern_controller"]
