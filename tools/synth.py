@@ -40,9 +40,9 @@ def rtl_sources(root=None):
     return names
 
 
-# LUTs per LUT-RAM primitive (Xilinx 7-series), to count distributed RAM in LUTs.
 # The modules the resource model describes one by one.
 KEEP = ["ern_pe_array", "ern_postproc", "ern_layer_engine", "ern_dma_rd", "ern_dma_wr", "ern_controller"]
+# LUTs per LUT-RAM primitive (Xilinx 7-series), to count distributed RAM in LUTs.
 LUTRAM_LUTS = {"RAM32X1D": 2, "RAM32X1S": 1, "RAM32M": 4, "RAM32M16": 8, "RAM64X1D": 2, "RAM64X1S": 1,
                "RAM64M": 4, "RAM64M8": 8, "RAM128X1D": 4, "RAM128X1S": 2, "RAM256X1S": 4, "RAM256X1D": 8,
                "RAM512X1S": 8}
