@@ -58,11 +58,6 @@ ULTRASCALE_VALIDATION = ["kv260"]
 XCUP_RECIPES = {"module_xcup": synth.MODULE_RECIPE + " with" + synth.FAMILY_OPTIONS["xcup"],
                 "whole_xcup": synth.synth_command("ern_accel", "xcup")}
 
-
-def xcup_run_is_old(run, digest, config):
-    """A stored whole-design UltraScale+ run is old when its RTL or the configuration's parameters
-    (not its description) differ."""
-    return run is None or run["whole"]["rtl_digest"] != digest or run["config"]["rtl"] != config["rtl"]
 MODULES = synth.KEEP + ["ern_accel"]
 RAM_WIDTHS = [20, 32, 36, 64, 128, 256, 512, 1024]
 RAM_DEPTHS = [32, 64, 128, 256, 512, 576, 1024, 1152, 2048, 4096, 8192, 16384]
@@ -181,11 +176,22 @@ def stale_report(previous, keys, digest, root):
     return stale, rams_stale, old_whole
 
 
+def xcup_recipes_old(previous):
+    """Whether the stored UltraScale+ runs were made by other recipes than XCUP_RECIPES."""
+    synthesis = previous.get("synthesis", {})
+    return any(synthesis.get(k) != v for k, v in XCUP_RECIPES.items())
+
+
+def xcup_run_is_old(run, digest, config):
+    """A stored whole-design UltraScale+ run is old when its RTL or the configuration's parameters
+    (not its description) differ."""
+    return run is None or run["whole"]["rtl_digest"] != digest or run["config"]["rtl"] != config["rtl"]
+
+
 def old_ultrascale(previous, keys, digest, configs):
     """The UltraScale+ measurements that are missing or of an older RTL, configuration or recipe."""
     entries = {e["name"]: e for e in previous.get("configurations", [])}
-    synthesis = previous.get("synthesis", {})
-    recipe_old = any(synthesis.get(k) != v for k, v in XCUP_RECIPES.items())
+    recipe_old = xcup_recipes_old(previous)
     old = [f"{m} at {n}" for n in CALIBRATION for m in MODULES
            if recipe_old or entries.get(n, {}).get("modules_xcup", {}).get("keys", {}).get(m) != keys[n][m]["key"]]
     runs = {e["name"]: e for e in previous.get("ultrascale_validation", [])}
@@ -353,7 +359,7 @@ def calibrate(args, previous, keys, digest, configs, snapshot):
             return None
         return {"counts": stored["counts"][m], "counts_xc7": stored["counts_xc7"][m],
                 "seconds": stored["seconds"][m], "key": stored["keys"][m]}
-    recipe_old = any(previous.get("synthesis", {}).get(k) != v for k, v in XCUP_RECIPES.items())
+    recipe_old = xcup_recipes_old(previous)
     xcup = {(n, m): stored_xcup(n, m) for n in CALIBRATION for m in MODULES if stored_xcup(n, m)}
     xcup_old = {(n, m) for n in CALIBRATION for m in MODULES
                 if recipe_old or (n, m) not in xcup or xcup[(n, m)]["key"] != keys[n][m]["key"]}
